@@ -1,0 +1,17 @@
+"""The test suite: fast hashing, second factor enforced unless a test says otherwise."""
+
+import os
+
+from config.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ELEVSTOD_DEMO_MODE = False
+ELEVSTOD_REQUIRE_SECOND_FACTOR = True
+AXES_ENABLED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["NAME"] = os.environ.get("ELEVSTOD_SQLITE_PATH", ":memory:")  # noqa: F405
+    DATABASES["default"]["OPTIONS"] = {}  # noqa: F405

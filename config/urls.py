@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from elevstod.api.api import api
+from elevstod.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("elevstod.accounts.urls")),
+    path("", include("elevstod.organisation.urls")),
+    path("", include("elevstod.audit.urls")),
+    path("", include("elevstod.front.urls")),
+]
+
+handler404 = "elevstod.core.errors.not_found"
+handler500 = "elevstod.core.errors.server_error"
+handler403 = "elevstod.core.errors.forbidden"

@@ -1,0 +1,124 @@
+"""Who may see or do what. The one door: views, API, exports and PDFs all ask this module.
+
+Deny by default. Each rule is one line with its reason. The list twin of every `can_*` lives in
+elevstod.access.scoping and is tested to agree with it for every persona and pupil.
+"""
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from elevstod.access.context import UserContext
+
+
+class Relation(StrEnum):
+    """How a user is related to a pupil. Also the acting role written to the access log."""
+
+    SELF = "pupil_self"
+    GUARDIAN = "guardian_with_custody"
+    PRINCIPAL = "principal"
+    SPECIAL_EDUCATION = "special_education"
+    PUPIL_HEALTH_TEAM = "pupil_health_team"
+    MENTOR = "mentor"
+    TEACHER = "teacher"
+    PROTECTED_ASSIGNMENT = "protected_assignment"
+
+
+STAFF_RELATIONS = frozenset(
+    {
+        Relation.PRINCIPAL,
+        Relation.SPECIAL_EDUCATION,
+        Relation.PUPIL_HEALTH_TEAM,
+        Relation.MENTOR,
+        Relation.TEACHER,
+        Relation.PROTECTED_ASSIGNMENT,
+    }
+)
+
+
+@dataclass(frozen=True)
+class PupilFacts:
+    """What the policy needs to know about one pupil, loaded by elevstod.access.lookup."""
+
+    pupil_id: uuid.UUID
+    is_protected: bool
+    current_units: frozenset[uuid.UUID]
+    current_groups: frozenset[uuid.UUID]
+
+
+def relations_to_pupil(ctx: UserContext, pupil: PupilFacts) -> frozenset[Relation]:
+    """Every relation the user has to the pupil that grants access; empty means no access."""
+    if ctx.user_id is None:
+        return frozenset()
+    found: set[Relation] = set()
+    # Secrecy does not apply against the pupil themselves (OSL 12 kap. 1 §).
+    if ctx.own_pupil == pupil.pupil_id:
+        found.add(Relation.SELF)
+    # A guardian with custody acts for the child (OSL 12 kap. 3 §); without custody, no access.
+    if pupil.pupil_id in ctx.custody_pupils:
+        found.add(Relation.GUARDIAN)
+    # The rektor and biträdande rektor lead the pupil's current unit (SL 2 kap. 9–10 §§).
+    if ctx.leader_units & pupil.current_units:
+        found.add(Relation.PRINCIPAL)
+    # Specialpedagog and speciallärare work with support across their unit.
+    if ctx.support_units & pupil.current_units:
+        found.add(Relation.SPECIAL_EDUCATION)
+    # Elevhälsoteamet of the pupil's unit (SL 2 kap. 25 §).
+    if ctx.eht_units & pupil.current_units:
+        found.add(Relation.PUPIL_HEALTH_TEAM)
+    # The mentor of a group the pupil belongs to this academic year.
+    if ctx.mentor_groups & pupil.current_groups:
+        found.add(Relation.MENTOR)
+    # A teacher of a group the pupil belongs to this academic year.
+    if ctx.taught_groups & pupil.current_groups:
+        found.add(Relation.TEACHER)
+    if not pupil.is_protected:
+        return frozenset(found)
+    # Protected identity (security.md P6): staff reach the pupil only when explicitly assigned.
+    if pupil.pupil_id in ctx.protected_assignments:
+        return frozenset(found | {Relation.PROTECTED_ASSIGNMENT})
+    return frozenset(found - STAFF_RELATIONS)
+
+
+def can_view_pupil(ctx: UserContext, pupil: PupilFacts) -> bool:
+    return bool(relations_to_pupil(ctx, pupil))
+
+
+def can_see_contact_details(ctx: UserContext, pupil: PupilFacts) -> bool:
+    """Address and contact details of a protected pupil are never shown (security.md P6)."""
+    if pupil.is_protected:
+        return False
+    return bool(relations_to_pupil(ctx, pupil) & STAFF_RELATIONS)
+
+
+def acting_role(relations: frozenset[Relation]) -> str:
+    """The strongest relation, recorded as the acting role in the access log."""
+    for relation in Relation:
+        if relation in relations:
+            return relation.value
+    return ""
+
+
+def can_view_unit(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """A unit's overview page: its leaders only."""
+    return unit_id in ctx.leader_units
+
+
+def can_manage_delegations(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """Only the rektor proper delegates (SL 2 kap. 10 §); a deputy cannot delegate onward."""
+    return unit_id in ctx.principal_units
+
+
+def can_review_access_log(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """Log review (loggkontroll, security.md P4) is the unit leaders' duty."""
+    return unit_id in ctx.leader_units
+
+
+def can_view_organisation(ctx: UserContext, provider_id: uuid.UUID) -> bool:
+    """The huvudman's staff see the organisation, never pupil data."""
+    return provider_id in ctx.administered_providers
+
+
+def needs_second_factor(ctx: UserContext) -> bool:
+    """Staff reach support data only after a second factor (security.md P7, IMY 2015)."""
+    return ctx.is_staff_member or bool(ctx.protected_assignments)

@@ -1,0 +1,119 @@
+"""Sign-in, the second factor (TOTP) and personal API tokens."""
+
+import time
+from base64 import b32encode
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from elevstod.accounts.forms import ApiTokenForm, LoginForm, TokenForm
+from elevstod.accounts.middleware import SESSION_SEEN, SESSION_STARTED
+from elevstod.accounts.models import ApiToken, hash_token
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        now = time.time()
+        self.request.session[SESSION_STARTED] = now
+        self.request.session[SESSION_SEEN] = now
+        return response
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    return auth_views.LogoutView.as_view()(request)
+
+
+def _confirmed_device(user) -> TOTPDevice | None:  # type: ignore[no-untyped-def]
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    device = _confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect("front:start")
+        form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod och försök igen."))
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP device; confirmed only after the user types a valid code from it."""
+    if _confirmed_device(request.user) is not None:
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name=_("Autentiseringsapp"), confirmed=False
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Tvåstegsverifieringen är aktiverad."))
+            return redirect("front:start")
+        form.add_error("token", _("Koden stämmer inte. Kontrollera klockan i telefonen."))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = BytesIO()
+    image.save(buffer)
+    context = {
+        "form": form,
+        "qr_svg": buffer.getvalue().decode(),
+        "secret": b32encode(device.bin_key).decode(),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    created_raw = None
+    if request.method == "POST" and form.is_valid():
+        created_raw = ApiToken.generate_raw()
+        ApiToken.objects.create(
+            user=request.user, name=form.cleaned_data["name"], token_hash=hash_token(created_raw)
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "created_raw": created_raw},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(
+            pk=token_id, user=request.user, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+    if updated:
+        messages.success(request, _("Nyckeln är återkallad."))
+    return redirect("accounts:api_tokens")

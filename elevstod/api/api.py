@@ -1,0 +1,195 @@
+"""API v1, read-only. The same policy, the same lookup and the same access log as the pages."""
+
+import uuid
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from elevstod.access.context import context_for
+from elevstod.access.lookup import get_pupil_for, pupil_queryset_with_facts
+from elevstod.access.policy import Relation, can_see_contact_details
+from elevstod.access.scoping import groups_visible_to, pupils_visible_to, school_units_visible_to
+from elevstod.api.auth import auth
+from elevstod.api.schemas import (
+    AccessEventOut,
+    GroupOut,
+    PupilDetailOut,
+    PupilListOut,
+    SchoolOut,
+)
+from elevstod.audit.models import AccessAction
+from elevstod.audit.recording import record_access
+from elevstod.audit.selectors import events_for_pupil
+from elevstod.front.selectors import pupil_page_details
+
+api = NinjaAPI(
+    title="Elevstöd API",
+    version="1",
+    urls_namespace="api",
+    auth=auth,
+    docs_url=None,  # the interactive docs load from a CDN; the OpenAPI document is enough
+    description="Read-only API v1. Every object has an id; every read is logged.",
+)
+router = Router()
+
+
+def _channel(request: HttpRequest) -> str:
+    return getattr(request, "api_channel", "api")
+
+
+def _placement(p) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "id": p.pk,
+        "school_unit_id": p.school_unit_id,
+        "school_unit_name": p.school_unit.name,
+        "school_form": p.school_form,
+        "grade": p.grade,
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+    }
+
+
+def _pupil_summary(pupil) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "id": pupil.pk,
+        "first_name": pupil.first_name,
+        "last_name": pupil.last_name,
+        "birth_date": pupil.birth_date,
+        "protected_identity": pupil.is_protected,
+        "current_placements": [_placement(p) for p in pupil.current_placements],
+    }
+
+
+class _ShapedPage:
+    """Lets the paginator slice the queryset first, then shapes only the rows it kept."""
+
+    def __init__(self, queryset, shape) -> None:  # type: ignore[no-untyped-def]
+        self.queryset = queryset
+        self.shape = shape
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, item):  # type: ignore[no-untyped-def]
+        return [self.shape(row) for row in self.queryset[item]]
+
+
+@router.get("/schools/", response=list[SchoolOut], tags=["organisation"])
+@paginate(LimitOffsetPagination)
+def list_schools(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return school_units_visible_to(context_for(request)).order_by("name")
+
+
+@router.get("/groups/", response=list[GroupOut], tags=["organisation"])
+@paginate(LimitOffsetPagination)
+def list_groups(request: HttpRequest):  # type: ignore[no-untyped-def]
+    groups = groups_visible_to(context_for(request)).select_related("academic_year")
+    return _ShapedPage(groups.order_by("name", "pk"), _group)
+
+
+def _group(g) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "id": g.pk,
+        "name": g.name,
+        "kind": g.kind,
+        "school_unit_id": g.school_unit_id,
+        "academic_year": g.academic_year.name,
+        "school_form": g.school_form,
+        "grade": g.grade,
+        "subject": g.subject,
+    }
+
+
+@router.get("/pupils/", response=list[PupilListOut], tags=["pupils"])
+@paginate(LimitOffsetPagination)
+def list_pupils(request: HttpRequest):  # type: ignore[no-untyped-def]
+    ctx = context_for(request)
+    record_access(
+        actor_id=ctx.user_id,
+        action=AccessAction.LIST,
+        record_type="pupil_list",
+        channel=_channel(request),
+    )
+    pupils = pupil_queryset_with_facts(ctx).filter(
+        pk__in=pupils_visible_to(ctx).values("pk")
+    ).order_by("last_name", "first_name", "pk")
+    return _ShapedPage(pupils, _pupil_summary)
+
+
+@router.get("/pupils/{pupil_id}/", response=PupilDetailOut, tags=["pupils"])
+def get_pupil(request: HttpRequest, pupil_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    ctx = context_for(request)
+    access = get_pupil_for(ctx, pupil_id, purpose="api_pupil", channel=_channel(request))
+    pupil = access.pupil
+    details = pupil_page_details(ctx, pupil)
+    contact = can_see_contact_details(ctx, access.facts)
+    body = _pupil_summary(pupil) | {
+        "identity_number": pupil.identity_number,
+        "identity_kind": pupil.identity_kind,
+        "gender": pupil.gender,
+        "placements": [_placement(p) for p in details["placements"]],
+        "groups": [
+            {"group_id": m.group_id, "group_name": m.group.name}
+            for m in pupil.current_memberships
+        ],
+        "guardians": [
+            {
+                "id": g.guardian.pk,
+                "first_name": g.guardian.first_name,
+                "last_name": g.guardian.last_name,
+                "has_custody": g.has_custody,
+                "phone": g.guardian.phone if contact else None,
+                "email": g.guardian.email if contact else None,
+            }
+            for g in details["guardianships"]
+        ],
+    }
+    if contact:
+        body |= {
+            "street_address": pupil.street_address,
+            "postal_code": pupil.postal_code,
+            "city": pupil.city,
+        }
+    return body
+
+
+class AccessEventFilter(Schema):
+    pupil: uuid.UUID
+
+
+@router.get("/access-events/", response=list[AccessEventOut], tags=["audit"])
+@paginate(LimitOffsetPagination)
+def list_access_events(request: HttpRequest, filters: Query[AccessEventFilter]):  # type: ignore[no-untyped-def]
+    """One pupil's access log, for the leaders of the pupil's unit (registerutdrag)."""
+    ctx = context_for(request)
+    access = get_pupil_for(
+        ctx,
+        filters.pupil,
+        record_type="access_log_extract",
+        action=AccessAction.EXPORT,
+        purpose="api_log_extract",
+        channel=_channel(request),
+        only=frozenset({Relation.PRINCIPAL}),
+    )
+    return [
+        {
+            "id": e.pk,
+            "occurred_at": e.occurred_at,
+            "actor_id": e.actor_id,
+            "actor_name": e.actor.display_name if e.actor else "",
+            "acting_role": e.acting_role,
+            "school_unit_id": e.school_unit_id,
+            "pupil_id": e.pupil_id,
+            "record_type": e.record_type,
+            "record_id": e.record_id,
+            "action": e.action,
+            "outcome": e.outcome,
+            "purpose": e.purpose,
+            "channel": e.channel,
+        }
+        for e in events_for_pupil(access.pupil.pk)[:1000]
+    ]
+
+
+api.add_router("/", router)

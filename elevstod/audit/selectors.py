@@ -1,0 +1,50 @@
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from elevstod.audit.models import AccessEvent, AccessOutcome, LogReview
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def events_for_review(
+    *,
+    unit_ids: frozenset[uuid.UUID],
+    pupil_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    denied_only: bool = False,
+) -> QuerySet[AccessEvent]:
+    events = AccessEvent.objects.filter(school_unit_id__in=unit_ids)
+    if pupil_id:
+        events = events.filter(pupil_id=pupil_id)
+    if user_id:
+        events = events.filter(actor_id=user_id)
+    if period_start:
+        events = events.filter(occurred_at__gte=_day_start(period_start))
+    if period_end:
+        events = events.filter(occurred_at__lt=_day_start(period_end + timedelta(days=1)))
+    if denied_only:
+        events = events.filter(outcome=AccessOutcome.DENIED)
+    return events.select_related("actor", "pupil", "school_unit").order_by("-occurred_at", "-id")
+
+
+def events_for_pupil(pupil_id: uuid.UUID) -> QuerySet[AccessEvent]:
+    return (
+        AccessEvent.objects.filter(pupil_id=pupil_id)
+        .select_related("actor", "school_unit")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def reviews_for_units(unit_ids: frozenset[uuid.UUID]) -> QuerySet[LogReview]:
+    return (
+        LogReview.objects.filter(school_unit_id__in=unit_ids)
+        .select_related("reviewer", "school_unit")
+        .order_by("-reviewed_at")[:20]
+    )

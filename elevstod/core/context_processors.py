@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from elevstod.access.context import context_for
+
+
+def elevstod(request: HttpRequest) -> dict[str, object]:
+    """The navigation follows the user's relations, read from the request's access context."""
+    ctx = context_for(request) if request.user.is_authenticated else None
+    return {
+        "demo_mode": settings.ELEVSTOD_DEMO_MODE,
+        "nav": {
+            "pupils": bool(
+                ctx
+                and (
+                    ctx.leader_units
+                    or ctx.support_units
+                    or ctx.eht_units
+                    or ctx.taught_groups
+                    or ctx.mentor_groups
+                )
+            ),
+            "leader": bool(ctx and ctx.leader_units),
+            "principal": bool(ctx and ctx.principal_units),
+            "organisation": bool(ctx and ctx.administered_providers),
+            "staff": bool(ctx and ctx.is_staff_member),
+        },
+    }

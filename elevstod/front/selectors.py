@@ -1,0 +1,190 @@
+"""Read-side queries for the start pages, the pupil list and the pupil page.
+
+Every query here is scoped by elevstod.access.scoping and shaped so that its count does not grow
+with the data (pinned in tests).
+"""
+
+import uuid
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from elevstod.access.context import UserContext
+from elevstod.access.scoping import current_placement_q, pupils_visible_to
+from elevstod.organisation.models import (
+    EducationProvider,
+    Group,
+    GroupStaff,
+    GroupStaffRole,
+    PupilHealthTeam,
+    SchoolUnit,
+    UnitDuty,
+)
+from elevstod.people.models import GroupMembership, Guardianship, Placement, Pupil
+
+
+def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
+    counted = (
+        queryset.order_by()
+        .values(field)
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def units_with_counts(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> QuerySet[SchoolUnit]:
+    today = ctx.today
+    placements = Placement.objects.filter(current_placement_q(ctx), school_unit=OuterRef("pk"))
+    groups = Group.objects.filter(
+        school_unit=OuterRef("pk"),
+        academic_year__starts_on__lte=today,
+        academic_year__ends_on__gte=today,
+    )
+    duties = UnitDuty.objects.filter(current_placement_q(ctx), school_unit=OuterRef("pk"))
+    return (
+        SchoolUnit.objects.filter(pk__in=unit_ids)
+        .select_related("provider")
+        .annotate(
+            pupil_count=_count_subquery(placements, "school_unit"),
+            group_count=_count_subquery(groups, "school_unit"),
+            staff_count=Coalesce(
+                Subquery(
+                    duties.order_by()
+                    .values("school_unit")
+                    .annotate(n=Count("user", distinct=True))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+        )
+    )
+
+
+def groups_with_pupils(ctx: UserContext, group_ids: frozenset[uuid.UUID]) -> QuerySet[Group]:
+    visible = pupils_visible_to(ctx)
+    return (
+        Group.objects.filter(pk__in=group_ids)
+        .select_related("school_unit")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=GroupMembership.objects.filter(pupil__in=visible)
+                .select_related("pupil")
+                .order_by("pupil__last_name", "pupil__first_name"),
+                to_attr="visible_memberships",
+            )
+        )
+        .order_by("name")
+    )
+
+
+def children_of(ctx: UserContext) -> QuerySet[Pupil]:
+    return (
+        Pupil.objects.filter(pk__in=ctx.custody_pupils)
+        .prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.filter(current_placement_q(ctx)).select_related(
+                    "school_unit"
+                ),
+                to_attr="current_placements",
+            )
+        )
+        .order_by("first_name")
+    )
+
+
+def pupil_list(
+    ctx: UserContext, *, query: str = "", unit_id: uuid.UUID | None = None
+) -> QuerySet[Pupil]:
+    pupils = pupils_visible_to(ctx)
+    if unit_id is not None:
+        pupils = pupils.filter(
+            pk__in=Placement.objects.filter(
+                current_placement_q(ctx), school_unit_id=unit_id
+            ).values("pupil_id")
+        )
+    query = query.strip()
+    if query:
+        digits = query.replace("-", "")
+        if digits.isdigit() and len(digits) in (10, 12):
+            # A personnummer search matches exactly; no partial matching on identity numbers.
+            suffix = digits[-10:]
+            pupils = pupils.filter(identity_number__endswith=suffix)
+        else:
+            for word in query.split()[:3]:
+                pupils = pupils.filter(
+                    Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+                )
+    return pupils.prefetch_related(
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.filter(current_placement_q(ctx)).select_related(
+                "school_unit"
+            ),
+            to_attr="current_placements",
+        )
+    ).order_by("last_name", "first_name", "pk")
+
+
+def pupil_page_details(ctx: UserContext, pupil: Pupil) -> dict[str, object]:
+    """Everything the pupil page shows beyond the facts already loaded by the lookup."""
+    placements = list(
+        Placement.objects.filter(pupil=pupil).select_related("school_unit").order_by("-starts_on")
+    )
+    group_ids = [m.group_id for m in pupil.current_memberships]  # type: ignore[attr-defined]
+    mentors = list(
+        GroupStaff.objects.filter(group_id__in=group_ids, role=GroupStaffRole.MENTOR)
+        .select_related("user", "group")
+        .order_by("user__last_name")
+    )
+    guardianships = list(
+        Guardianship.objects.filter(pupil=pupil)
+        .select_related("guardian")
+        .order_by("-has_custody", "guardian__last_name")
+    )
+    return {"placements": placements, "mentors": mentors, "guardianships": guardianships}
+
+
+def providers_with_units(ctx: UserContext) -> list[EducationProvider]:
+    providers = list(
+        EducationProvider.objects.filter(pk__in=ctx.administered_providers).order_by("name")
+    )
+    units = units_with_counts(
+        ctx,
+        frozenset(
+            SchoolUnit.objects.filter(provider__in=providers).values_list("pk", flat=True)
+        ),
+    ).order_by("name")
+    by_provider: dict[uuid.UUID, list[SchoolUnit]] = {}
+    for unit in units:
+        by_provider.setdefault(unit.provider_id, []).append(unit)
+    for provider in providers:
+        provider.unit_rows = by_provider.get(provider.pk, [])  # type: ignore[attr-defined]
+    return providers
+
+
+def unit_overview(ctx: UserContext, unit_id: uuid.UUID) -> dict[str, object]:
+    unit = units_with_counts(ctx, frozenset({unit_id})).get()
+    today = ctx.today
+    duties = list(
+        UnitDuty.objects.filter(current_placement_q(ctx), school_unit_id=unit_id)
+        .select_related("user")
+        .order_by("duty", "user__last_name")
+    )
+    groups = list(
+        Group.objects.filter(
+            school_unit_id=unit_id,
+            academic_year__starts_on__lte=today,
+            academic_year__ends_on__gte=today,
+        )
+        .annotate(member_count=Count("memberships"))
+        .order_by("grade", "name")
+    )
+    team_obj = (
+        PupilHealthTeam.objects.filter(school_unit_id=unit_id).prefetch_related("members").first()
+    )
+    team = list(team_obj.members.all()) if team_obj else []
+    return {"unit": unit, "duties": duties, "groups": groups, "eht_members": team}

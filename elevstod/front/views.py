@@ -1,0 +1,108 @@
+"""Start pages per role, the pupil list, the pupil page, unit and organisation overviews."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from elevstod.access.context import context_for
+from elevstod.access.lookup import get_pupil_for
+from elevstod.access.policy import (
+    can_see_contact_details,
+    can_view_organisation,
+    can_view_unit,
+)
+from elevstod.audit.models import AccessAction
+from elevstod.audit.recording import record_access
+from elevstod.front import selectors
+
+PAGE_SIZE = 50
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    ctx = context_for(request)
+    context = {
+        "led_units": selectors.units_with_counts(ctx, ctx.leader_units),
+        "support_units": selectors.units_with_counts(
+            ctx, (ctx.support_units | ctx.eht_units) - ctx.leader_units
+        ),
+        "taught_groups": selectors.groups_with_pupils(ctx, ctx.taught_groups),
+        "mentor_groups": selectors.groups_with_pupils(ctx, ctx.mentor_groups),
+        "children": selectors.children_of(ctx) if ctx.custody_pupils else [],
+        "own_pupil_id": ctx.own_pupil,
+        "providers": selectors.providers_with_units(ctx) if ctx.administered_providers else [],
+    }
+    if context["taught_groups"] or context["mentor_groups"]:
+        record_access(
+            actor_id=ctx.user_id, action=AccessAction.LIST, record_type="start_page_pupils"
+        )
+    return render(request, "front/start.html", context)
+
+
+@login_required
+def pupil_list(request: HttpRequest) -> HttpResponse:
+    ctx = context_for(request)
+    query = request.GET.get("q", "")[:100]
+    unit_id = _uuid_or_none(request.GET.get("enhet"))
+    if unit_id is not None and unit_id not in ctx.staff_units:
+        unit_id = None
+    pupils = selectors.pupil_list(ctx, query=query, unit_id=unit_id)
+    page = Paginator(pupils, PAGE_SIZE).get_page(request.GET.get("sida"))
+    record_access(
+        actor_id=ctx.user_id,
+        action=AccessAction.LIST,
+        record_type="pupil_list",
+        school_unit_id=unit_id,
+        purpose="search" if query else "",
+    )
+    template = "front/pupil_list.html#results" if request.htmx else "front/pupil_list.html"  # type: ignore[attr-defined]
+    units = selectors.units_with_counts(ctx, ctx.staff_units)
+    return render(
+        request,
+        template,
+        {"page": page, "query": query, "unit_id": unit_id, "units": units},
+    )
+
+
+@login_required
+def pupil_detail(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
+    ctx = context_for(request)
+    access = get_pupil_for(ctx, pupil_id, purpose="pupil_page")
+    details = selectors.pupil_page_details(ctx, access.pupil)
+    return render(
+        request,
+        "front/pupil_detail.html",
+        {
+            "pupil": access.pupil,
+            "access": access,
+            "show_contact": can_see_contact_details(ctx, access.facts),
+            **details,
+        },
+    )
+
+
+@login_required
+def unit_detail(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
+    ctx = context_for(request)
+    if not can_view_unit(ctx, unit_id):
+        raise Http404
+    return render(request, "front/unit_detail.html", selectors.unit_overview(ctx, unit_id))
+
+
+@login_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    ctx = context_for(request)
+    providers = selectors.providers_with_units(ctx)
+    if not providers or not all(can_view_organisation(ctx, p.pk) for p in providers):
+        raise Http404
+    return render(request, "front/organisation.html", {"providers": providers})
+
+
+def _uuid_or_none(raw: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        return None

@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from elevstod.organisation.duties import DECISION_TYPE_LABELS, non_delegable_reason
+from elevstod.organisation.models import SchoolUnit, UnitDuty
+
+
+class DelegationForm(forms.Form):
+    """Every decision type is offered, so that a reserved one is refused with its reason."""
+
+    school_unit = forms.ModelChoiceField(
+        label=_("Skolenhet"), queryset=SchoolUnit.objects.none(), empty_label=None
+    )
+    delegate = forms.ChoiceField(label=_("Delegat"))
+    decision_type = forms.ChoiceField(
+        label=_("Beslutstyp"),
+        choices=[(key.value, label) for key, label in DECISION_TYPE_LABELS.items()],
+    )
+    valid_from = forms.DateField(label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("Gäller till och med"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
+
+    def __init__(self, *args, principal, unit_ids, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.principal = principal
+        self.fields["school_unit"].queryset = SchoolUnit.objects.filter(pk__in=unit_ids)
+        staff = (
+            UnitDuty.objects.filter(school_unit_id__in=unit_ids)
+            .exclude(user=principal)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name")
+        )
+        seen: dict[str, str] = {}
+        for duty in staff:
+            seen.setdefault(str(duty.user_id), duty.user.display_name)
+        self.fields["delegate"].choices = [("", _("Välj person"))] + list(seen.items())
+
+    def clean_decision_type(self) -> str:
+        value = self.cleaned_data["decision_type"]
+        reason = non_delegable_reason(value)
+        if reason:
+            raise forms.ValidationError(reason)
+        return value
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("Slutdatumet kan inte ligga före startdatumet."))
+        unit, delegate = cleaned.get("school_unit"), cleaned.get("delegate")
+        if unit and delegate and not UnitDuty.objects.filter(
+            school_unit=unit, user_id=delegate
+        ).exists():
+            # SL 2 kap. 10 §: only someone employed or contracted at the unit.
+            self.add_error(
+                "delegate",
+                _("Delegaten måste vara anställd eller uppdragstagare vid skolenheten "
+                  "(2 kap. 10 § skollagen)."),
+            )
+        return cleaned

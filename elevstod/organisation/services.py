@@ -1,0 +1,57 @@
+"""Writes to the organisation. Each service is atomic and attributable."""
+
+import uuid
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from elevstod.organisation.models import Delegation
+
+
+def delegation_create(
+    *,
+    actor_id: uuid.UUID,
+    school_unit_id: uuid.UUID,
+    delegate_id: uuid.UUID | str,
+    decision_type: str,
+    valid_from: date,
+    valid_until: date,
+    note: str = "",
+) -> Delegation:
+    delegation = Delegation(
+        school_unit_id=school_unit_id,
+        delegated_by_id=actor_id,
+        delegate_id=delegate_id,
+        decision_type=decision_type,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        note=note,
+    )
+    delegation.full_clean()
+    with transaction.atomic():
+        delegation.save()
+    return delegation
+
+
+def delegation_revoke(*, actor_id: uuid.UUID, delegation: Delegation) -> None:
+    with transaction.atomic():
+        Delegation.objects.filter(pk=delegation.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by_id=actor_id
+        )
+
+
+def delegations_covering(
+    *, delegate_id: uuid.UUID, school_unit_id: uuid.UUID, decision_type: str, day: date
+) -> list[Delegation]:
+    """Valid delegations for a decision on a day; the support chain checks these."""
+    return list(
+        Delegation.objects.filter(
+            delegate_id=delegate_id,
+            school_unit_id=school_unit_id,
+            decision_type=decision_type,
+            valid_from__lte=day,
+            valid_until__gte=day,
+            revoked_at__isnull=True,
+        )
+    )
