@@ -15,3 +15,5 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["NAME"] = os.environ.get("ELEVSTOD_SQLITE_PATH", ":memory:")  # noqa: F405
     DATABASES["default"]["OPTIONS"] = {}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -91,7 +91,7 @@ def load_user_context(user: object, today: date | None = None) -> UserContext:
             if kind_field
             else Value(prefix, output_field=CharField())
         )
-        return queryset.annotate(tag=tag).values_list("tag", id_field)
+        return queryset.order_by().annotate(tag=tag).values_list("tag", id_field)
 
     parts = [
         tagged(UnitDuty.objects.filter(current, user_id=user_id), "duty:", "duty", "school_unit_id"),
@@ -123,6 +123,7 @@ def load_user_context(user: object, today: date | None = None) -> UserContext:
     for tag, raw_id in rows:
         buckets.setdefault(tag, set()).add(_as_uuid(raw_id))
     own = buckets.get("self", set())
+    duty_units = {unit for tag, units in buckets.items() if tag.startswith("duty:") for unit in units}
     return UserContext(
         user_id=user_id,
         unit_duties=frozenset(
@@ -131,7 +132,8 @@ def load_user_context(user: object, today: date | None = None) -> UserContext:
             if tag.startswith("duty:")
             for unit in units
         ),
-        eht_units=frozenset(buckets.get("eht", ())),
+        # Team membership counts only while the member holds a current duty at the unit.
+        eht_units=frozenset(buckets.get("eht", set()) & duty_units),
         taught_groups=frozenset(buckets.get("group:teacher", ())),
         mentor_groups=frozenset(buckets.get("group:mentor", ())),
         protected_assignments=frozenset(buckets.get("protected", ())),
