@@ -45,6 +45,20 @@ def _confirmed_device(user) -> TOTPDevice | None:  # type: ignore[no-untyped-def
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def _verify(device: TOTPDevice, form: TokenForm) -> bool:
+    """Check the code, honouring django-otp's throttling after failed attempts."""
+    allowed, _reason = device.verify_is_allowed()
+    if not allowed:
+        form.add_error("token", _("För många felaktiga koder. Vänta en stund och försök igen."))
+        return False
+    if device.verify_token(form.cleaned_data["token"]):
+        return True
+    form.add_error(
+        "token", _("Koden stämmer inte. Vänta på nästa kod, kontrollera klockan och försök igen.")
+    )
+    return False
+
+
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     device = _confirmed_device(request.user)
@@ -52,10 +66,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if _verify(device, form):
             otp_login(request, device)
             return redirect("front:start")
-        form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod och försök igen."))
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
@@ -71,13 +84,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if _verify(device, form):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("Tvåstegsverifieringen är aktiverad."))
             return redirect("front:start")
-        form.add_error("token", _("Koden stämmer inte. Kontrollera klockan i telefonen."))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = BytesIO()
     image.save(buffer)

@@ -45,8 +45,6 @@ def log_review(request: HttpRequest) -> HttpResponse:
     if not unit_ids:
         raise Http404
     form, filters = _filters(request, unit_ids)
-    events = selectors.events_for_review(**filters)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("sida"))
     record_access(
         actor_id=ctx.user_id,
         action=AccessAction.LOG_REVIEW,
@@ -55,6 +53,8 @@ def log_review(request: HttpRequest) -> HttpResponse:
         pupil_id=filters.get("pupil_id"),
         acting_role=Relation.PRINCIPAL.value,
     )
+    events = selectors.events_for_review(**filters)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
         request,
         "audit/log_review.html",
