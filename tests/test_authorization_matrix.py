@@ -81,9 +81,7 @@ MATRIX: dict[str, Row] = {
         allowed=leads_unit_of,
         anonymous=401,
         targets={key: lambda w: {} for key in PUPIL_TARGETS},
-        query=lambda w, t: {
-            "pupil": str(w.pupils[t].pk) if t in w.pupils else str(uuid.uuid4())
-        },
+        query=lambda w, t: {"pupil": str(w.pupils[t].pk) if t in w.pupils else str(uuid.uuid4())},
     ),
     # Signing in: the login page redirects those already signed in.
     "accounts:login": Row(allowed=lambda p, t: False, denied=302, anonymous=200),
@@ -205,7 +203,9 @@ def test_unrelated_staff_cannot_see_protected_pupil(world: World) -> None:
     z = world.pupils["z"]
     for persona in ("principal_a", "mentor_a", "teacher_a", "counsellor_a", "principal_b"):
         client = world.client_for(persona)
-        assert client.get(reverse("front:pupil_detail", kwargs={"pupil_id": z.pk})).status_code == 404
+        assert (
+            client.get(reverse("front:pupil_detail", kwargs={"pupil_id": z.pk})).status_code == 404
+        )
         listing = client.get(reverse("front:pupil_list"), {"q": "ElevZ"})
         assert CANARIES["z"] not in listing.content.decode()
         assert CANARIES["z"] not in client.get(reverse("front:start")).content.decode()
@@ -218,4 +218,7 @@ def test_admin_urls_require_login_and_staff_role(world: World) -> None:
         for path in ("/admin/", "/admin/accounts/user/", "/admin/login/"):
             response = client.get(path)
             assert response.status_code == 302, (persona, path)
-            assert response["Location"].startswith("/accounts/login/") or "/admin/login/" in response["Location"]
+            assert (
+                response["Location"].startswith("/accounts/login/")
+                or "/admin/login/" in response["Location"]
+            )

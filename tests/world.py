@@ -53,8 +53,7 @@ STAFF = {
     "teacher_b",
 }
 PERSONAS = sorted(
-    STAFF
-    | {"guardian_x", "guardian_x_no_custody", "guardian_y", "pupil_x", "pupil_y", "anonymous"}
+    STAFF | {"guardian_x", "guardian_x_no_custody", "guardian_y", "pupil_x", "pupil_y", "anonymous"}
 )
 
 # Who may see which pupil, by hand (security.md P5, P6).

@@ -1,7 +1,7 @@
 """Local development and the demo municipality (make demo). Never used in production."""
 
 from config.env import env_bool
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *
 
 DEBUG = env_bool("ELEVSTOD_DEBUG", False)
 ELEVSTOD_DEMO_MODE = True

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *
 
 SECRET_KEY = env_str("ELEVSTOD_SECRET_KEY")
 if SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 50:

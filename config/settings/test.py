@@ -2,7 +2,7 @@
 
 import os
 
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ELEVSTOD_DEMO_MODE = False
@@ -12,8 +12,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["NAME"] = os.environ.get("ELEVSTOD_SQLITE_PATH", ":memory:")  # noqa: F405
-    DATABASES["default"]["OPTIONS"] = {}  # noqa: F405
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
+    DATABASES["default"]["NAME"] = os.environ.get("ELEVSTOD_SQLITE_PATH", ":memory:")
+    DATABASES["default"]["OPTIONS"] = {}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

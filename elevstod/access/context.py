@@ -17,8 +17,8 @@ from elevstod.organisation.duties import (
     ProviderDutyKind,
     UnitDutyKind,
 )
-from elevstod.organisation.models import GroupStaff, PupilHealthTeam, ProviderDuty, UnitDuty
-from elevstod.people.models import Guardianship, Pupil, ProtectedPupilAssignment
+from elevstod.organisation.models import GroupStaff, ProviderDuty, PupilHealthTeam, UnitDuty
+from elevstod.people.models import Guardianship, ProtectedPupilAssignment, Pupil
 
 Ids = frozenset[uuid.UUID]
 
@@ -94,7 +94,9 @@ def load_user_context(user: object, today: date | None = None) -> UserContext:
         return queryset.order_by().annotate(tag=tag).values_list("tag", id_field)
 
     parts = [
-        tagged(UnitDuty.objects.filter(current, user_id=user_id), "duty:", "duty", "school_unit_id"),
+        tagged(
+            UnitDuty.objects.filter(current, user_id=user_id), "duty:", "duty", "school_unit_id"
+        ),
         tagged(
             GroupStaff.objects.filter(
                 user_id=user_id,
@@ -123,7 +125,9 @@ def load_user_context(user: object, today: date | None = None) -> UserContext:
     for tag, raw_id in rows:
         buckets.setdefault(tag, set()).add(_as_uuid(raw_id))
     own = buckets.get("self", set())
-    duty_units = {unit for tag, units in buckets.items() if tag.startswith("duty:") for unit in units}
+    duty_units = {
+        unit for tag, units in buckets.items() if tag.startswith("duty:") for unit in units
+    }
     return UserContext(
         user_id=user_id,
         unit_duties=frozenset(

@@ -40,9 +40,7 @@ def pupils_visible_to(ctx: UserContext) -> QuerySet[Pupil]:
             ).values("pupil_id")
         )
     if group_ids:
-        staff |= Q(
-            pk__in=GroupMembership.objects.filter(group_id__in=group_ids).values("pupil_id")
-        )
+        staff |= Q(pk__in=GroupMembership.objects.filter(group_id__in=group_ids).values("pupil_id"))
     # Protected pupils reach staff only through an explicit assignment (security.md P6).
     staff &= Q(protected_identity=ProtectedIdentity.NONE)
     assigned = Q(pk__in=ctx.protected_assignments) & ~Q(protected_identity=ProtectedIdentity.NONE)
@@ -70,9 +68,9 @@ def school_units_visible_to(ctx: UserContext) -> QuerySet[SchoolUnit]:
         Q(pk__in=ctx.staff_units | ctx.eht_units)
         | Q(provider_id__in=ctx.administered_providers)
         | Q(
-            pk__in=Placement.objects.filter(
-                current_placement_q(ctx), pupil_id__in=personal
-            ).values("school_unit_id")
+            pk__in=Placement.objects.filter(current_placement_q(ctx), pupil_id__in=personal).values(
+                "school_unit_id"
+            )
         )
     )
 

@@ -55,6 +55,9 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @classmethod
     def generate_raw(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)

@@ -10,5 +10,9 @@ urlpatterns = [
     path("accounts/tvastegs/", views.otp_verify, name="otp_verify"),
     path("accounts/tvastegs/aktivera/", views.otp_setup, name="otp_setup"),
     path("konto/api-nycklar/", views.api_tokens, name="api_tokens"),
-    path("konto/api-nycklar/<uuid:token_id>/aterkalla/", views.api_token_revoke, name="api_token_revoke"),
+    path(
+        "konto/api-nycklar/<uuid:token_id>/aterkalla/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
 ]

@@ -65,10 +65,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _verify(device, form):
-            otp_login(request, device)
-            return redirect("front:start")
+    if request.method == "POST" and form.is_valid() and _verify(device, form):
+        otp_login(request, device)
+        return redirect("front:start")
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
@@ -83,13 +82,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             user=request.user, name=_("Autentiseringsapp"), confirmed=False
         )
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _verify(device, form):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            messages.success(request, _("Tvåstegsverifieringen är aktiverad."))
-            return redirect("front:start")
+    if request.method == "POST" and form.is_valid() and _verify(device, form):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        messages.success(request, _("Tvåstegsverifieringen är aktiverad."))
+        return redirect("front:start")
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = BytesIO()
     image.save(buffer)

@@ -111,9 +111,11 @@ def list_pupils(request: HttpRequest):  # type: ignore[no-untyped-def]
         record_type="pupil_list",
         channel=_channel(request),
     )
-    pupils = pupil_queryset_with_facts(ctx).filter(
-        pk__in=pupils_visible_to(ctx).values("pk")
-    ).order_by("last_name", "first_name", "pk")
+    pupils = (
+        pupil_queryset_with_facts(ctx)
+        .filter(pk__in=pupils_visible_to(ctx).values("pk"))
+        .order_by("last_name", "first_name", "pk")
+    )
     return _ShapedPage(pupils, _pupil_summary)
 
 
@@ -130,8 +132,7 @@ def get_pupil(request: HttpRequest, pupil_id: uuid.UUID):  # type: ignore[no-unt
         "gender": pupil.gender,
         "placements": [_placement(p) for p in details["placements"]],
         "groups": [
-            {"group_id": m.group_id, "group_name": m.group.name}
-            for m in pupil.current_memberships
+            {"group_id": m.group_id, "group_name": m.group.name} for m in pupil.current_memberships
         ],
         "guardians": [
             {

@@ -7,7 +7,9 @@ from elevstod.organisation.models import SchoolUnit
 
 class LogFilterForm(forms.Form):
     school_unit = forms.ModelChoiceField(
-        label=_("Skolenhet"), queryset=SchoolUnit.objects.none(), required=False,
+        label=_("Skolenhet"),
+        queryset=SchoolUnit.objects.none(),
+        required=False,
         empty_label=_("Alla mina enheter"),
     )
     pupil = forms.UUIDField(label=_("Elev (id)"), required=False)
@@ -35,6 +37,8 @@ class LogFilterForm(forms.Form):
 class LogReviewForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Resultat av kontrollen"), choices=ReviewOutcome.choices)
     note = forms.CharField(
-        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Anteckning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )

@@ -67,6 +67,9 @@ class AccessEvent(models.Model):
             models.Index(fields=["school_unit", "occurred_at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"
+
 
 class ReviewOutcome(models.TextChoices):
     NO_REMARKS = "no_remarks", _("Inga anmärkningar")
@@ -105,3 +108,6 @@ class LogReview(models.Model):
         verbose_name = _("loggkontroll")
         verbose_name_plural = _("loggkontroller")
         ordering = ["-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewed_at:%Y-%m-%d} {self.outcome}"

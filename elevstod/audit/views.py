@@ -77,9 +77,13 @@ def log_review_record(request: HttpRequest) -> HttpResponse:
     unit_ids = frozenset(u for u in ctx.leader_units if can_review_access_log(ctx, u))
     if not unit_ids:
         raise Http404
-    form, filters = _filters(request, unit_ids)
+    _form, filters = _filters(request, unit_ids)
     review_form = LogReviewForm(request.POST)
-    if not review_form.is_valid() or not filters.get("period_start") or not filters.get("period_end"):
+    if (
+        not review_form.is_valid()
+        or not filters.get("period_start")
+        or not filters.get("period_end")
+    ):
         messages.error(
             request,
             _("Välj en period (från och till) och ett resultat innan kontrollen registreras."),

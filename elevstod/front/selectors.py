@@ -24,12 +24,7 @@ from elevstod.people.models import GroupMembership, Guardianship, Placement, Pup
 
 
 def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
-    counted = (
-        queryset.order_by()
-        .values(field)
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
+    counted = queryset.order_by().values(field).annotate(n=Count("pk", distinct=True)).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -154,9 +149,7 @@ def providers_with_units(ctx: UserContext) -> list[EducationProvider]:
     )
     units = units_with_counts(
         ctx,
-        frozenset(
-            SchoolUnit.objects.filter(provider__in=providers).values_list("pk", flat=True)
-        ),
+        frozenset(SchoolUnit.objects.filter(provider__in=providers).values_list("pk", flat=True)),
     ).order_by("name")
     by_provider: dict[uuid.UUID, list[SchoolUnit]] = {}
     for unit in units:

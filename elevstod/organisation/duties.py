@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from django.utils.translation import gettext
+from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,7 +21,7 @@ class UnitDutyKind(StrEnum):
     CAREER_COUNSELLOR = "career_counsellor"  # studie- och yrkesvägledare
 
 
-UNIT_DUTY_LABELS: dict[UnitDutyKind, str] = {
+UNIT_DUTY_LABELS: dict[UnitDutyKind, StrOrPromise] = {
     UnitDutyKind.PRINCIPAL: _("Rektor"),
     UnitDutyKind.DEPUTY_PRINCIPAL: _("Biträdande rektor"),
     UnitDutyKind.TEACHER: _("Lärare"),
@@ -38,9 +39,7 @@ UNIT_DUTY_LABELS: dict[UnitDutyKind, str] = {
 LEADERSHIP_DUTIES = frozenset({UnitDutyKind.PRINCIPAL, UnitDutyKind.DEPUTY_PRINCIPAL})
 
 # Duties whose holders work with every pupil's support at the unit.
-UNIT_WIDE_SUPPORT_DUTIES = frozenset(
-    {UnitDutyKind.SPECIAL_EDUCATOR, UnitDutyKind.SPECIAL_TEACHER}
-)
+UNIT_WIDE_SUPPORT_DUTIES = frozenset({UnitDutyKind.SPECIAL_EDUCATOR, UnitDutyKind.SPECIAL_TEACHER})
 
 
 class ProviderDutyKind(StrEnum):
@@ -48,7 +47,7 @@ class ProviderDutyKind(StrEnum):
     QUALITY_ANALYST = "quality_analyst"
 
 
-PROVIDER_DUTY_LABELS: dict[ProviderDutyKind, str] = {
+PROVIDER_DUTY_LABELS: dict[ProviderDutyKind, StrOrPromise] = {
     ProviderDutyKind.ADMINISTRATOR: _("Administratör hos huvudmannen"),
     ProviderDutyKind.QUALITY_ANALYST: _("Kvalitet och analys hos huvudmannen"),
 }
@@ -67,7 +66,7 @@ class DecisionType(StrEnum):
     LEAVE_UP_TO_TEN_DAYS = "leave_up_to_ten_days"
 
 
-DECISION_TYPE_LABELS: dict[DecisionType, str] = {
+DECISION_TYPE_LABELS: dict[DecisionType, StrOrPromise] = {
     DecisionType.ACTION_PROGRAMME: _("Beslut om åtgärdsprogram (3 kap. 9 §)"),
     DecisionType.NO_ACTION_PROGRAMME: _("Beslut att inte utarbeta åtgärdsprogram (3 kap. 9 §)"),
     DecisionType.ACTION_PROGRAMME_CLOSURE: _("Beslut att avsluta åtgärdsprogram"),
@@ -83,7 +82,7 @@ DECISION_TYPE_LABELS: dict[DecisionType, str] = {
 # Decisions the rektor may not hand to anyone else.
 #   SL 3 kap. 9 § andra stycket: support under 11 §, 11 a § and 12 §.
 #   SL 7 kap. 18 §: leave longer than ten days.  SL 7 kap. 19 §: exemption.
-NON_DELEGABLE: dict[DecisionType, str] = {
+NON_DELEGABLE: dict[DecisionType, StrOrPromise] = {
     DecisionType.SPECIAL_TEACHING_GROUP: _("3 kap. 9 § andra stycket 1 skollagen"),
     DecisionType.INDIVIDUAL_TEACHING: _("3 kap. 9 § andra stycket 1 skollagen"),
     DecisionType.DISTANCE_TEACHING: _("3 kap. 9 § andra stycket 2 skollagen"),

@@ -16,7 +16,9 @@ class DelegationForm(forms.Form):
         label=_("Beslutstyp"),
         choices=[(key.value, label) for key, label in DECISION_TYPE_LABELS.items()],
     )
-    valid_from = forms.DateField(label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     valid_until = forms.DateField(
         label=_("Gäller till och med"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -35,7 +37,7 @@ class DelegationForm(forms.Form):
         seen: dict[str, str] = {}
         for duty in staff:
             seen.setdefault(str(duty.user_id), duty.user.display_name)
-        self.fields["delegate"].choices = [("", _("Välj person"))] + list(seen.items())
+        self.fields["delegate"].choices = [("", _("Välj person")), *list(seen.items())]
 
     def clean_decision_type(self) -> str:
         value = self.cleaned_data["decision_type"]
@@ -50,13 +52,17 @@ class DelegationForm(forms.Form):
         if start and end and end < start:
             self.add_error("valid_until", _("Slutdatumet kan inte ligga före startdatumet."))
         unit, delegate = cleaned.get("school_unit"), cleaned.get("delegate")
-        if unit and delegate and not UnitDuty.objects.filter(
-            school_unit=unit, user_id=delegate
-        ).exists():
+        if (
+            unit
+            and delegate
+            and not UnitDuty.objects.filter(school_unit=unit, user_id=delegate).exists()
+        ):
             # SL 2 kap. 10 §: only someone employed or contracted at the unit.
             self.add_error(
                 "delegate",
-                _("Delegaten måste vara anställd eller uppdragstagare vid skolenheten "
-                  "(2 kap. 10 § skollagen)."),
+                _(
+                    "Delegaten måste vara anställd eller uppdragstagare vid skolenheten "
+                    "(2 kap. 10 § skollagen)."
+                ),
             )
         return cleaned

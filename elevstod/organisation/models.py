@@ -108,9 +108,7 @@ class GroupKind(models.TextChoices):
 
 class Group(BaseModel):
     school_unit = models.ForeignKey(SchoolUnit, on_delete=models.PROTECT, related_name="groups")
-    academic_year = models.ForeignKey(
-        AcademicYear, on_delete=models.PROTECT, related_name="groups"
-    )
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="groups")
     name = models.CharField(_("namn"), max_length=100)
     kind = models.CharField(_("typ"), max_length=20, choices=GroupKind.choices)
     school_form = models.CharField(_("skolform"), max_length=30, choices=school_form_choices())
@@ -179,12 +177,8 @@ class ProviderDuty(BaseModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_duties"
     )
-    provider = models.ForeignKey(
-        EducationProvider, on_delete=models.CASCADE, related_name="duties"
-    )
-    duty = models.CharField(
-        _("uppdrag"), max_length=30, choices=_choices(PROVIDER_DUTY_LABELS)
-    )
+    provider = models.ForeignKey(EducationProvider, on_delete=models.CASCADE, related_name="duties")
+    duty = models.CharField(_("uppdrag"), max_length=30, choices=_choices(PROVIDER_DUTY_LABELS))
 
     class Meta:
         verbose_name = _("uppdrag hos huvudman")

@@ -1,7 +1,7 @@
 """School forms (skolformer) as a versioned choice.
 
 A form can leave the school system by law: förskoleklassen is abolished from 2026-07-01 by
-SFS 2025:729 (the ten-year grundskola). Labels are lazily translated; the rules themselves need nothing from Django.
+SFS 2025:729 (the ten-year grundskola). Labels are lazily translated.
 """
 
 from dataclasses import dataclass
@@ -62,7 +62,7 @@ GRADES: dict[SchoolForm, tuple[int, ...]] = {
 }
 
 
-def school_form_choices() -> list[tuple[str, str]]:
+def school_form_choices() -> list[tuple[str, "str | Promise"]]:
     return [(form.value, VALIDITY[form].label) for form in SchoolForm]
 
 

@@ -38,7 +38,11 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisation/delegation_list.html",
-        {"form": form, "delegations": selectors.delegations_for_units(unit_ids), "today": ctx.today},
+        {
+            "form": form,
+            "delegations": selectors.delegations_for_units(unit_ids),
+            "today": ctx.today,
+        },
     )
 
 

@@ -111,9 +111,7 @@ class Placement(BaseModel):
     """The pupil's placement at a school unit, school form and grade for a period."""
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="placements")
-    school_unit = models.ForeignKey(
-        SchoolUnit, on_delete=models.PROTECT, related_name="placements"
-    )
+    school_unit = models.ForeignKey(SchoolUnit, on_delete=models.PROTECT, related_name="placements")
     school_form = models.CharField(_("skolform"), max_length=30, choices=school_form_choices())
     grade = models.PositiveSmallIntegerField(_("årskurs"), null=True, blank=True)
     starts_on = models.DateField(_("från"))
@@ -142,9 +140,7 @@ class GroupMembership(BaseModel):
     class Meta:
         verbose_name = _("gruppmedlemskap")
         verbose_name_plural = _("gruppmedlemskap")
-        constraints = [
-            models.UniqueConstraint(fields=["pupil", "group"], name="membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["pupil", "group"], name="membership_unique")]
 
 
 class Guardian(Person):
@@ -183,9 +179,7 @@ class ProtectedPupilAssignment(BaseModel):
     Only these staff see the pupil at all; unit-wide duties do not reach protected pupils.
     """
 
-    pupil = models.ForeignKey(
-        Pupil, on_delete=models.CASCADE, related_name="protected_assignments"
-    )
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="protected_assignments")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="protected_assignments"
     )

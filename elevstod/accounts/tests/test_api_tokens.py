@@ -9,14 +9,18 @@ def test_token_is_shown_once_and_authenticates_the_api(world: World) -> None:
     response = client.post(reverse("accounts:api_tokens"), {"name": "Elevregister"})
     token = ApiToken.objects.get(user=world.users["principal_a"])
     raw = response.context["created_raw"]
-    assert raw.startswith("es_") and token.token_hash != raw
+    assert raw.startswith("es_")
+    assert token.token_hash != raw
     anonymous = world.client_for("anonymous")
     ok = anonymous.get("/api/v1/pupils/", headers={"Authorization": f"Bearer {raw}"})
     assert ok.status_code == 200
     assert ok.json()["count"] == 3
     token.refresh_from_db()
     assert token.last_used_at is not None
-    assert raw not in world.client_for("principal_a").get(reverse("accounts:api_tokens")).content.decode()
+    assert (
+        raw
+        not in world.client_for("principal_a").get(reverse("accounts:api_tokens")).content.decode()
+    )
 
 
 def test_revoked_token_no_longer_works(world: World) -> None:
@@ -26,7 +30,10 @@ def test_revoked_token_no_longer_works(world: World) -> None:
     token = ApiToken.objects.get(user=world.users["principal_a"])
     client.post(reverse("accounts:api_token_revoke", kwargs={"token_id": token.pk}))
     anonymous = world.client_for("anonymous")
-    assert anonymous.get("/api/v1/pupils/", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    assert (
+        anonymous.get("/api/v1/pupils/", headers={"Authorization": f"Bearer {raw}"}).status_code
+        == 401
+    )
 
 
 def test_other_users_token_cannot_be_revoked(world: World) -> None:

@@ -18,7 +18,8 @@ def _sign_in(client, username: str, password: str = "demo"):  # type: ignore[no-
 def test_login_page_is_swedish(client) -> None:  # type: ignore[no-untyped-def]
     body = client.get(reverse("accounts:login")).content.decode()
     assert 'lang="sv"' in body
-    assert "Användarnamn" in body and "Lösenord" in body
+    assert "Användarnamn" in body
+    assert "Lösenord" in body
 
 
 def test_wrong_password_gives_swedish_message_and_keeps_username(world: World, client) -> None:  # type: ignore[no-untyped-def]

@@ -87,7 +87,9 @@ def test_principal_filters_the_log_and_records_a_review(world: World) -> None:
 
 def test_review_without_period_is_refused_in_swedish(world: World) -> None:
     client = world.client_for("principal_a")
-    response = client.post(reverse("audit:log_review_record"), {"outcome": "no_remarks"}, follow=True)
+    response = client.post(
+        reverse("audit:log_review_record"), {"outcome": "no_remarks"}, follow=True
+    )
     assert "Välj en period" in response.content.decode()
     assert not LogReview.objects.exists()
 

@@ -94,7 +94,9 @@ def test_end_before_start_is_refused(world: World) -> None:
 
 
 def test_deputy_cannot_delegate(world: World) -> None:
-    assert world.client_for("deputy_a").get(reverse("organisation:delegation_list")).status_code == 404
+    assert (
+        world.client_for("deputy_a").get(reverse("organisation:delegation_list")).status_code == 404
+    )
 
 
 def test_covering_respects_dates_and_revocation(world: World) -> None:
