@@ -6,7 +6,7 @@ PORT ?= 8000
 TIERS ?= small medium
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test install lint typecheck check bench messages clean
+.PHONY: demo test install lint typecheck check bench messages messages-check clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,9 +42,19 @@ check: install
 bench: install
 	$(BIN)/python tools/bench.py $(TIERS)
 
+I18N_IGNORE := --ignore=.venv --ignore=tests --ignore=tools --ignore=staticfiles --ignore=static
+
+# Refresh the English catalogue from the Swedish source strings, then compile it.
 messages: install
-	cd elevstod && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete
-	$(BIN)/python manage.py compilemessages -l en
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --no-location $(I18N_IGNORE)
+	$(BIN)/python manage.py compilemessages -l en $(I18N_IGNORE)
+
+# CI: the committed catalogue must cover every string and contain no fuzzy or empty translation.
+messages-check: messages
+	@if msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po | grep -q '^msgid'; then \
+	  echo "Untranslated strings in locale/en:"; msgattrib --untranslated locale/en/LC_MESSAGES/django.po; exit 1; fi
+	@if msgattrib --only-fuzzy locale/en/LC_MESSAGES/django.po | grep -q '^msgid'; then \
+	  echo "Fuzzy translations in locale/en:"; msgattrib --only-fuzzy locale/en/LC_MESSAGES/django.po; exit 1; fi
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles bench-*.sqlite3
