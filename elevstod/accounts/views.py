@@ -1,6 +1,7 @@
 """Sign-in, the second factor (TOTP) and personal API tokens."""
 
 import time
+import uuid
 from base64 import b32encode
 from io import BytesIO
 
@@ -9,18 +10,16 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from elevstod.accounts import services
 from elevstod.accounts.forms import ApiTokenForm, LoginForm, TokenForm
 from elevstod.accounts.middleware import SESSION_SEEN, SESSION_STARTED
-from elevstod.accounts.models import ApiToken, hash_token
 
 
 class LoginView(auth_views.LoginView):
@@ -41,10 +40,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return auth_views.LogoutView.as_view()(request)
 
 
-def _confirmed_device(user) -> TOTPDevice | None:  # type: ignore[no-untyped-def]
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
 def _verify(device: TOTPDevice, form: TokenForm) -> bool:
     """Check the code, honouring django-otp's throttling after failed attempts."""
     allowed, _reason = device.verify_is_allowed()
@@ -61,7 +56,7 @@ def _verify(device: TOTPDevice, form: TokenForm) -> bool:
 
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    device = _confirmed_device(request.user)
+    device = services.confirmed_device_for(request.user)
     if device is None:
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
@@ -74,17 +69,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP device; confirmed only after the user types a valid code from it."""
-    if _confirmed_device(request.user) is not None:
+    if services.confirmed_device_for(request.user) is not None:
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=request.user, name=_("Autentiseringsapp"), confirmed=False
-        )
+    device = services.pending_device_for(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _verify(device, form):
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        services.device_confirm(device)
         otp_login(request, device)
         messages.success(request, _("Tvåstegsverifieringen är aktiverad."))
         return redirect("front:start")
@@ -104,12 +94,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     created_raw = None
     if request.method == "POST" and form.is_valid():
-        created_raw = ApiToken.generate_raw()
-        ApiToken.objects.create(
-            user=request.user, name=form.cleaned_data["name"], token_hash=hash_token(created_raw)
-        )
+        created_raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    tokens = services.api_tokens_of(request.user)
     return render(
         request,
         "accounts/api_tokens.html",
@@ -119,11 +106,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
-    with transaction.atomic():
-        updated = ApiToken.objects.filter(
-            pk=token_id, user=request.user, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-    if updated:
+def api_token_revoke(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
+    if services.api_token_revoke(user=request.user, token_id=token_id):
         messages.success(request, _("Nyckeln är återkallad."))
     return redirect("accounts:api_tokens")

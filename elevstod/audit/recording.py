@@ -4,7 +4,7 @@ import uuid
 
 from django.utils import timezone
 
-from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome
+from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome, LogReview
 
 
 def record_access(
@@ -33,3 +33,8 @@ def record_access(
         purpose=purpose[:100],
         channel=channel,
     )
+
+
+def log_review_create(**fields: object) -> LogReview:
+    """Record a sample check of the log (loggkontroll, security.md P4)."""
+    return LogReview.objects.create(**fields)

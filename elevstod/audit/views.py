@@ -15,8 +15,8 @@ from elevstod.access.lookup import get_pupil_for
 from elevstod.access.policy import Relation, can_review_access_log
 from elevstod.audit import selectors
 from elevstod.audit.forms import LogFilterForm, LogReviewForm
-from elevstod.audit.models import AccessAction, LogReview
-from elevstod.audit.recording import record_access
+from elevstod.audit.models import AccessAction
+from elevstod.audit.recording import log_review_create, record_access
 
 PAGE_SIZE = 50
 
@@ -90,7 +90,7 @@ def log_review_record(request: HttpRequest) -> HttpResponse:
         )
         return redirect(f"{request.path.replace('registrera/', '')}?{request.GET.urlencode()}")
     events = selectors.events_for_review(**filters)
-    LogReview.objects.create(
+    log_review_create(
         reviewer=request.user,
         school_unit_id=min(filters["unit_ids"]),
         period_start=filters["period_start"],

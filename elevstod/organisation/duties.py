@@ -3,8 +3,8 @@
 from enum import StrEnum
 
 from django.utils.translation import gettext
-from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class UnitDutyKind(StrEnum):

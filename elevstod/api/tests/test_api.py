@@ -57,7 +57,9 @@ def test_organiser_sees_its_schools_but_no_pupils(world: World) -> None:
 
 
 def test_groups_for_teacher_and_principal(world: World) -> None:
-    teacher = {g["name"] for g in world.client_for("teacher_a").get("/api/v1/groups/").json()["items"]}
+    teacher = {
+        g["name"] for g in world.client_for("teacher_a").get("/api/v1/groups/").json()["items"]
+    }
     assert teacher == {"Ma 7A"}
     principal = world.client_for("principal_a").get("/api/v1/groups/").json()["items"]
     assert {g["name"] for g in principal} == {"7A", "Ma 7A", "8B"}
