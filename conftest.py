@@ -1,6 +1,10 @@
+import factory.random
 import pytest
 
 from tests.world import World, build_world
+
+# Faker-generated names are repeatable between runs.
+factory.random.reseed_random("elevstod")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.world import CANARIES, PERSONAS, VISIBLE, World
+from tests.world import CANARIES, PERSONAS, STAFF, VISIBLE, World
 
 Target = Callable[[World], dict[str, object]]
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
@@ -89,7 +89,7 @@ MATRIX: dict[str, Row] = {
     # Staff have a confirmed device in the world and see the form; others are sent to set-up.
     "accounts:otp_verify": Row(allowed=lambda p, t: p not in _NO_DEVICE, denied=302),
     "accounts:otp_setup": Row(allowed=lambda p, t: p in _NO_DEVICE, denied=302),
-    "accounts:api_tokens": Row(allowed=everyone),
+    "accounts:api_tokens": Row(allowed=lambda p, t: p in STAFF),
     "accounts:api_token_revoke": Row(
         allowed=everyone,
         ok=302,

@@ -10,13 +10,14 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from elevstod.access.context import context_for
 from elevstod.accounts import services
 from elevstod.accounts.forms import ApiTokenForm, LoginForm, TokenForm
 from elevstod.accounts.middleware import SESSION_SEEN, SESSION_STARTED
@@ -89,8 +90,15 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_setup.html", context)
 
 
+def _may_hold_tokens(request: HttpRequest) -> bool:
+    """Staff and integration accounts; guardians and pupils have no use for the API."""
+    return request.user.is_integration or context_for(request).is_staff_member  # type: ignore[union-attr]
+
+
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
+    if not _may_hold_tokens(request):
+        raise Http404
     form = ApiTokenForm(request.POST or None)
     created_raw = None
     if request.method == "POST" and form.is_valid():

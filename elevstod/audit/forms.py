@@ -12,8 +12,21 @@ class LogFilterForm(forms.Form):
         required=False,
         empty_label=_("Alla mina enheter"),
     )
-    pupil = forms.UUIDField(label=_("Elev (id)"), required=False)
-    user = forms.UUIDField(label=_("Användare (id)"), required=False)
+    pupil_query = forms.CharField(
+        label=_("Elev"),
+        required=False,
+        max_length=100,
+        help_text=_("Namn eller personnummer."),
+    )
+    user_query = forms.CharField(
+        label=_("Användare"),
+        required=False,
+        max_length=100,
+        help_text=_("Namn eller användarnamn."),
+    )
+    # Set by the links in the table: one exact pupil or user.
+    pupil = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    user = forms.UUIDField(required=False, widget=forms.HiddenInput)
     period_start = forms.DateField(
         label=_("Från"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -1,9 +1,10 @@
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from elevstod.accounts.models import User
 from elevstod.audit.models import AccessEvent, AccessOutcome, LogReview
 
 
@@ -16,6 +17,8 @@ def events_for_review(
     unit_ids: frozenset[uuid.UUID],
     pupil_id: uuid.UUID | None = None,
     user_id: uuid.UUID | None = None,
+    pupil_ids: QuerySet | None = None,
+    user_ids: QuerySet | None = None,
     period_start: date | None = None,
     period_end: date | None = None,
     denied_only: bool = False,
@@ -25,6 +28,10 @@ def events_for_review(
         events = events.filter(pupil_id=pupil_id)
     if user_id:
         events = events.filter(actor_id=user_id)
+    if pupil_ids is not None:
+        events = events.filter(pupil_id__in=pupil_ids)
+    if user_ids is not None:
+        events = events.filter(actor_id__in=user_ids)
     if period_start:
         events = events.filter(occurred_at__gte=_day_start(period_start))
     if period_end:
@@ -48,3 +55,15 @@ def reviews_for_units(unit_ids: frozenset[uuid.UUID]) -> QuerySet[LogReview]:
         .select_related("reviewer", "school_unit")
         .order_by("-reviewed_at")[:20]
     )
+
+
+def staff_matching(unit_ids: frozenset[uuid.UUID], query: str) -> QuerySet[User]:
+    """Users with a duty at the units whose name or username starts with each word."""
+    users = User.objects.filter(unit_duties__school_unit_id__in=unit_ids)
+    for word in query.split()[:3]:
+        users = users.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(username__istartswith=word)
+        )
+    return users.distinct()

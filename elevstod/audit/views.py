@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from elevstod.access.context import context_for
+from elevstod.access.context import UserContext, context_for
 from elevstod.access.lookup import get_pupil_for
 from elevstod.access.policy import Relation, can_review_access_log
 from elevstod.audit import selectors
+from elevstod.audit.selectors import staff_matching
+from elevstod.front.selectors import pupil_list
 from elevstod.audit.forms import LogFilterForm, LogReviewForm
 from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import log_review_create, record_access
@@ -21,7 +23,9 @@ from elevstod.audit.recording import log_review_create, record_access
 PAGE_SIZE = 50
 
 
-def _filters(request: HttpRequest, unit_ids: frozenset[uuid.UUID]) -> tuple[LogFilterForm, dict]:
+def _filters(
+    request: HttpRequest, ctx: UserContext, unit_ids: frozenset[uuid.UUID]
+) -> tuple[LogFilterForm, dict]:
     form = LogFilterForm(request.GET or None, unit_ids=unit_ids)
     filters: dict = {"unit_ids": unit_ids}
     if form.is_bound and form.is_valid():
@@ -35,6 +39,11 @@ def _filters(request: HttpRequest, unit_ids: frozenset[uuid.UUID]) -> tuple[LogF
             period_end=data["period_end"],
             denied_only=data["denied_only"],
         )
+        if data["pupil_query"]:
+            # Only pupils the reviewer may see: protected pupils stay out of the search (P6).
+            filters["pupil_ids"] = pupil_list(ctx, query=data["pupil_query"]).values("pk")
+        if data["user_query"]:
+            filters["user_ids"] = staff_matching(unit_ids, data["user_query"]).values("pk")
     return form, filters
 
 
@@ -44,7 +53,7 @@ def log_review(request: HttpRequest) -> HttpResponse:
     unit_ids = frozenset(u for u in ctx.leader_units if can_review_access_log(ctx, u))
     if not unit_ids:
         raise Http404
-    form, filters = _filters(request, unit_ids)
+    form, filters = _filters(request, ctx, unit_ids)
     record_access(
         actor_id=ctx.user_id,
         action=AccessAction.LOG_REVIEW,
@@ -77,7 +86,7 @@ def log_review_record(request: HttpRequest) -> HttpResponse:
     unit_ids = frozenset(u for u in ctx.leader_units if can_review_access_log(ctx, u))
     if not unit_ids:
         raise Http404
-    _form, filters = _filters(request, unit_ids)
+    _form, filters = _filters(request, ctx, unit_ids)
     review_form = LogReviewForm(request.POST)
     if (
         not review_form.is_valid()

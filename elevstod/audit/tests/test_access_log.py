@@ -118,3 +118,22 @@ def test_api_log_extract_for_principal(world: World) -> None:
     assert response.status_code == 200
     actors = {item["actor_id"] for item in response.json()["items"]}
     assert str(world.users["mentor_a"].pk) in actors
+
+
+def test_principal_searches_the_log_by_pupil_name_and_user_name(world: World) -> None:
+    world.client_for("mentor_a").get(_pupil_url(world, "x"))
+    world.client_for("mentor_a").get(_pupil_url(world, "m"))
+    world.client_for("teacher_a").get(_pupil_url(world, "x"))
+    client = world.client_for("principal_a")
+    by_pupil = client.get(reverse("audit:log_review"), {"pupil_query": CANARIES["x"]})
+    assert by_pupil.context["page"].paginator.count == 2
+    mentor = world.users["mentor_a"]
+    by_user = client.get(reverse("audit:log_review"), {"user_query": mentor.username})
+    assert {e.actor_id for e in by_user.context["page"].object_list} == {mentor.pk}
+
+
+def test_log_search_never_resolves_a_protected_pupil_for_unassigned_principal(world: World) -> None:
+    world.client_for("special_educator_a").get(_pupil_url(world, "z"))
+    client = world.client_for("principal_a")
+    response = client.get(reverse("audit:log_review"), {"pupil_query": CANARIES["z"]})
+    assert response.context["page"].paginator.count == 0
