@@ -14,11 +14,11 @@ from elevstod.access.context import UserContext, context_for
 from elevstod.access.lookup import get_pupil_for
 from elevstod.access.policy import Relation, can_review_access_log
 from elevstod.audit import selectors
-from elevstod.audit.selectors import staff_matching
-from elevstod.front.selectors import pupil_list
 from elevstod.audit.forms import LogFilterForm, LogReviewForm
 from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import log_review_create, record_access
+from elevstod.audit.selectors import staff_matching
+from elevstod.front.selectors import pupil_list
 
 PAGE_SIZE = 50
 
