@@ -1,0 +1,10 @@
+from django.urls import reverse
+
+
+def test_swedish_is_the_default_and_english_is_complete(client, db) -> None:  # type: ignore[no-untyped-def]
+    assert "Logga in" in client.get(reverse("accounts:login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    body = client.get(reverse("accounts:login")).content.decode()
+    assert 'lang="en"' in body
+    assert "Username" in body
+    assert "Användarnamn" not in body
