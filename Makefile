@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 TIERS ?= small medium
-export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
 
 .PHONY: demo test install lint typecheck check bench messages messages-check clean
 

@@ -16,6 +16,8 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Användarnamn")
         self.fields["password"].label = _("Lösenord")
         self.fields["username"].widget.attrs["autocomplete"] = "username"
+        # No autofocus: the first Tab must reach the skip link (WCAG 2.4.1, 2.4.3).
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
 
