@@ -7,8 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import CharField, F, Q, Value
-from django.db.models.functions import Concat
+from django.db import connection
 from django.utils import timezone
 
 from elevstod.organisation.duties import (
@@ -17,8 +16,15 @@ from elevstod.organisation.duties import (
     ProviderDutyKind,
     UnitDutyKind,
 )
-from elevstod.organisation.models import GroupStaff, ProviderDuty, PupilHealthTeam, UnitDuty
-from elevstod.people.models import Guardianship, ProtectedPupilAssignment, Pupil
+from elevstod.organisation.models import (
+    AcademicYear,
+    Group,
+    GroupStaff,
+    ProviderDuty,
+    PupilHealthTeam,
+    UnitDuty,
+)
+from elevstod.people.models import Guardian, Guardianship, ProtectedPupilAssignment, Pupil
 
 Ids = frozenset[uuid.UUID]
 
@@ -77,50 +83,62 @@ class UserContext:
 ANONYMOUS = UserContext(user_id=None)
 
 
+def _relations_sql() -> str:
+    """Every relation of one user as (tag, id) rows, one UNION ALL over the relation tables.
+
+    Written as SQL rather than composed querysets: this runs on every request, and composing
+    seven querysets costs more Python time than the query itself.
+    """
+    members = PupilHealthTeam.members.through._meta.db_table
+    # Only table names from our own models are interpolated; every value is a parameter.
+    return f"""
+        SELECT 'duty:' || d.duty AS tag, d.school_unit_id AS id
+          FROM {UnitDuty._meta.db_table} d
+         WHERE d.user_id = %(user)s AND d.starts_on <= %(today)s
+           AND (d.ends_on IS NULL OR d.ends_on >= %(today)s)
+        UNION ALL
+        SELECT 'group:' || gs.role, gs.group_id
+          FROM {GroupStaff._meta.db_table} gs
+          JOIN {Group._meta.db_table} g ON g.id = gs.group_id
+          JOIN {AcademicYear._meta.db_table} y ON y.id = g.academic_year_id
+         WHERE gs.user_id = %(user)s AND y.starts_on <= %(today)s AND y.ends_on >= %(today)s
+        UNION ALL
+        SELECT 'eht', t.school_unit_id
+          FROM {members} m
+          JOIN {PupilHealthTeam._meta.db_table} t ON t.id = m.pupilhealthteam_id
+         WHERE m.user_id = %(user)s
+        UNION ALL
+        SELECT 'protected', a.pupil_id
+          FROM {ProtectedPupilAssignment._meta.db_table} a
+         WHERE a.user_id = %(user)s
+        UNION ALL
+        SELECT 'custody', gship.pupil_id
+          FROM {Guardianship._meta.db_table} gship
+          JOIN {Guardian._meta.db_table} gu ON gu.id = gship.guardian_id
+         WHERE gu.user_id = %(user)s AND gship.has_custody = %(true)s
+        UNION ALL
+        SELECT 'self', p.id FROM {Pupil._meta.db_table} p WHERE p.user_id = %(user)s
+        UNION ALL
+        SELECT 'provider:' || pd.duty, pd.provider_id
+          FROM {ProviderDuty._meta.db_table} pd
+         WHERE pd.user_id = %(user)s
+    """  # noqa: S608
+
+
 def load_user_context(user: object, today: date | None = None) -> UserContext:
-    """One UNION query gathers every relation the user has. Keys are namespaced strings."""
+    """One query gathers every relation the user has. Tags are namespaced strings."""
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     today = today or timezone.localdate()
     user_id = user.pk  # type: ignore[attr-defined]
-    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-
-    def tagged(queryset, prefix: str, kind_field: str | None, id_field: str):  # type: ignore[no-untyped-def]
-        tag = (
-            Concat(Value(prefix), F(kind_field), output_field=CharField())
-            if kind_field
-            else Value(prefix, output_field=CharField())
-        )
-        return queryset.order_by().annotate(tag=tag).values_list("tag", id_field)
-
-    parts = [
-        tagged(
-            UnitDuty.objects.filter(current, user_id=user_id), "duty:", "duty", "school_unit_id"
-        ),
-        tagged(
-            GroupStaff.objects.filter(
-                user_id=user_id,
-                group__academic_year__starts_on__lte=today,
-                group__academic_year__ends_on__gte=today,
-            ),
-            "group:",
-            "role",
-            "group_id",
-        ),
-        tagged(PupilHealthTeam.objects.filter(members=user_id), "eht", None, "school_unit_id"),
-        tagged(
-            ProtectedPupilAssignment.objects.filter(user_id=user_id), "protected", None, "pupil_id"
-        ),
-        tagged(
-            Guardianship.objects.filter(guardian__user_id=user_id, has_custody=True),
-            "custody",
-            None,
-            "pupil_id",
-        ),
-        tagged(Pupil.objects.filter(user_id=user_id), "self", None, "id"),
-        tagged(ProviderDuty.objects.filter(user_id=user_id), "provider:", "duty", "provider_id"),
-    ]
-    rows = list(parts[0].union(*parts[1:], all=True))
+    params = {
+        "user": UnitDuty._meta.get_field("user").get_db_prep_value(user_id, connection),
+        "today": connection.ops.adapt_datefield_value(today),
+        "true": True,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_relations_sql(), params)
+        rows = cursor.fetchall()
     buckets: dict[str, set] = {}
     for tag, raw_id in rows:
         buckets.setdefault(tag, set()).add(_as_uuid(raw_id))

@@ -11,9 +11,11 @@ from django.db.models.functions import Coalesce
 
 from elevstod.access.context import UserContext
 from elevstod.access.scoping import current_placement_q, pupils_visible_to
+from elevstod.organisation.duties import UNIT_DUTY_LABELS
 from elevstod.organisation.models import (
     EducationProvider,
     Group,
+    GroupKind,
     GroupStaff,
     GroupStaffRole,
     PupilHealthTeam,
@@ -29,6 +31,8 @@ def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
 
 
 def units_with_counts(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> QuerySet[SchoolUnit]:
+    if not unit_ids:
+        return SchoolUnit.objects.none()
     today = ctx.today
     placements = Placement.objects.filter(current_placement_q(ctx), school_unit=OuterRef("pk"))
     groups = Group.objects.filter(
@@ -58,6 +62,8 @@ def units_with_counts(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> Query
 
 
 def groups_with_pupils(ctx: UserContext, group_ids: frozenset[uuid.UUID]) -> QuerySet[Group]:
+    if not group_ids:
+        return Group.objects.none()
     visible = pupils_visible_to(ctx)
     return (
         Group.objects.filter(pk__in=group_ids)
@@ -67,6 +73,7 @@ def groups_with_pupils(ctx: UserContext, group_ids: frozenset[uuid.UUID]) -> Que
                 "memberships",
                 queryset=GroupMembership.objects.filter(pupil__in=visible)
                 .select_related("pupil")
+                .only("group_id", "pupil__first_name", "pupil__last_name")
                 .order_by("pupil__last_name", "pupil__first_name"),
                 to_attr="visible_memberships",
             )
@@ -165,8 +172,14 @@ def unit_overview(ctx: UserContext, unit_id: uuid.UUID) -> dict[str, object]:
     duties = list(
         UnitDuty.objects.filter(current_placement_q(ctx), school_unit_id=unit_id)
         .select_related("user")
+        .only("duty", "user__first_name", "user__last_name", "user__username")
         .order_by("duty", "user__last_name")
     )
+    # Translate each label once, not once per row (get_FOO_display rebuilds the choices map).
+    duty_labels = {kind.value: str(label) for kind, label in UNIT_DUTY_LABELS.items()}
+    kind_labels = {value: str(label) for value, label in GroupKind.choices}
+    for row in duties:
+        row.duty_label = duty_labels[row.duty]  # type: ignore[attr-defined]
     groups = list(
         Group.objects.filter(
             school_unit_id=unit_id,
@@ -174,8 +187,11 @@ def unit_overview(ctx: UserContext, unit_id: uuid.UUID) -> dict[str, object]:
             academic_year__ends_on__gte=today,
         )
         .annotate(member_count=Count("memberships"))
+        .only("name", "kind", "grade")
         .order_by("grade", "name")
     )
+    for group in groups:
+        group.kind_label = kind_labels[group.kind]  # type: ignore[attr-defined]
     team_obj = (
         PupilHealthTeam.objects.filter(school_unit_id=unit_id).prefetch_related("members").first()
     )
