@@ -5,7 +5,25 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from elevstod.accounts.models import User
-from elevstod.audit.models import AccessEvent, AccessOutcome, LogReview
+from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome, LogReview
+
+
+_EVENT_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "acting_role",
+    "school_unit_id",
+    "pupil_id",
+    "record_type",
+    "record_id",
+    "action",
+    "outcome",
+    "purpose",
+    "channel",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__username",
+)
 
 
 def _day_start(day: date) -> datetime:
@@ -38,13 +56,18 @@ def events_for_review(
         events = events.filter(occurred_at__lt=_day_start(period_end + timedelta(days=1)))
     if denied_only:
         events = events.filter(outcome=AccessOutcome.DENIED)
-    return events.select_related("actor", "pupil", "school_unit").order_by("-occurred_at", "-id")
+    return (
+        events.select_related("actor", "pupil")
+        .only(*_EVENT_FIELDS, "pupil__first_name", "pupil__last_name", "pupil__protected_identity")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def events_for_pupil(pupil_id: uuid.UUID) -> QuerySet[AccessEvent]:
     return (
         AccessEvent.objects.filter(pupil_id=pupil_id)
-        .select_related("actor", "school_unit")
+        .select_related("actor")
+        .only(*_EVENT_FIELDS)
         .order_by("-occurred_at", "-id")
     )
 
@@ -67,3 +90,13 @@ def staff_matching(unit_ids: frozenset[uuid.UUID], query: str) -> QuerySet[User]
             | Q(username__istartswith=word)
         )
     return users.distinct()
+
+
+def with_labels(events: list[AccessEvent]) -> list[AccessEvent]:
+    """Translate action and outcome labels once per page rather than once per row."""
+    actions = {value: str(label) for value, label in AccessAction.choices}
+    outcomes = {value: str(label) for value, label in AccessOutcome.choices}
+    for event in events:
+        event.action_label = actions.get(event.action, event.action)  # type: ignore[attr-defined]
+        event.outcome_label = outcomes.get(event.outcome, event.outcome)  # type: ignore[attr-defined]
+    return events

@@ -64,6 +64,7 @@ def log_review(request: HttpRequest) -> HttpResponse:
     )
     events = selectors.events_for_review(**filters)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page.object_list = selectors.with_labels(list(page.object_list))
     return render(
         request,
         "audit/log_review.html",
@@ -126,7 +127,7 @@ def pupil_log_extract(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse
         purpose="log_extract",
         only=frozenset({Relation.PRINCIPAL}),
     )
-    events = selectors.events_for_pupil(access.pupil.pk)[:1000]
+    events = selectors.with_labels(list(selectors.events_for_pupil(access.pupil.pk)[:1000]))
     return render(
         request, "audit/pupil_log_extract.html", {"pupil": access.pupil, "events": events}
     )

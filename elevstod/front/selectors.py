@@ -61,6 +61,11 @@ def units_with_counts(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> Query
     )
 
 
+def units_named(unit_ids: frozenset[uuid.UUID]) -> QuerySet[SchoolUnit]:
+    """Names only, for filters and menus."""
+    return SchoolUnit.objects.filter(pk__in=unit_ids).only("name").order_by("name")
+
+
 def groups_with_pupils(ctx: UserContext, group_ids: frozenset[uuid.UUID]) -> QuerySet[Group]:
     if not group_ids:
         return Group.objects.none()

@@ -59,7 +59,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         purpose="search" if query else "",
     )
     template = "front/pupil_list.html#results" if request.htmx else "front/pupil_list.html"  # type: ignore[attr-defined]
-    units = selectors.units_with_counts(ctx, ctx.staff_units)
+    units = selectors.units_named(ctx.staff_units)
     return render(
         request,
         template,
