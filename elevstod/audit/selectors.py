@@ -7,7 +7,6 @@ from django.utils import timezone
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome, LogReview
 
-
 _EVENT_FIELDS = (
     "occurred_at",
     "actor_id",
