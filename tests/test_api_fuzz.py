@@ -1,0 +1,48 @@
+"""Property-based probing of API v1: odd parameters never cause a server error or a leak."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.world import CANARIES, VISIBLE, World
+
+PATHS = ["/api/v1/schools/", "/api/v1/groups/", "/api/v1/pupils/", "/api/v1/access-events/"]
+params = st.fixed_dictionaries(
+    {},
+    optional={
+        "limit": st.one_of(st.integers(-5, 10_000), st.text(max_size=5)),
+        "offset": st.one_of(st.integers(-5, 10**7), st.text(max_size=5)),
+        "pupil": st.one_of(st.uuids().map(str), st.text(max_size=40)),
+    },
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    path=st.sampled_from(PATHS), query=params, persona=st.sampled_from(["mentor_a", "guardian_y"])
+)
+def test_api_answers_odd_parameters_without_server_errors(
+    world: World, path, query, persona
+) -> None:  # type: ignore[no-untyped-def]
+    response = world.client_for(persona).get(path, query)
+    assert response.status_code in {200, 404, 422}, (path, query, response.status_code)
+    body = response.content.decode()
+    for key, canary in CANARIES.items():
+        if key not in VISIBLE[persona]:
+            assert canary not in body
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    raw=st.text(min_size=1, max_size=60).filter(
+        lambda s: "/" not in s and "?" not in s and "#" not in s
+    )
+)
+def test_pupil_detail_with_any_id_is_404_or_allowed(world: World, raw: str) -> None:
+    response = world.client_for("teacher_b").get(f"/api/v1/pupils/{raw}/")
+    assert response.status_code in {404, 422}
