@@ -1,8 +1,17 @@
 """The generated municipality: the demo's data and the benchmarks' dataset tiers.
 
 `build_plan` makes every row as an unsaved model instance with an explicit id, using only a seeded
-Random and a seeded Faker, so the same tier and seed always give the same people. `write_plan`
-bulk-inserts the plan in one transaction. `generate` does both behind the demo-mode guard.
+Random and a seeded Faker, so the same tier, seed and `today` always give the same people.
+`write_plan` bulk-inserts the plan in one transaction and streams the access log
+(elevstod.demo.access_log) in after it. `generate` does both behind the demo-mode guard.
+
+Dates follow `today` (default: the local date). The current academic year is the one that started
+most recently (elevstod.demo.school_year: third Monday of August to the Friday of week 24), so in
+the summer break it is the year that has just ended, with its groups, until the next one starts;
+the previous year is the one before. Nothing generated lies after `today`: placements, moves,
+duties and delegations start on or before it, the access log and the log reviews end the day
+before it, and the rows' created_at/updated_at (and the users' date_joined) are stamped with the
+morning of the year's first day (or now, if that is earlier).
 
 Shape (the dataset tiers in the domain notes' scale.md): one municipal huvudman, for the bigger
 tiers also an independent one; units of kinds F–9, F–6, 7–9 and gymnasieskola, some with anpassad
@@ -19,9 +28,10 @@ import math
 import random
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
@@ -31,7 +41,16 @@ from django.db import connection, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from elevstod.access.policy import Relation
 from elevstod.accounts.models import User
+from elevstod.audit.models import AccessEvent, LogReview
+from elevstod.demo.access_log import (
+    SCHOOL_TZ,
+    ClassActors,
+    LogSource,
+    UnitActors,
+    write_access_log,
+)
 from elevstod.demo.names import (
     NO_ADDRESS,
     PUPIL_MAIL_DOMAIN,
@@ -40,7 +59,15 @@ from elevstod.demo.names import (
     NamePool,
     mail_part,
 )
-from elevstod.organisation.duties import DecisionType, ProviderDutyKind, UnitDutyKind
+from elevstod.demo.school_year import YearSpec, academic_year, academic_year_for
+from elevstod.demo.shares import split
+from elevstod.organisation.duties import (
+    LEADERSHIP_DUTIES,
+    UNIT_WIDE_SUPPORT_DUTIES,
+    DecisionType,
+    ProviderDutyKind,
+    UnitDutyKind,
+)
 from elevstod.organisation.models import (
     AcademicYear,
     Delegation,
@@ -100,30 +127,19 @@ class Tier:
     upper_secondary_units: int  # gymnasieskola units among `units`
     independent_units: int  # units of an independent huvudman among `units`
     provider_admins: int  # administrators (and as many analysts) at the municipality
+    access_log_per_year: int  # access-log rows per year (scale.md); see elevstod.demo.access_log
 
 
 TIERS: dict[str, Tier] = {
     # scale.md says one unit for small; the demo needs a second one for movers and rektor2.
     "small": Tier(units=2, pupils=400, staff=40, upper_secondary_units=0, independent_units=0,
-                  provider_admins=1),
+                  provider_admins=1, access_log_per_year=90_000),
     "medium": Tier(units=20, pupils=13_000, staff=1_500, upper_secondary_units=2,
-                   independent_units=2, provider_admins=2),
+                   independent_units=2, provider_admins=2, access_log_per_year=3_000_000),
     "large": Tier(units=170, pupils=110_000, staff=16_000, upper_secondary_units=14,
-                  independent_units=2, provider_admins=6),
+                  independent_units=2, provider_admins=6, access_log_per_year=25_000_000),
 }  # fmt: skip
 
-
-@dataclass(frozen=True)
-class YearSpec:
-    name: str
-    starts_on: date
-    ends_on: date
-
-
-CURRENT_YEAR = YearSpec("2026/27", date(2026, 8, 17), date(2027, 6, 11))
-PREVIOUS_YEAR = YearSpec("2025/26", date(2025, 8, 18), date(2026, 6, 12))
-# The day the data describes: nothing generated starts after it. Tests pass it as "today".
-SNAPSHOT_DAY = date(2026, 11, 16)
 
 MUNICIPALITY_NAME = "Exempelstads kommun"
 INDEPENDENT_NAME = "Ekbackens Friskolor AB"
@@ -279,6 +295,8 @@ class Household:
 class Plan:
     tier: str
     seed: int
+    today: date
+    current_year_spec: YearSpec
     providers: list[EducationProvider] = field(default_factory=list)
     units: list[SchoolUnit] = field(default_factory=list)
     years: list[AcademicYear] = field(default_factory=list)
@@ -300,10 +318,19 @@ class Plan:
     unit_b_id: uuid.UUID | None = None
     provider_id: uuid.UUID | None = None
     demo_users: bool = False
+    log_source: LogSource | None = None
+
+    @property
+    def loaded_at(self) -> datetime:
+        """The created_at of every row: the morning of the year's first day, never the future."""
+        morning = datetime.combine(
+            self.current_year_spec.starts_on, datetime.min.time(), tzinfo=SCHOOL_TZ
+        ).replace(hour=6)
+        return min(morning, timezone.now())
 
     def digest(self) -> str:
         """A fingerprint of the people and their relations, to compare runs and processes."""
-        parts: list[object] = []
+        parts: list[object] = [(y.name, y.starts_on, y.ends_on) for y in self.years]
         for pupil in self.pupils:
             parts.append(
                 (
@@ -356,26 +383,24 @@ class Plan:
         ]
 
 
-def split(total: int, weights: Sequence[float]) -> list[int]:
-    """Share `total` in proportion to `weights` with whole numbers (largest remainder)."""
-    if not weights:
-        return []
-    weight_sum = sum(weights) or 1.0
-    exact = [total * weight / weight_sum for weight in weights]
-    shares = [math.floor(value) for value in exact]
-    order = sorted(range(len(weights)), key=lambda i: (shares[i] - exact[i], i))
-    for i in order[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
 class _Builder:
-    def __init__(self, tier_name: str, seed: int, demo_users: bool) -> None:
+    def __init__(self, tier_name: str, seed: int, demo_users: bool, today: date) -> None:
         self.tier_name = tier_name
         self.tier = TIERS[tier_name]
+        self.today = today
+        self.current_spec = academic_year_for(today)
+        self.previous_spec = academic_year(self.current_spec.starts_on.year - 1)
         self.rng = random.Random(seed)
         self.names = NamePool(seed, self.rng)
-        self.plan = Plan(tier=tier_name, seed=seed, demo_users=demo_users)
+        self.plan = Plan(
+            tier=tier_name,
+            seed=seed,
+            today=today,
+            current_year_spec=self.current_spec,
+            demo_users=demo_users,
+        )
+        # (pupil, class, protected, first day of the current placement), for the access log.
+        self.pupil_refs: list[tuple[uuid.UUID, ClassPlan, bool, date]] = []
         # make_password is deliberately slow (Argon2): hash once, share the string.
         self.bulk_password = make_password(None)
         self.identities: set[str] = set()
@@ -389,15 +414,15 @@ class _Builder:
         self.elev_pupil: Pupil | None = None
         self.current_year = AcademicYear(
             id=self.uid(),
-            name=CURRENT_YEAR.name,
-            starts_on=CURRENT_YEAR.starts_on,
-            ends_on=CURRENT_YEAR.ends_on,
+            name=self.current_spec.name,
+            starts_on=self.current_spec.starts_on,
+            ends_on=self.current_spec.ends_on,
         )
         self.previous_year = AcademicYear(
             id=self.uid(),
-            name=PREVIOUS_YEAR.name,
-            starts_on=PREVIOUS_YEAR.starts_on,
-            ends_on=PREVIOUS_YEAR.ends_on,
+            name=self.previous_spec.name,
+            starts_on=self.previous_spec.starts_on,
+            ends_on=self.previous_spec.ends_on,
         )
         self.plan.years = [self.previous_year, self.current_year]
 
@@ -460,7 +485,7 @@ class _Builder:
                 user_id=user.id,
                 school_unit_id=unit.id,
                 duty=kind.value,
-                starts_on=self.day_between(date(2008, 8, 1), CURRENT_YEAR.starts_on),
+                starts_on=self.day_between(date(2008, 8, 1), self.current_spec.starts_on),
             )
         )
 
@@ -643,7 +668,7 @@ class _Builder:
         programmes = rng.sample(PROGRAMMES, rng.randint(3, 5))
         form = SchoolForm.UPPER_SECONDARY.value
         for grade, count in zip((1, 2, 3), split(unit_plan.pupils, [1.1, 1.0, 0.9]), strict=True):
-            year = (CURRENT_YEAR.starts_on.year - (grade - 1)) % 100
+            year = (self.current_spec.starts_on.year - (grade - 1)) % 100
             class_count = max(1, math.ceil(count / 30))
             chosen = [programmes[i % len(programmes)] for i in range(class_count)]
             seen: dict[str, int] = {}
@@ -830,9 +855,9 @@ class _Builder:
                         delegated_by_id=principal.id,
                         delegate_id=delegate.id,
                         decision_type=decision_type.value,
-                        valid_from=CURRENT_YEAR.starts_on,
-                        valid_until=CURRENT_YEAR.ends_on,
-                        note="Delegationsordning läsåret " + CURRENT_YEAR.name,
+                        valid_from=self.current_spec.starts_on,
+                        valid_until=self.current_spec.ends_on,
+                        note="Delegationsordning läsåret " + self.current_spec.name,
                     )
                 )
 
@@ -923,7 +948,7 @@ class _Builder:
                 else Gender.UNKNOWN
             )
         school_age = 15 if class_plan.form == SchoolForm.UPPER_SECONDARY.value else 6
-        born_year = CURRENT_YEAR.starts_on.year - school_age - grade - int(rng.random() < 0.02)
+        born_year = self.current_spec.starts_on.year - school_age - grade - int(rng.random() < 0.02)
         born = self.day_between(date(born_year, 1, 1), date(born_year, 12, 31))
         if protected is None:
             roll = rng.random()
@@ -1017,7 +1042,7 @@ class _Builder:
                     )
                 )
 
-        starts_on = CURRENT_YEAR.starts_on
+        starts_on = self.current_spec.starts_on
         if mover is None and class_plan.band != "anp" and rng.random() < 0.03:
             mover = "summer" if rng.random() < 0.7 else "midyear"
         if mover in ("summer", "midyear"):
@@ -1033,6 +1058,7 @@ class _Builder:
                 starts_on=starts_on,
             )
         )
+        self.pupil_refs.append((pupil.id, class_plan, is_protected, starts_on))
         plan.memberships.append(
             _make(GroupMembership, id=self.uid(), pupil_id=pupil.id, group_id=class_plan.group.id)
         )
@@ -1056,6 +1082,13 @@ class _Builder:
         rng, plan = self.rng, self.plan
         if mover == "summer" and grade == 1:
             mover = "midyear"  # last year they were in förskoleklass, which no longer exists
+        # A mid-year move ends the old placement at least a day into term and starts the new one
+        # three days later, on or before today; too early in term it can only be a summer move.
+        latest = min(74, (self.today - self.current_spec.starts_on).days - 3)
+        if mover == "midyear" and latest < 1:
+            if grade == 1:
+                return starts_on
+            mover = "summer"
         form = class_plan.form
         candidates = [
             (other, cohort)
@@ -1076,8 +1109,8 @@ class _Builder:
                     school_unit_id=source.unit.id,
                     school_form=class_plan.form,
                     grade=grade - 1,
-                    starts_on=PREVIOUS_YEAR.starts_on,
-                    ends_on=PREVIOUS_YEAR.ends_on,
+                    starts_on=self.previous_spec.starts_on,
+                    ends_on=self.previous_spec.ends_on,
                 )
             )
             previous = self.previous_group(source, cohort, grade - 1)
@@ -1085,7 +1118,7 @@ class _Builder:
                 _make(GroupMembership, id=self.uid(), pupil_id=pupil.id, group_id=previous.id)
             )
             return starts_on
-        ended = CURRENT_YEAR.starts_on + timedelta(days=rng.randint(18, 74))
+        ended = self.current_spec.starts_on + timedelta(days=rng.randint(min(18, latest), latest))
         plan.placements.append(
             _make(
                 Placement,
@@ -1094,7 +1127,7 @@ class _Builder:
                 school_unit_id=source.unit.id,
                 school_form=class_plan.form,
                 grade=grade,
-                starts_on=CURRENT_YEAR.starts_on,
+                starts_on=self.current_spec.starts_on,
                 ends_on=ended,
             )
         )
@@ -1154,7 +1187,7 @@ class _Builder:
 
     def demo_household(self) -> Household:
         rng = self.rng
-        born = CURRENT_YEAR.starts_on.year - 6 - 8
+        born = self.current_spec.starts_on.year - 6 - 8
         address = self.names.address()
         guardian_first = _DEMO["vardnadshavare"]
         partner_first, partner_last = DEMO_GUARDIAN_PARTNER
@@ -1250,32 +1283,162 @@ class _Builder:
         # Last, so demo mode draws no numbers that would shift the rest of the data.
         if self.plan.demo_users:
             self.build_demo_users()
+        self.plan.log_source = self.build_log_source()
         return self.plan
 
+    def build_log_source(self) -> LogSource:
+        """Who may read whom, as elevstod.access.policy sees it, for drawing the access log."""
+        plan = self.plan
+        source = LogSource(
+            seed=plan.seed,
+            today=self.today,
+            year=self.current_spec,
+            rows_per_year=self.tier.access_log_per_year,
+        )
+        duties: dict[uuid.UUID, dict[uuid.UUID, set[str]]] = {}
+        for row in plan.unit_duties:
+            duties.setdefault(row.school_unit_id, {}).setdefault(row.user_id, set()).add(row.duty)
+        team_unit = {team.id: team.school_unit_id for team in plan.teams}
+        team_members: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for member in plan.team_members:
+            unit_id = team_unit[member.pupilhealthteam_id]  # type: ignore[attr-defined]
+            team_members.setdefault(unit_id, set()).add(member.user_id)  # type: ignore[attr-defined]
+        unit_index: dict[uuid.UUID, int] = {}
+        for index, unit_plan in enumerate(self.unit_plans):
+            unit_id = unit_plan.unit.id
+            unit_index[unit_id] = index
+            at_unit = duties.get(unit_id, {})
+            relations: dict[uuid.UUID, set[Relation]] = {}
+            for user_id, kinds in at_unit.items():
+                if kinds & LEADERSHIP_DUTIES:
+                    relations.setdefault(user_id, set()).add(Relation.PRINCIPAL)
+                if kinds & UNIT_WIDE_SUPPORT_DUTIES:
+                    relations.setdefault(user_id, set()).add(Relation.SPECIAL_EDUCATION)
+            # Team membership counts while the member holds a duty at the unit.
+            for user_id in team_members.get(unit_id, set()) & set(at_unit):
+                relations.setdefault(user_id, set()).add(Relation.PUPIL_HEALTH_TEAM)
+            source.units.append(
+                UnitActors(
+                    unit_id=unit_id,
+                    principal_id=unit_plan.duties[UnitDutyKind.PRINCIPAL.value][0].id,
+                    relations=relations,
+                    staff=frozenset(at_unit),
+                    assigned=[
+                        unit_plan.duties[kind.value][0].id
+                        for kind in (UnitDutyKind.PRINCIPAL, UnitDutyKind.SPECIAL_EDUCATOR)
+                    ],
+                )
+            )
+        group_roles: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+        for row in plan.group_staff:
+            group_roles.setdefault(row.group_id, []).append((row.user_id, row.role))
+        by_role = {
+            GroupStaffRole.MENTOR.value: Relation.MENTOR,
+            GroupStaffRole.TEACHER.value: Relation.TEACHER,
+        }
+        class_index: dict[int, int] = {}
+        for unit_plan in self.unit_plans:
+            for class_plan in unit_plan.classes:
+                relations = {}
+                for group in [class_plan.group, *(g for _abbr, g in class_plan.subject_groups)]:
+                    for user_id, role in group_roles.get(group.id, []):
+                        relations.setdefault(user_id, set()).add(by_role[role])
+                class_index[id(class_plan)] = len(source.classes)
+                source.classes.append(
+                    ClassActors(unit_index=unit_index[unit_plan.unit.id], relations=relations)
+                )
+        source.pupils = [
+            (pupil_id, class_index[id(class_plan)], protected, starts_on)
+            for pupil_id, class_plan, protected, starts_on in self.pupil_refs
+        ]
+        return source
 
-def build_plan(tier: str = "small", seed: int = 1, demo_users: bool = False) -> Plan:
-    """Every row of the municipality as unsaved model instances; touches no database."""
+
+def build_plan(
+    tier: str = "small", seed: int = 1, demo_users: bool = False, today: date | None = None
+) -> Plan:
+    """Every row of the municipality as unsaved model instances; touches no database.
+
+    The access log is not in the plan's lists: it is drawn from `plan.log_source` while it is
+    written (elevstod.demo.access_log).
+    """
     if tier not in TIERS:
         raise ValueError(f"unknown tier {tier!r}; choose one of {', '.join(TIERS)}")
-    return _Builder(tier, seed, demo_users).build()
+    return _Builder(tier, seed, demo_users, today or timezone.localdate()).build()
 
 
-def write_plan(plan: Plan, log: "Writer | None" = None) -> dict[str, int]:
-    """Insert the plan in one transaction; returns the rows written per model."""
+def write_plan(
+    plan: Plan,
+    log: "Writer | None" = None,
+    access_log: bool = True,
+    timings: dict[str, float] | None = None,
+) -> dict[str, int]:
+    """Insert the plan and (unless `access_log` is false) the access log and its reviews in one
+    transaction; returns the rows written per model. `timings` receives the log's seconds."""
     counts: dict[str, int] = {}
+    loaded_at = plan.loaded_at
     with transaction.atomic():
         _reuse_existing_years(plan)
         for model, rows in plan.batches():
             started = time.perf_counter()
-            if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
-                _copy_rows(model, rows)
-            else:
-                model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+            _stamp(model, rows, loaded_at)
+            with _explicit_timestamps(model):
+                if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+                    _copy_rows(model, rows)
+                else:
+                    model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
             counts[model._meta.object_name or model.__name__] = len(rows)
             if log is not None and len(rows) >= BATCH_SIZE:
                 seconds = time.perf_counter() - started
                 _say(log, f"  {model._meta.object_name}: {len(rows)} rader ({seconds:.1f} s)")
+        if access_log and plan.log_source is not None:
+            started = time.perf_counter()
+            events, reviews = write_access_log(plan.log_source)
+            with _explicit_timestamps(LogReview):
+                LogReview.objects.bulk_create(reviews, batch_size=BATCH_SIZE)
+            counts[AccessEvent._meta.object_name or "AccessEvent"] = events
+            counts[LogReview._meta.object_name or "LogReview"] = len(reviews)
+            seconds = time.perf_counter() - started
+            if timings is not None:
+                timings["access_log"] = seconds
+            _say(log, f"  AccessEvent: {events} rader, LogReview: {len(reviews)} ({seconds:.1f} s)")
     return counts
+
+
+def _timestamp_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+
+
+def _stamp(model: type[models.Model], rows: Sequence[models.Model], moment: datetime) -> None:
+    """created_at and updated_at (and a user's date_joined) at `moment`, never after today."""
+    names = [field.attname for field in _timestamp_fields(model)]
+    if model is User:
+        names.append("date_joined")
+    for row in rows:
+        for name in names:
+            row.__dict__[name] = moment
+
+
+@contextmanager
+def _explicit_timestamps(model: type[models.Model]) -> Iterator[None]:
+    """Keep the values set on the rows: auto_now and auto_now_add would put in the real now.
+
+    The fields belong to this one model (abstract parents' fields are copied per model), and the
+    generator runs alone in its process, so switching them off for the insert is safe.
+    """
+    fields = _timestamp_fields(model)
+    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]  # type: ignore[attr-defined]
+    try:
+        for field in fields:
+            field.auto_now = field.auto_now_add = False  # type: ignore[attr-defined]
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add  # type: ignore[attr-defined]
 
 
 # PostgreSQL's COPY loads the big tables several times faster than multi-row INSERTs.
@@ -1301,24 +1464,14 @@ def _copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
         model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
         return
     quote = connection.ops.quote_name
-    # What pre_save would do on INSERT: auto_now and auto_now_add fields get the current time.
-    now = timezone.now()
-    stamped = {
-        field.attname
-        for field in fields
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    }
-    getters = [
-        (lambda _row, _now=now: _now)
-        if field.attname in stamped
-        else (lambda row, _name=field.attname: row.__dict__[_name])
-        for field in fields
-    ]
+    # The timestamps are already on the rows (write_plan stamps them), so every value is the row's.
+    names = [field.attname for field in fields]
     columns = ", ".join(quote(field.column) for field in fields)
     statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([get(row) for get in getters])
+            values = row.__dict__
+            copy.write_row([values[name] for name in names])
 
 
 def _reuse_existing_years(plan: Plan) -> None:
@@ -1343,8 +1496,14 @@ def generate(
     seed: int = 1,
     demo_users: bool | None = None,
     stdout: "Writer | None" = None,
+    today: date | None = None,
+    access_log: bool = True,
 ) -> dict[str, Any]:
     """Build and write the municipality. Returns counts per model and the key ids.
+
+    `today` (default: the local date) is the day the data describes; the same tier, seed and
+    `today` give the same data. `access_log=False` leaves out the access log and the log reviews
+    (quick runs).
 
     Refuses outside demo mode unless settings.ELEVSTOD_ALLOW_GENERATOR is set (benchmarks on
     production-like settings), and never makes demo users outside demo mode.
@@ -1372,16 +1531,18 @@ def generate(
             "eller använd --if-empty."
         )
 
+    today = today or timezone.localdate()
     started = time.perf_counter()
-    _say(stdout, f"Planerar nivå {tier} med frö {seed} …")
-    plan = build_plan(tier, seed, demo_users)
+    _say(stdout, f"Planerar nivå {tier} med frö {seed} per {today.isoformat()} …")
+    plan = build_plan(tier, seed, demo_users, today)
     planned = time.perf_counter()
     _say(
         stdout,
         f"Planen klar på {planned - started:.1f} s: {len(plan.pupils)} elever, "
         f"{len(plan.users)} användare, {len(plan.units)} skolenheter. Skriver …",
     )
-    counts = write_plan(plan, stdout)
+    timings: dict[str, float] = {}
+    counts = write_plan(plan, stdout, access_log=access_log, timings=timings)
     seconds = time.perf_counter() - started
     _say(
         stdout,
@@ -1391,12 +1552,15 @@ def generate(
     return {
         "tier": tier,
         "seed": seed,
+        "today": today,
+        "academic_year": plan.current_year_spec.name,
         "counts": counts,
         "unit_a_id": plan.unit_a_id,
         "unit_b_id": plan.unit_b_id,
         "provider_id": plan.provider_id,
         "demo_users": demo_users,
         "seconds": seconds,
+        "access_log_seconds": timings.get("access_log", 0.0),
     }
 
 
