@@ -44,17 +44,14 @@ BARE_LABEL = "bare Django view"
 WARMUP = 3
 DEFAULT_REPEAT = 30
 TRACEBACK_FRAMES = 4
-DEMO_USERS = (
-    "rektor",
-    "rektor2",
-    "specialpedagog",
-    "mentor",
-    "larare",
-    "kurator",
-    "huvudman",
-    "vardnadshavare",
-    "elev",
-)
+
+
+def _demo_usernames() -> tuple[str, ...]:
+    """The generator's demo users; imported late because Django is set up per tier."""
+    from elevstod.demo.generator import DEMO_USERNAMES
+
+    return DEMO_USERNAMES
+
 
 # Goals from scale.md, shown as flags next to each row (they do not change the exit code).
 MAX_QUERIES_PAGE = 12
@@ -66,7 +63,7 @@ MAX_P95_SCALE_RATIO = 1.3
 @dataclass(frozen=True)
 class Page:
     label: str
-    user: str  # a demo username from DEMO_USERS; the page is requested as this user
+    user: str  # a demo username (generator.DEMO_USERNAMES); the page is requested as this user
     url: Callable[[Targets, str], str]  # (targets, user) -> URL
 
     @property
@@ -372,7 +369,7 @@ def ensure_data(tier: str, *, postgres: bool, fresh: bool) -> None:
         return
     if _has_any_users():
         raise BenchError(
-            f"{_db_label()} has users but not the demo users {', '.join(DEMO_USERS)}; "
+            f"{_db_label()} has users but not the demo users {', '.join(_demo_usernames())}; "
             "rerun with --fresh to rebuild it"
         )
     print(f"[{tier}] building {_db_label()}: migrate, then generate_municipality --tier {tier}")
@@ -387,7 +384,7 @@ def ensure_data(tier: str, *, postgres: bool, fresh: bool) -> None:
     done = time.perf_counter()
     print(f"[{tier}] migrate {migrated - started:.1f} s, generate {done - migrated:.1f} s")
     if not _has_demo_data():
-        raise BenchError(f"generate_municipality did not create the demo users {DEMO_USERS}")
+        raise BenchError(f"generate_municipality did not create the demo users {_demo_usernames()}")
 
 
 def describe_data() -> str:
@@ -425,8 +422,9 @@ def _has_demo_data() -> bool:
 
     if not _user_table_exists():
         return False
-    found = get_user_model().objects.filter(username__in=DEMO_USERS).count()
-    return found == len(DEMO_USERS)
+    usernames = _demo_usernames()
+    found = get_user_model().objects.filter(username__in=usernames).count()
+    return found == len(usernames)
 
 
 def _has_any_users() -> bool:

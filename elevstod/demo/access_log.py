@@ -433,55 +433,46 @@ class AccessLogGenerator:
                 user = all_staff[int(rnd() * n_staff)]
                 while user in unit_staff:
                     user = all_staff[int(rnd() * n_staff)]
-                actor = staff_text[user]
-                append(
-                    (stamp, actor, "", unit_text[unit], pupil, "pupil", record, view,
-                     AccessOutcome.DENIED.value, "pupil_page", "web")
-                )  # fmt: skip
-                unit_counts[unit] += 1
-                if index in target_pupils:
-                    key = (index, day_index)
-                    pupil_counts[key] = pupil_counts.get(key, 0) + 1
-                if actor in target_users:
-                    user_key = (actor, unit, day_index)
-                    user_counts[user_key] = user_counts.get(user_key, 0) + 1
-                continue
-            index = bisect_right(pupil_cumulative, rnd() * pupil_total)
-            while starts[index] > today_ordinal:
-                index = bisect_right(pupil_cumulative, rnd() * pupil_total)
-            pupil, record, unit, pairs, cumulative = info[index]
-            actor, role = pairs[bisect_right(cumulative, rnd() * cumulative[-1])]
-            if roll < list_cut:
-                # A list of pupils, sometimes filtered to the unit; no pupil, no acting role.
-                if rnd() < LIST_API_SHARE:
-                    append(
-                        (stamp, actor, "", null, null, "pupil_list", "", AccessAction.LIST.value,
-                         allowed, "", "api")
-                    )  # fmt: skip
-                    continue
-                listed_unit = unit_text[unit] if rnd() < 0.5 else null
-                purpose = "search" if rnd() < 0.3 else ""
-                append(
-                    (stamp, actor, "", listed_unit, null, "pupil_list", "",
-                     AccessAction.LIST.value, allowed, purpose, "web")
-                )  # fmt: skip
-                if listed_unit is not null:
-                    unit_counts[unit] += 1
-                    if actor in target_users:
-                        user_key = (actor, unit, day_index)
-                        user_counts[user_key] = user_counts.get(user_key, 0) + 1
-                continue
-            kind = rnd()
-            if kind < print_cut:
-                action, purpose, channel = AccessAction.PRINT.value, "pupil_page", "web"
-            elif kind < export_cut:
-                action, purpose, channel = AccessAction.EXPORT.value, "", "web"
-            elif kind < api_cut:
-                action, purpose, channel = view, "api_pupil", "api"
-            else:
+                actor, role, outcome = staff_text[user], "", AccessOutcome.DENIED.value
                 action, purpose, channel = view, "pupil_page", "web"
+            else:
+                index = bisect_right(pupil_cumulative, rnd() * pupil_total)
+                while starts[index] > today_ordinal:
+                    index = bisect_right(pupil_cumulative, rnd() * pupil_total)
+                pupil, record, unit, pairs, cumulative = info[index]
+                actor, role = pairs[bisect_right(cumulative, rnd() * cumulative[-1])]
+                if roll < list_cut:
+                    # A list of pupils, sometimes filtered to the unit; no pupil, no acting role.
+                    if rnd() < LIST_API_SHARE:
+                        append(
+                            (stamp, actor, "", null, null, "pupil_list", "",
+                             AccessAction.LIST.value, allowed, "", "api")
+                        )  # fmt: skip
+                        continue
+                    listed_unit = unit_text[unit] if rnd() < 0.5 else null
+                    purpose = "search" if rnd() < 0.3 else ""
+                    append(
+                        (stamp, actor, "", listed_unit, null, "pupil_list", "",
+                         AccessAction.LIST.value, allowed, purpose, "web")
+                    )  # fmt: skip
+                    if listed_unit is not null:
+                        unit_counts[unit] += 1
+                        if actor in target_users:
+                            user_key = (actor, unit, day_index)
+                            user_counts[user_key] = user_counts.get(user_key, 0) + 1
+                    continue
+                kind = rnd()
+                if kind < print_cut:
+                    action, purpose, channel = AccessAction.PRINT.value, "pupil_page", "web"
+                elif kind < export_cut:
+                    action, purpose, channel = AccessAction.EXPORT.value, "", "web"
+                elif kind < api_cut:
+                    action, purpose, channel = view, "api_pupil", "api"
+                else:
+                    action, purpose, channel = view, "pupil_page", "web"
+                outcome = allowed
             append(
-                (stamp, actor, role, unit_text[unit], pupil, "pupil", record, action, allowed,
+                (stamp, actor, role, unit_text[unit], pupil, "pupil", record, action, outcome,
                  purpose, channel)
             )  # fmt: skip
             unit_counts[unit] += 1

@@ -15,6 +15,7 @@ from django_otp.oath import totp
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from elevstod.demo.generator import DEMO_USERNAMES
 from tests.browser.support import (
     BADGE_KIND,
     Audit,
@@ -28,17 +29,7 @@ from tests.browser.support import (
 
 pytestmark = pytest.mark.browser
 
-ROLES = [
-    "rektor",
-    "rektor2",
-    "specialpedagog",
-    "mentor",
-    "larare",
-    "kurator",
-    "huvudman",
-    "vardnadshavare",
-    "elev",
-]
+ROLES = list(DEMO_USERNAMES)
 # Routes each role must reach by links, so that a crawl that silently reaches less fails.
 STAFF_WITH_PUPILS = {"/", "/elever/", "/elever/<uuid>/", "/konto/api-nycklar/"}
 LEADER = {"/elever/<uuid>/logg/", "/enheter/<uuid>/", "/logg/", "/delegeringar/"}
