@@ -4,7 +4,9 @@ Missing and forbidden give the same 404 (security.md P5); both refusals are logg
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -70,8 +72,14 @@ def get_pupil_for(
     purpose: str = "",
     channel: str = "web",
     only: frozenset[Relation] | None = None,
+    record_id: object = None,
+    allow: Callable[[frozenset[Relation]], bool] | None = None,
 ) -> PupilAccess:
-    """`only` narrows which relations count, e.g. the log extract needs the unit's leader."""
+    """`only` narrows which relations count, e.g. the log extract needs the unit's leader.
+
+    `allow` is a further check on the relations (the record-level rule of the policy);
+    `record_id` names the record in the log when it is not the pupil itself.
+    """
     try:
         pupil_uuid = uuid.UUID(str(pupil_id))
     except ValueError as exc:
@@ -81,6 +89,9 @@ def get_pupil_for(
     relations = relations_to_pupil(ctx, facts) if facts is not None else frozenset()
     if only is not None:
         relations = relations & only
+    if relations and allow is not None and not allow(relations):
+        relations = frozenset()
+    logged_id = record_id if record_id is not None else pupil_uuid
     if pupil is None or facts is None or not relations:
         record_access(
             actor_id=ctx.user_id,
@@ -90,7 +101,7 @@ def get_pupil_for(
             # So that the unit's log review sees refused attempts on its pupils too.
             school_unit_id=min(facts.current_units) if facts and facts.current_units else None,
             record_type=record_type,
-            record_id=pupil_uuid,
+            record_id=logged_id,
             purpose=purpose,
             channel=channel,
         )
@@ -102,9 +113,54 @@ def get_pupil_for(
         pupil_id=pupil.pk,
         school_unit_id=access.school_unit_id,
         record_type=record_type,
-        record_id=pupil.pk,
+        record_id=logged_id,
         acting_role=access.acting_role,
         purpose=purpose,
         channel=channel,
     )
     return access
+
+
+def get_record_for(
+    ctx: UserContext,
+    queryset: Any,
+    record_id: uuid.UUID | str,
+    *,
+    record_type: str,
+    allow: Callable[[frozenset[Relation], Any], bool],
+    action: AccessAction = AccessAction.VIEW,
+    purpose: str = "",
+    channel: str = "web",
+) -> tuple[Any, PupilAccess]:
+    """A support record and its pupil, checked by the policy and logged once, or 404.
+
+    `allow(relations, record)` is the policy's record-level rule. Missing and forbidden records
+    give the same 404 and are both logged (security.md P1, P5).
+    """
+    try:
+        record_uuid = uuid.UUID(str(record_id))
+    except ValueError as exc:
+        raise Http404 from exc
+    record = queryset.filter(pk=record_uuid).first()
+    if record is None:
+        record_access(
+            actor_id=ctx.user_id,
+            action=action,
+            outcome=AccessOutcome.DENIED,
+            record_type=record_type,
+            record_id=record_uuid,
+            purpose=purpose,
+            channel=channel,
+        )
+        raise Http404
+    access = get_pupil_for(
+        ctx,
+        record.pupil_id,
+        record_type=record_type,
+        record_id=record.pk,
+        action=action,
+        purpose=purpose,
+        channel=channel,
+        allow=lambda relations: allow(relations, record),
+    )
+    return record, access

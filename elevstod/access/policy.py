@@ -122,3 +122,125 @@ def can_view_organisation(ctx: UserContext, provider_id: uuid.UUID) -> bool:
 def needs_second_factor(ctx: UserContext) -> bool:
     """Staff reach support data only after a second factor (security.md P7, IMY 2015)."""
     return ctx.is_staff_member or bool(ctx.protected_assignments)
+
+
+# ----------------------------------------------------------------------------- the support chain
+
+
+class SupportRecord(StrEnum):
+    CONCERN = "concern"
+    ADAPTATION = "adaptation"
+    REFERRAL = "referral"
+    INVESTIGATION = "investigation"
+    DECISION = "decision"
+    PROGRAMME = "action_programme"
+    FOLLOW_UP = "follow_up"
+    APPEAL = "appeal"
+
+
+# The pupil's case team: the full pedagogical case for the pupil (process.md §4, internal access).
+CASE_TEAM = frozenset(
+    {
+        Relation.PRINCIPAL,
+        Relation.SPECIAL_EDUCATION,
+        Relation.PUPIL_HEALTH_TEAM,
+        Relation.MENTOR,
+        Relation.PROTECTED_ASSIGNMENT,
+    }
+)
+FAMILY = frozenset({Relation.SELF, Relation.GUARDIAN})
+
+# Who sees which record. Teachers see adaptations and programme measures for their teaching
+# (process.md §4); the pupil and guardians with custody see what concerns them (OSL 12 kap.).
+# Participants (the author of a concern or report, an assigned investigator) see their own record.
+SUPPORT_VIEWERS: dict[SupportRecord, frozenset[Relation]] = {
+    SupportRecord.CONCERN: CASE_TEAM,
+    SupportRecord.ADAPTATION: CASE_TEAM | {Relation.TEACHER} | FAMILY,
+    SupportRecord.REFERRAL: CASE_TEAM,
+    SupportRecord.INVESTIGATION: CASE_TEAM,
+    SupportRecord.DECISION: CASE_TEAM | FAMILY,
+    SupportRecord.PROGRAMME: CASE_TEAM | {Relation.TEACHER} | FAMILY,
+    SupportRecord.FOLLOW_UP: CASE_TEAM | {Relation.TEACHER} | FAMILY,
+    SupportRecord.APPEAL: CASE_TEAM | FAMILY,
+}
+
+
+def can_view_support_record(
+    relations: frozenset[Relation],
+    record: SupportRecord,
+    *,
+    participant: bool = False,
+    family_may_see: bool = True,
+) -> bool:
+    """`family_may_see` is False for drafts and open investigations: the family sees what has
+    been decided or concluded, not work in progress."""
+    allowed = SUPPORT_VIEWERS[record]
+    if not family_may_see:
+        allowed = allowed - FAMILY
+    if relations & allowed:
+        return True
+    # A participant is staff with some relation to the pupil; the family never counts as one.
+    return participant and bool(relations & STAFF_RELATIONS)
+
+
+class SupportAct(StrEnum):
+    RAISE_CONCERN = "raise_concern"
+    SUBMIT_CONCERN = "submit_concern"
+    MANAGE_ADAPTATIONS = "manage_adaptations"
+    REFER = "refer"
+    RECEIVE_REFERRAL = "receive_referral"
+    OPEN_INVESTIGATION = "open_investigation"
+    WRITE_INVESTIGATION = "write_investigation"
+    DRAFT_PROGRAMME = "draft_programme"
+    DECIDE = "decide"
+    SERVE_DECISION = "serve_decision"
+    RECORD_FOLLOW_UP = "record_follow_up"
+    HANDLE_APPEAL = "handle_appeal"
+    ADD_OWN_VIEW = "add_own_view"
+    CONFIRM_RECEIPT = "confirm_receipt"
+
+
+SUPPORT_ACTORS: dict[SupportAct, frozenset[Relation]] = {
+    # Any staff member records a concern (SL 3 kap. 5 §) and has the duty to report (3 kap. 7 §).
+    SupportAct.RAISE_CONCERN: STAFF_RELATIONS,
+    SupportAct.REFER: STAFF_RELATIONS,
+    # The pupil and guardians can submit a concern of their own (process.md §1, S1).
+    SupportAct.SUBMIT_CONCERN: FAMILY,
+    # Teachers and the mentor give extra adaptations; the specialpedagog advises (S2).
+    SupportAct.MANAGE_ADAPTATIONS: CASE_TEAM | {Relation.TEACHER},
+    # The rektor receives the report and ensures the investigation (SL 3 kap. 7 §).
+    SupportAct.RECEIVE_REFERRAL: frozenset({Relation.PRINCIPAL}),
+    SupportAct.OPEN_INVESTIGATION: frozenset({Relation.PRINCIPAL}),
+    SupportAct.WRITE_INVESTIGATION: frozenset({Relation.PRINCIPAL, Relation.SPECIAL_EDUCATION}),
+    SupportAct.DRAFT_PROGRAMME: frozenset(
+        {Relation.PRINCIPAL, Relation.SPECIAL_EDUCATION, Relation.MENTOR}
+    ),
+    # Who may decide is settled by the workflow against the delegation register; this only
+    # lets staff with a unit-wide role reach the decision form.
+    SupportAct.DECIDE: frozenset(
+        {Relation.PRINCIPAL, Relation.SPECIAL_EDUCATION, Relation.PUPIL_HEALTH_TEAM}
+    ),
+    SupportAct.SERVE_DECISION: frozenset(
+        {Relation.PRINCIPAL, Relation.SPECIAL_EDUCATION, Relation.MENTOR}
+    ),
+    SupportAct.RECORD_FOLLOW_UP: frozenset(
+        {Relation.PRINCIPAL, Relation.SPECIAL_EDUCATION, Relation.MENTOR}
+    ),
+    # Appeals are lodged with and reconsidered by the decision-maker (FL 38–46 §§).
+    SupportAct.HANDLE_APPEAL: frozenset({Relation.PRINCIPAL}),
+    SupportAct.ADD_OWN_VIEW: FAMILY,
+    SupportAct.CONFIRM_RECEIPT: FAMILY,
+}
+
+
+def can_act(relations: frozenset[Relation], act: SupportAct, *, participant: bool = False) -> bool:
+    """`participant`: named on the record (investigator, responsible for a measure or a
+    follow-up), which lets staff do the record's own work even without a unit-wide role."""
+    if relations & SUPPORT_ACTORS[act]:
+        return True
+    return participant and bool(relations & STAFF_RELATIONS)
+
+
+def can_edit_deadlines(ctx: UserContext, provider_id: uuid.UUID) -> bool:
+    """Municipal deadlines are the huvudman's settings (process.md §3, rule 4)."""
+    return provider_id in ctx.administered_providers
