@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("elevstod.accounts.urls")),
     path("", include("elevstod.organisation.urls")),
     path("", include("elevstod.audit.urls")),
+    path("", include("elevstod.support.urls")),
     path("", include("elevstod.front.urls")),
 ]
 

@@ -6,67 +6,21 @@ appear in any response.
 """
 
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.matrix import (
+    LEADERS_A,
+    PUPIL_TARGETS,
+    Row,
+    everyone,
+    leads_unit_of,
+    only,
+    sees_pupil,
+)
 from tests.world import CANARIES, PERSONAS, STAFF, VISIBLE, World
-
-Target = Callable[[World], dict[str, object]]
-SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
-LEADERS_A = {"principal_a", "deputy_a"}
-
-
-def pupil(key: str) -> Target:
-    return lambda w: {"pupil_id": w.pupils[key].pk}
-
-
-def missing_pupil(w: World) -> dict[str, object]:
-    return {"pupil_id": uuid.uuid4()}
-
-
-PUPIL_TARGETS: dict[str, Target] = {
-    **{key: pupil(key) for key in CANARIES},
-    "missing": missing_pupil,
-}
-
-
-@dataclass
-class Row:
-    """Expected status per persona and target; anything not listed must be `denied`."""
-
-    allowed: Callable[[str, str], bool]
-    ok: int = 200
-    denied: int = 404
-    anonymous: int = 302
-    method: str = "get"
-    targets: dict[str, Target] = field(default_factory=lambda: {"-": lambda w: {}})
-    query: Callable[[World, str], dict] | None = None
-
-    def expected(self, persona: str, target: str) -> int:
-        if persona == "anonymous":
-            return self.anonymous
-        return self.ok if self.allowed(persona, target) else self.denied
-
-
-def everyone(persona: str, target: str) -> bool:
-    return True
-
-
-def only(*personas: str) -> Callable[[str, str], bool]:
-    return lambda persona, target: persona in personas
-
-
-def sees_pupil(persona: str, target: str) -> bool:
-    return target in VISIBLE[persona]
-
-
-def leads_unit_of(persona: str, target: str) -> bool:
-    leaders = {"x": LEADERS_A, "w": LEADERS_A, "m": LEADERS_A, "y": {"principal_b"}}
-    return persona in leaders.get(target, set())
-
 
 MATRIX: dict[str, Row] = {
     "healthz": Row(allowed=everyone, anonymous=200),
@@ -121,6 +75,22 @@ MATRIX: dict[str, Row] = {
     ),
     "front:organisation": Row(allowed=only("huvudman_admin")),
 }
+
+
+def _merge_area_rows() -> None:
+    """Rows for the support chain live beside their feature (tests/matrix_rows/*.py)."""
+    import importlib
+    import pkgutil
+
+    import tests.matrix_rows as package
+
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        for name, row in module.ROWS.items():
+            assert name not in MATRIX, f"{name} has two matrix rows"
+            MATRIX[name] = row
+
+
 _NO_DEVICE = {
     "guardian_x",
     "guardian_x_no_custody",
@@ -128,6 +98,9 @@ _NO_DEVICE = {
     "pupil_x",
     "pupil_y",
 }
+
+
+_merge_area_rows()
 
 
 def url_names() -> Iterator[str]:
