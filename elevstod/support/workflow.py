@@ -269,6 +269,9 @@ APPEAL_TRANSITIONS: dict[tuple[AppealState, AppealAction], AppealState] = {
     ),
     (AppealState.REGISTERED, AppealAction.DISMISS_AS_LATE): AppealState.DISMISSED_LATE,
     (AppealState.REGISTERED, AppealAction.FORWARD): AppealState.FORWARDED,
+    # Changed, but not as the appellant asked: the appeal is taken to cover the new decision and
+    # is forwarded (39 § förvaltningslagen).
+    (AppealState.CHANGED_ON_RECONSIDERATION, AppealAction.FORWARD): AppealState.FORWARDED,
     (AppealState.FORWARDED, AppealAction.RECORD_BOARD_UPHELD): AppealState.BOARD_UPHELD,
     (AppealState.FORWARDED, AppealAction.RECORD_BOARD_SET_ASIDE): AppealState.BOARD_SET_ASIDE,
     (AppealState.FORWARDED, AppealAction.RECORD_BOARD_RETURNED): AppealState.BOARD_RETURNED,
