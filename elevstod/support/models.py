@@ -236,7 +236,7 @@ class Investigation(PupilRecord):
     )
     opened_on = models.DateField(_("påbörjad"))
     target_on = models.DateField(_("planerad att vara klar"))
-    investigators = models.ManyToManyField(
+    investigators = models.ManyToManyField(  # type: ignore[var-annotated]
         USER, related_name="investigations", verbose_name=_("utredare")
     )
     # Kartläggning
@@ -380,8 +380,14 @@ class ProgrammeMeasure(BaseModel):
         ProgrammeNeed, on_delete=models.CASCADE, related_name="measures", verbose_name=_("behov")
     )
     description = models.TextField(_("åtgärd"))
+    # A draft may lack it; the decision refuses a measure without one (SL 3 kap. 9 §).
     responsible = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("ansvarig")
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarig"),
     )
     extent = models.CharField(_("omfattning"), max_length=200)
     setting = models.CharField(

@@ -9,7 +9,7 @@ acting user; a refusal raises workflow.RefusalError, a concurrent edit raises Ed
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -107,7 +107,7 @@ def _record(
 
 
 def _save_versioned(
-    model: type[Model],
+    model: Any,
     record: Any,
     *,
     expected_version: int,
@@ -684,7 +684,7 @@ def programme_save(
         )
 
 
-def _source_of(key: str, sources: dict[uuid.UUID, uuid.UUID | None]) -> uuid.UUID | None:
+def _source_of(key: str, sources: Mapping[uuid.UUID, uuid.UUID | None]) -> uuid.UUID | None:
     try:
         return sources.get(uuid.UUID(key))
     except ValueError:
@@ -1000,7 +1000,7 @@ def decide_programme(
         ActionProgramme.objects.filter(pk=programme.pk).update(
             state=wf.ProgrammeState.IN_FORCE, in_force_from=today, updated_at=timezone.now()
         )
-        if is_revision:
+        if programme.previous_id is not None:
             ActionProgramme.objects.filter(pk=programme.previous_id).update(
                 state=wf.ProgrammeState.SUPERSEDED, updated_at=timezone.now()
             )
