@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "elevstod.organisation",
     "elevstod.people",
     "elevstod.support",
+    "elevstod.documents",
     "elevstod.access",
     "elevstod.front",
     "elevstod.api",

@@ -55,6 +55,7 @@ CRAWL_SKIP_PREFIXES = (
     "/healthz",
     "/__axe__/",
 )
+CRAWL_SKIP_SUFFIXES = ("pdf", ".pdf")
 MAX_PAGES_PER_ROLE = 25
 MAX_PAGES_PER_PATTERN = 2
 BADGE_KIND = " (badge)"
@@ -222,6 +223,8 @@ def crawl(page: Page, audit: Audit, who: str, base_url: str, *, start: str = "/"
             parts = urlsplit(link["href"])
             if parts[:2] != origin or parts.path.startswith(CRAWL_SKIP_PREFIXES):
                 continue
+            if parts.path.rstrip("/").endswith(CRAWL_SKIP_SUFFIXES):
+                continue  # a download (PDF), not a page axe can audit
             kind = pattern(parts.path) + (BADGE_KIND if link["badge"] else "")
             if parts.path in seen or per_kind[kind] >= MAX_PAGES_PER_PATTERN:
                 continue
