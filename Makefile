@@ -39,6 +39,13 @@ check: install
 	ELEVSTOD_ALLOWED_HOSTS=elevstod.example \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The background worker: enqueues the daily reminder e-mail at ELEVSTOD_REMINDER_HOUR and runs
+# the task queue (README "Bakgrundsjobb"). Stop it with Ctrl+C.
+.PHONY: worker
+worker: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py run_reminders_worker
+
 bench: install
 	$(BIN)/python tools/bench.py $(TIERS)
 

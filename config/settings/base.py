@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import database_from_env, env_bool, env_int, env_str
@@ -140,10 +141,18 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background jobs (Django's Tasks API through the django-tasks backport). Tasks are stored in
+# the database and run by `manage.py run_reminders_worker` (or django_tasks_db's `db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The daily reminder e-mail is enqueued once a day, from this local hour (0–23).
+ELEVSTOD_REMINDER_HOUR = env_int("ELEVSTOD_REMINDER_HOUR", 6)
+if not 0 <= ELEVSTOD_REMINDER_HOUR <= 23:
+    raise ImproperlyConfigured("ELEVSTOD_REMINDER_HOUR must be an hour from 0 to 23")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("ELEVSTOD_FROM_EMAIL", "elevstod@localhost")
+# Links in e-mail need the site's address: e-mail is sent outside any request.
+ELEVSTOD_SITE_URL = env_str("ELEVSTOD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Logs carry ids and event names, never names or personnummer (DEVELOPERS.md).
 LOGGING = {

@@ -10,3 +10,6 @@ ELEVSTOD_REQUIRE_SECOND_FACTOR = env_bool("ELEVSTOD_REQUIRE_SECOND_FACTOR", Fals
 # Serve static files straight from the source folders in the demo (no collectstatic step).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The demo prints e-mail (the daily reminders) to the console instead of sending it.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

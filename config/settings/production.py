@@ -32,3 +32,10 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("ELEVSTOD_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("ELEVSTOD_EMAIL_PORT", 25)
 EMAIL_USE_TLS = env_bool("ELEVSTOD_EMAIL_USE_TLS", False)
+EMAIL_HOST_USER = env_str("ELEVSTOD_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ELEVSTOD_EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = env_int("ELEVSTOD_EMAIL_TIMEOUT", 30)
+# Links in the reminder e-mail point at the public address.
+ELEVSTOD_SITE_URL = env_str(
+    "ELEVSTOD_SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""
+).rstrip("/")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils import timezone, translation
 
@@ -49,6 +49,7 @@ from elevstod.support.models import (
     RaisedBy,
     RecipientKind,
     Referral,
+    ReminderRun,
     ServiceMethod,
 )
 
@@ -536,13 +537,16 @@ def investigation_conclude(
         )
         if investigation.special_support_needed:
             return _programme_from_investigation(
-                actor=actor, investigation=investigation, today=today
+                actor=actor,
+                investigation=investigation,
+                today=today,
+                channel=channel,  # api helper: the draft is logged on the caller's channel
             )
     return None
 
 
 def _programme_from_investigation(
-    *, actor: User, investigation: Investigation, today: date
+    *, actor: User, investigation: Investigation, today: date, channel: str = "web"
 ) -> ActionProgramme:
     existing = ActionProgramme.objects.filter(
         referral_id=investigation.referral_id, state=wf.ProgrammeState.DRAFT
@@ -574,6 +578,7 @@ def _programme_from_investigation(
         verb="programme.drafted",
         record_type="action_programme",
         on_date=today,
+        channel=channel,
         action=AccessAction.CREATE,
     )
     return programme
@@ -1385,3 +1390,71 @@ def draft_autosave(
 
 def draft_discard(*, user: User, record_type: str, record_id: uuid.UUID) -> None:
     Draft.objects.filter(user=user, record_type=record_type, record_id=record_id).delete()
+
+
+# ============================================================================= tasks area
+# The daily reminder job's bookkeeping (elevstod.support.tasks). One ReminderRun per day makes
+# the job idempotent: a second run for the same day, from a retry, a second worker or a manual
+# `send_reminders`, finds the row and sends nothing.
+
+
+def reminder_run_start(*, day: date) -> ReminderRun | None:
+    """Claim `day` for the reminder job; None if it is already claimed (never send twice)."""
+    try:
+        with transaction.atomic():
+            return ReminderRun.objects.create(day=day, started_at=timezone.now())
+    except IntegrityError:
+        return None
+
+
+def reminder_run_finish(*, run: ReminderRun, emails_sent: int) -> None:
+    ReminderRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), emails_sent=emails_sent
+    )
+
+
+# The huvudman's deadline settings (process.md §3, rule 4). Every changed value is one row in
+# the append-only access log (who, when, which huvudman, old → new), in the same transaction as
+# the change; ProviderDeadlines.updated_by/updated_at name the latest change.
+DEADLINES_RECORD_TYPE = "provider_deadlines"
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    name: str
+    old: int
+    new: int
+
+
+def deadlines_change(
+    *, actor: User, provider_id: uuid.UUID, values: Mapping[str, int], channel: str = "web"
+) -> list[DeadlineChange]:
+    """Save the settings that differ from the current ones; returns what changed (maybe none)."""
+    with transaction.atomic():
+        row = ProviderDeadlines.objects.select_for_update().filter(provider_id=provider_id).first()
+        current = row.as_settings() if row is not None else wf.DEFAULT_DEADLINES
+        changes = [
+            DeadlineChange(name, getattr(current, name), int(value))
+            for name, value in values.items()
+            if getattr(current, name) != int(value)
+        ]
+        if not changes:
+            return []
+        ProviderDeadlines.objects.update_or_create(
+            provider_id=provider_id,
+            defaults={**{c.name: c.new for c in changes}, "updated_by": actor},
+        )
+        for change in changes:
+            record_access(
+                actor_id=actor.pk,
+                action=AccessAction.UPDATE,
+                record_type=DEADLINES_RECORD_TYPE,
+                record_id=provider_id,
+                acting_role="provider_administrator",
+                purpose=f"{change.name}: {change.old} -> {change.new}",
+                channel=channel,
+            )
+    return changes
+
+
+# ============================================================================= end tasks area

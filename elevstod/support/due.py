@@ -1,0 +1,684 @@
+"""What is due in the support chain, for one pupil or from one person (process.md §3, rule 4).
+
+The dates come from the records (an adaptation's planned evaluation, the programme's follow-up
+and evaluation dates that SL 3 kap. 9 § requires it to state) and from the huvudman's own
+deadlines (ProviderDeadlines) where the law only says "skyndsamt". The arithmetic is
+workflow.case_due's; this module only gathers the facts.
+
+Everything is read in ONE query: a UNION ALL with one branch per kind of record, plus a branch
+for the units' principals and one for the investigators (the people an item names as
+responsible). Each branch carries the same columns, so the count is one query whatever the
+amount of data; "Mina uppgifter" and its htmx fragment stay within their query budgets.
+
+`due_for_pupil` does no access check: its caller has already fetched the pupil through
+elevstod.access.lookup. `due_for_user` lists only pupils the user may see
+(elevstod.access.scoping), so a protected pupil never shows up for unassigned staff (P6).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db.models import (
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    UUIDField,
+    Value,
+)
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
+
+from elevstod.access.context import UserContext
+from elevstod.access.scoping import pupils_visible_to
+from elevstod.accounts.models import User
+from elevstod.audit.models import AccessAction, AccessEvent
+from elevstod.organisation.duties import UnitDutyKind
+from elevstod.organisation.models import EducationProvider, ProviderDuty, UnitDuty
+from elevstod.support import workflow as wf
+from elevstod.support.labels import TASK_KIND_LABELS
+from elevstod.support.models import (
+    ActionProgramme,
+    Adaptation,
+    Appeal,
+    Decision,
+    DecisionService,
+    Investigation,
+    Referral,
+    ReminderRun,
+)
+from elevstod.support.services import DEADLINES_RECORD_TYPE
+
+# FL 46 § says an appeal that is not dismissed as late or changed on reconsideration is
+# forwarded "skyndsamt". No day count is set in law; a week is common practice [M] and stands
+# in as the municipal basis until ProviderDeadlines gets a field of its own.
+APPEAL_HANDLING_DAYS = 7
+
+# Items that the unit's rektor answers for: the receipt and the investigation's start
+# (SL 3 kap. 7 §: the rektor ensures the investigation), the decision (3 kap. 9 §) and the
+# reconsideration or forwarding of an appeal (FL 38–46 §§).
+PRINCIPAL_KINDS = frozenset(
+    {
+        wf.TaskKind.RECEIVE_REFERRAL,
+        wf.TaskKind.OPEN_INVESTIGATION,
+        wf.TaskKind.DECIDE,
+        wf.TaskKind.HANDLE_APPEAL,
+    }
+)
+
+# Which record page each kind links to: (URL name, keyword, record the item points at).
+_LINKS: dict[wf.TaskKind, tuple[str, str]] = {
+    wf.TaskKind.EVALUATE_ADAPTATION: ("support:adaptation_detail", "adaptation_id"),
+    wf.TaskKind.RECEIVE_REFERRAL: ("support:referral_detail", "referral_id"),
+    wf.TaskKind.OPEN_INVESTIGATION: ("support:referral_detail", "referral_id"),
+    wf.TaskKind.COMPLETE_INVESTIGATION: ("support:investigation_detail", "investigation_id"),
+    wf.TaskKind.DECIDE: ("support:investigation_detail", "investigation_id"),
+    wf.TaskKind.SERVE_DECISION: ("support:decision_detail", "decision_id"),
+    wf.TaskKind.FOLLOW_UP: ("support:programme_detail", "programme_id"),
+    wf.TaskKind.EVALUATE_PROGRAMME: ("support:programme_detail", "programme_id"),
+    wf.TaskKind.HANDLE_APPEAL: ("support:appeal_detail", "appeal_id"),
+}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing due, from whom, by when, and the rule that sets the date."""
+
+    kind: wf.TaskKind
+    label: str  # the kind in words, in the active language
+    due_on: date
+    basis: wf.DeadlineBasis
+    rule: str  # the paragraph, and the huvudman's setting where the law says "skyndsamt"
+    overdue: bool
+    responsible_name: str
+    url: str  # the record's page, or "" while that page does not exist
+    pupil_id: uuid.UUID
+    pupil_name: str
+    record_id: uuid.UUID
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def due_for_pupil(*, pupil_id: uuid.UUID, today: date) -> list[DueItem]:
+    """Everything due in one pupil's chain, whoever answers for it. One query."""
+    scope = _Scope(
+        records=Q(pupil_id=pupil_id),
+        adaptations=Q(),
+        referrals=Q(),
+        investigators=Q(investigation__pupil_id=pupil_id),
+        decisions=Q(),
+        follow_ups=Q(),
+        evaluations=Q(),
+        appeals=Q(),
+        principal_units=Q(
+            school_unit_id__in=Referral.objects.filter(pupil_id=pupil_id).values("school_unit_id")
+        ),
+    )
+    return _gather(scope, today=today, include=lambda item, row, investigators: True)
+
+
+def due_for_user(*, user_id: uuid.UUID, ctx: UserContext, today: date) -> list[DueItem]:
+    """What is due from one person: what they are named responsible for, and, for a rektor,
+    what their units wait for (PRINCIPAL_KINDS). Only pupils the user may see. One query."""
+    principal_units = ctx.principal_units
+    investigating = Investigation.objects.filter(investigators=user_id)
+    scope = _Scope(
+        records=Q(pupil_id__in=pupils_visible_to(ctx).values("pk")),
+        adaptations=Q(responsible_id=user_id),
+        referrals=Q(school_unit_id__in=principal_units)
+        | Q(pk__in=investigating.values("referral_id")),
+        investigators=Q(investigation_id__in=investigating.values("pk")),
+        decisions=Q(decided_by_id=user_id),
+        follow_ups=Q(follow_up_responsible_id=user_id),
+        evaluations=Q(evaluation_responsible_id=user_id),
+        appeals=Q(school_unit_id__in=principal_units),
+        principal_units=Q(school_unit_id__in=principal_units),
+    )
+
+    def include(item: DueItem, row: _Row, investigators: Mapping[uuid.UUID, list]) -> bool:
+        # A case row matched either as rektor of its unit or as one of its investigators;
+        # keep only the step this user answers for.
+        if item.kind in PRINCIPAL_KINDS:
+            return row.unit_id in principal_units
+        if item.kind is wf.TaskKind.COMPLETE_INVESTIGATION:
+            named = investigators.get(row.other_id, []) if row.other_id is not None else []
+            return any(person.user_id == user_id for person in named)
+        return True
+
+    return _gather(scope, today=today, include=include)
+
+
+def group_by_when(items: Iterable[DueItem], today: date) -> dict[str, list[DueItem]]:
+    """Overdue first, then the rest of this week (to Sunday), then later."""
+    week_end = today + timedelta(days=6 - today.weekday())
+    groups: dict[str, list[DueItem]] = {"overdue": [], "this_week": [], "later": []}
+    for item in items:
+        if item.overdue:
+            groups["overdue"].append(item)
+        elif item.due_on <= week_end:
+            groups["this_week"].append(item)
+        else:
+            groups["later"].append(item)
+    return groups
+
+
+def due_soon(items: Iterable[DueItem], today: date, days: int = 3) -> list[DueItem]:
+    """Overdue, or due within `days` days: what the daily reminder counts."""
+    horizon = today + timedelta(days=days)
+    return [item for item in items if item.due_on <= horizon]
+
+
+def deadline_rows(provider_ids: Iterable[uuid.UUID]) -> list[tuple[EducationProvider, Any]]:
+    """The huvudmän and their deadline settings (None where none are saved yet). One query."""
+    providers = (
+        EducationProvider.objects.filter(pk__in=list(provider_ids))
+        .select_related("deadlines", "deadlines__updated_by")
+        .order_by("name")
+    )
+    return [(provider, getattr(provider, "deadlines", None)) for provider in providers]
+
+
+@dataclass(frozen=True)
+class DeadlineHistoryEntry:
+    provider_id: uuid.UUID
+    occurred_at: datetime
+    actor_name: str
+    name: str  # the setting's field name
+    old: int
+    new: int
+
+
+_CHANGE = re.compile(r"^(?P<name>[a-z_]+): (?P<old>\d+) -> (?P<new>\d+)$")
+
+
+def deadline_history(
+    provider_ids: Iterable[uuid.UUID], limit: int = 50
+) -> dict[uuid.UUID, list[DeadlineHistoryEntry]]:
+    """The latest changes of the huvudmän's settings, newest first, from the access log where
+    services.deadlines_change writes them. One query."""
+    ids = {str(pk): pk for pk in provider_ids}
+    events = (
+        AccessEvent.objects.filter(
+            record_type=DEADLINES_RECORD_TYPE,
+            action=AccessAction.UPDATE,
+            record_id__in=list(ids),
+        )
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+    history: dict[uuid.UUID, list[DeadlineHistoryEntry]] = defaultdict(list)
+    for event in events:
+        match = _CHANGE.match(event.purpose)
+        if match is None:
+            continue
+        actor = event.actor
+        history[ids[event.record_id]].append(
+            DeadlineHistoryEntry(
+                provider_id=ids[event.record_id],
+                occurred_at=event.occurred_at,
+                actor_name=actor.display_name if actor is not None else "",
+                name=match["name"],
+                old=int(match["old"]),
+                new=int(match["new"]),
+            )
+        )
+    return history
+
+
+def reminder_recipients(day: date) -> QuerySet[User]:
+    """Staff with an e-mail address: a current duty at a unit or at the huvudman."""
+    unit_duty = UnitDuty.objects.filter(user=OuterRef("pk"), starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+    provider_duty = ProviderDuty.objects.filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_active=True, is_integration=False)
+        .exclude(email="")
+        .filter(Exists(unit_duty) | Exists(provider_duty))
+        .order_by("pk")
+    )
+
+
+def reminder_sent_for(day: date) -> bool:
+    """Whether the reminder job has claimed `day` (a ReminderRun exists)."""
+    return ReminderRun.objects.filter(day=day).exists()
+
+
+# ----------------------------------------------------------------------------- the one query
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Filters per branch. `records` applies to every branch about a pupil's record."""
+
+    records: Q
+    adaptations: Q
+    referrals: Q
+    investigators: Q
+    decisions: Q
+    follow_ups: Q
+    evaluations: Q
+    appeals: Q
+    principal_units: Q
+
+
+# The columns every branch yields, in this order, with their types. Branches leave out what
+# they do not have; the gap becomes a typed NULL so that the UNION lines up on every backend.
+_COLUMNS: dict[str, type] = {
+    "tag": CharField,
+    "record_id": UUIDField,
+    "other_id": UUIDField,
+    "pupil_id": UUIDField,
+    "pupil_first": CharField,
+    "pupil_last": CharField,
+    "unit_id": UUIDField,
+    "state": CharField,
+    "d1": DateField,
+    "d2": DateField,
+    "d3": DateField,
+    "d4": DateField,
+    "at": DateTimeField,
+    "user_id": UUIDField,
+    "user_first": CharField,
+    "user_last": CharField,
+    "username": CharField,
+    **dict.fromkeys(("receipt", "start", "complete", "decision", "service"), IntegerField),
+}
+_DEADLINES = "school_unit__provider__deadlines__"
+_DEADLINE_COLUMNS = {
+    "receipt": F(f"{_DEADLINES}receipt_days"),
+    "start": F(f"{_DEADLINES}investigation_start_days"),
+    "complete": F(f"{_DEADLINES}investigation_complete_days"),
+    "decision": F(f"{_DEADLINES}decision_days"),
+    "service": F(f"{_DEADLINES}service_days"),
+}
+
+
+def _pupil(prefix: str = "") -> dict[str, Any]:
+    return {
+        "pupil_id": F(f"{prefix}pupil_id"),
+        "pupil_first": F(f"{prefix}pupil__first_name"),
+        "pupil_last": F(f"{prefix}pupil__last_name"),
+        "unit_id": F(f"{prefix}school_unit_id"),
+    }
+
+
+def _user(path: str) -> dict[str, Any]:
+    return {
+        "user_id": F(f"{path}_id"),
+        "user_first": F(f"{path}__first_name"),
+        "user_last": F(f"{path}__last_name"),
+        "username": F(f"{path}__username"),
+    }
+
+
+def _branch(queryset: QuerySet, tag: str, **columns: Any) -> QuerySet:
+    values = {"c_tag": Value(tag, output_field=CharField())}
+    for name, field in _COLUMNS.items():
+        if name == "tag":
+            continue
+        values[f"c_{name}"] = columns.get(name, Value(None, output_field=field()))
+    return queryset.order_by().values(**values)
+
+
+def _union(scope: _Scope, today: date) -> QuerySet:
+    current_duty = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    unserved = DecisionService.objects.filter(decision=OuterRef("pk"), received_on__isnull=True)
+    branches = [
+        _branch(
+            Adaptation.objects.filter(
+                scope.records, scope.adaptations, state=wf.AdaptationState.ACTIVE
+            ),
+            "adaptation",
+            record_id=F("pk"),
+            d1=F("evaluate_on"),
+            **_pupil(),
+            **_user("responsible"),
+        ),
+        _branch(
+            Referral.objects.filter(
+                scope.records,
+                scope.referrals,
+                state__in=[
+                    wf.CaseState.REPORTED,
+                    wf.CaseState.RECEIVED,
+                    wf.CaseState.INVESTIGATING,
+                ],
+            ),
+            "referral",
+            record_id=F("pk"),
+            other_id=F("investigation__id"),
+            state=F("state"),
+            d1=F("reported_on"),
+            d2=F("investigation__opened_on"),
+            d3=F("investigation__assessed_on"),
+            d4=F("investigation__target_on"),
+            at=F("received_at"),
+            **_pupil(),
+            **_DEADLINE_COLUMNS,
+        ),
+        _branch(
+            Investigation.investigators.through.objects.filter(
+                scope.investigators,
+                investigation__referral__state=wf.CaseState.INVESTIGATING,
+                investigation__assessed_on__isnull=True,
+            ),
+            "investigator",
+            record_id=F("investigation_id"),
+            **_user("user"),
+        ),
+        _branch(
+            Decision.objects.filter(scope.records, scope.decisions, Exists(unserved)),
+            "decision",
+            record_id=F("pk"),
+            d1=F("decided_on"),
+            **_pupil(),
+            **_user("decided_by"),
+            **_DEADLINE_COLUMNS,
+        ),
+        _branch(
+            ActionProgramme.objects.filter(
+                scope.records,
+                scope.follow_ups,
+                state=wf.ProgrammeState.IN_FORCE,
+                follow_up_on__isnull=False,
+            ),
+            "follow_up",
+            record_id=F("pk"),
+            d1=F("follow_up_on"),
+            **_pupil(),
+            **_user("follow_up_responsible"),
+        ),
+        _branch(
+            ActionProgramme.objects.filter(
+                scope.records,
+                scope.evaluations,
+                state=wf.ProgrammeState.IN_FORCE,
+                evaluation_on__isnull=False,
+            ),
+            "evaluation",
+            record_id=F("pk"),
+            d1=F("evaluation_on"),
+            **_pupil(),
+            **_user("evaluation_responsible"),
+        ),
+        _branch(
+            Appeal.objects.filter(scope.records, scope.appeals, state=wf.AppealState.REGISTERED),
+            "appeal",
+            record_id=F("pk"),
+            other_id=F("decision_id"),
+            d1=F("lodged_on"),
+            **_pupil(),
+        ),
+        _branch(
+            UnitDuty.objects.filter(
+                scope.principal_units, current_duty, duty=UnitDutyKind.PRINCIPAL
+            ),
+            "principal",
+            unit_id=F("school_unit_id"),
+            **_user("user"),
+        ),
+    ]
+    first, *rest = branches
+    return first.union(*rest, all=True)
+
+
+@dataclass(frozen=True)
+class _Row:
+    tag: str
+    record_id: uuid.UUID
+    other_id: uuid.UUID | None
+    pupil_id: uuid.UUID | None
+    pupil_name: str
+    unit_id: uuid.UUID | None
+    state: str
+    d1: date | None
+    d2: date | None
+    d3: date | None
+    d4: date | None
+    at: datetime | None
+    user_id: uuid.UUID | None
+    user_name: str
+    deadlines: wf.DeadlineSettings
+
+
+def _gather(scope: _Scope, *, today: date, include: Any) -> list[DueItem]:
+    rows = [_row(raw) for raw in _union(scope, today)]
+    principals: dict[uuid.UUID, list[_Row]] = defaultdict(list)
+    investigators: dict[uuid.UUID, list[_Row]] = defaultdict(list)
+    for row in rows:
+        if row.tag == "principal" and row.unit_id is not None:
+            principals[row.unit_id].append(row)
+        elif row.tag == "investigator":
+            investigators[row.record_id].append(row)
+    items = []
+    for row in rows:
+        item = _item(row, today, principals, investigators)
+        if item is not None and include(item, row, investigators):
+            items.append(item)
+    items.sort(key=lambda i: (i.due_on, list(wf.TaskKind).index(i.kind), i.pupil_name))
+    return items
+
+
+def _row(raw: Mapping[str, Any]) -> _Row:
+    first, last = raw["c_pupil_first"] or "", raw["c_pupil_last"] or ""
+    user_first, user_last = raw["c_user_first"] or "", raw["c_user_last"] or ""
+    defaults = wf.DEFAULT_DEADLINES
+    return _Row(
+        tag=raw["c_tag"],
+        record_id=_uuid(raw["c_record_id"]) or uuid.UUID(int=0),
+        other_id=_uuid(raw["c_other_id"]),
+        pupil_id=_uuid(raw["c_pupil_id"]),
+        pupil_name=f"{first} {last}".strip(),
+        unit_id=_uuid(raw["c_unit_id"]),
+        state=raw["c_state"] or "",
+        d1=_date(raw["c_d1"]),
+        d2=_date(raw["c_d2"]),
+        d3=_date(raw["c_d3"]),
+        d4=_date(raw["c_d4"]),
+        at=_datetime(raw["c_at"]),
+        user_id=_uuid(raw["c_user_id"]),
+        user_name=f"{user_first} {user_last}".strip() or (raw["c_username"] or ""),
+        # A huvudman without saved settings has the defaults (process.md §3).
+        deadlines=wf.DeadlineSettings(
+            receipt_days=_days(raw["c_receipt"], defaults.receipt_days),
+            investigation_start_days=_days(raw["c_start"], defaults.investigation_start_days),
+            investigation_complete_days=_days(
+                raw["c_complete"], defaults.investigation_complete_days
+            ),
+            decision_days=_days(raw["c_decision"], defaults.decision_days),
+            service_days=_days(raw["c_service"], defaults.service_days),
+        ),
+    )
+
+
+def _item(
+    row: _Row,
+    today: date,
+    principals: Mapping[uuid.UUID, list[_Row]],
+    investigators: Mapping[uuid.UUID, list[_Row]],
+) -> DueItem | None:
+    due: wf.Due | None
+    record_id = row.record_id
+    if row.tag == "adaptation" and row.d1 is not None:
+        due = wf.Due(
+            wf.TaskKind.EVALUATE_ADAPTATION,
+            row.d1,
+            wf.DeadlineBasis.MUNICIPAL,
+            gettext("3 kap. 5 § skollagen – planerad utvärdering av den extra anpassningen"),
+        )
+        responsible = row.user_name
+    elif row.tag == "referral":
+        due, record_id = _case_due(row)
+        if due is None:
+            return None
+        if due.kind is wf.TaskKind.COMPLETE_INVESTIGATION:
+            responsible = _names(investigators.get(row.other_id, []) if row.other_id else [])
+        else:
+            responsible = _principal_names(principals, row.unit_id)
+    elif row.tag == "decision" and row.d1 is not None:
+        days = row.deadlines.service_days
+        due = wf.Due(
+            wf.TaskKind.SERVE_DECISION,
+            row.d1 + timedelta(days=days),
+            wf.DeadlineBasis.MUNICIPAL,
+            # The parties are told of the decision with its reasons and how to appeal; the
+            # appeal time runs from their receipt (FL 33 och 44 §§ via SL 29 kap. 10–11 §§).
+            gettext(
+                "33 § förvaltningslagen (underrättelse om beslut) – huvudmannens rutin: "
+                "delgivning inom %(days)s dagar"
+            )
+            % {"days": days},
+        )
+        responsible = row.user_name
+    elif row.tag in ("follow_up", "evaluation") and row.d1 is not None:
+        # The programme itself must say when it is followed up and evaluated, and by whom
+        # (SL 3 kap. 9 §): the date is the programme's, so the basis is the law.
+        is_follow_up = row.tag == "follow_up"
+        due = wf.Due(
+            wf.TaskKind.FOLLOW_UP if is_follow_up else wf.TaskKind.EVALUATE_PROGRAMME,
+            row.d1,
+            wf.DeadlineBasis.LAW,
+            gettext("3 kap. 9 § skollagen – uppföljning enligt åtgärdsprogrammet")
+            if is_follow_up
+            else gettext("3 kap. 9 § skollagen – utvärdering enligt åtgärdsprogrammet"),
+        )
+        responsible = row.user_name
+    elif row.tag == "appeal" and row.d1 is not None:
+        due = wf.Due(
+            wf.TaskKind.HANDLE_APPEAL,
+            row.d1 + timedelta(days=APPEAL_HANDLING_DAYS),
+            wf.DeadlineBasis.MUNICIPAL,
+            gettext(
+                "45–46 §§ förvaltningslagen (skyndsamt) – riktvärde: omprövas eller "
+                "överlämnas inom %(days)s dagar"
+            )
+            % {"days": APPEAL_HANDLING_DAYS},
+        )
+        responsible = _principal_names(principals, row.unit_id)
+    else:
+        return None
+    if row.pupil_id is None:
+        return None
+    return DueItem(
+        kind=due.kind,
+        label=str(TASK_KIND_LABELS[due.kind]),
+        due_on=due.due_on,
+        basis=due.basis,
+        rule=due.rule,
+        overdue=wf.is_overdue(due, today),
+        responsible_name=responsible,
+        url=_url(due.kind, record_id),
+        pupil_id=row.pupil_id,
+        pupil_name=row.pupil_name,
+        record_id=record_id,
+    )
+
+
+def _case_due(row: _Row) -> tuple[wf.Due | None, uuid.UUID]:
+    """The case's next step by workflow.case_due, with the huvudman's days named in the rule."""
+    if row.d1 is None:
+        return None, row.record_id
+    received_on = timezone.localdate(row.at) if row.at is not None else None
+    clock = wf.CaseClock(
+        state=wf.CaseState(row.state),
+        reported_on=row.d1,
+        received_on=received_on,
+        investigation_opened_on=row.d2,
+        assessed_on=row.d3,
+        investigation_target_on=row.d4,
+    )
+    due = wf.case_due(clock, row.deadlines)
+    if due is None:
+        return None, row.record_id
+    settings = row.deadlines
+    if due.kind is wf.TaskKind.RECEIVE_REFERRAL:
+        routine = gettext("huvudmannens rutin: kvittens inom %(days)s dagar") % {
+            "days": settings.receipt_days
+        }
+    elif due.kind is wf.TaskKind.OPEN_INVESTIGATION:
+        routine = gettext("huvudmannens rutin: utredning påbörjad inom %(days)s dagar") % {
+            "days": settings.investigation_start_days
+        }
+    elif due.kind is wf.TaskKind.DECIDE:
+        routine = gettext("huvudmannens rutin: beslut inom %(days)s dagar efter bedömningen") % {
+            "days": settings.decision_days
+        }
+    elif clock.investigation_target_on is not None:
+        routine = gettext("rektorns planerade datum för färdig utredning")
+    else:
+        routine = gettext("huvudmannens rutin: utredning klar inom %(days)s dagar") % {
+            "days": settings.investigation_complete_days
+        }
+    named = wf.Due(due.kind, due.due_on, due.basis, f"{due.rule} – {routine}")
+    # Receipt and opening happen on the report's page; completing and deciding on the
+    # investigation's.
+    on_investigation = due.kind in (wf.TaskKind.COMPLETE_INVESTIGATION, wf.TaskKind.DECIDE)
+    record_id = row.other_id if on_investigation and row.other_id else row.record_id
+    return named, record_id
+
+
+def _principal_names(principals: Mapping[uuid.UUID, list[_Row]], unit_id: uuid.UUID | None) -> str:
+    # A unit without a rektor on record still has the duty: name the role.
+    names = _names(principals.get(unit_id, []) if unit_id else [])
+    return names or gettext("Rektor")
+
+
+def _names(rows: Iterable[_Row]) -> str:
+    return ", ".join(sorted({row.user_name for row in rows if row.user_name}))
+
+
+def _url(kind: wf.TaskKind, record_id: uuid.UUID) -> str:
+    # The record pages belong to other areas and may not exist yet: no link rather than a 500.
+    name, keyword = _LINKS[kind]
+    try:
+        return reverse(name, kwargs={keyword: record_id})
+    except NoReverseMatch:
+        return ""
+
+
+# A UNION can lose the column types on SQLite (as in elevstod.access.context), so values are
+# coerced here rather than trusted.
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(str(value))
+
+
+def _days(value: Any, default: int) -> int:
+    # NULL: the huvudman has saved no settings (LEFT JOIN). A saved value is kept as it is.
+    return default if value is None else int(value)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return parse_date(str(value))
+
+
+def _datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
