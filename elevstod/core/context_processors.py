@@ -24,5 +24,9 @@ def elevstod(request: HttpRequest) -> dict[str, object]:
             "principal": bool(ctx and ctx.principal_units),
             "organisation": bool(ctx and ctx.administered_providers),
             "staff": bool(ctx and ctx.is_staff_member),
+            # What is due from me (support chain): every staff member may have tasks.
+            "tasks": bool(ctx and ctx.is_staff_member),
+            # The adaptations a teacher is to carry out, for the groups they teach.
+            "adaptations": bool(ctx and (ctx.taught_groups or ctx.mentor_groups)),
         },
     }
