@@ -9,7 +9,8 @@ measures every page in PAGES in-process with django.test.Client, through the ful
 stack, next to a trivial view that returns "ok" (the "bare" view), and prints one table. The
 parent then compares query counts and p95 across the tiers. Goals: /work/shared/domain/scale.md.
 
-To benchmark another page, add one line to PAGES.
+To benchmark another page, add one line to PAGES. A page whose URL name does not reverse (a
+route still being built) is listed as "skipped (no route)" and does not fail the run.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import traceback
 import types
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,14 +72,21 @@ class Page:
         return f"{self.label} ({self.user})"
 
 
-def named(url_name: str, **kwargs: Callable[[Targets, str], object]) -> Callable[..., str]:
-    """A URL by name; each keyword gives a URL argument as a function of (targets, user)."""
+def named(
+    url_name: str, query: str = "", **kwargs: Callable[[Targets, str], object]
+) -> Callable[..., str]:
+    """A URL by name (plus `query`); each keyword gives a URL argument as a function of
+    (targets, user). A name that does not reverse makes the page "skipped (no route)"."""
 
     def build(targets: Targets, user: str) -> str:
-        from django.urls import reverse
+        from django.urls import NoReverseMatch, reverse
 
         args = {key: value(targets, user) for key, value in kwargs.items()}
-        return reverse(url_name, kwargs=args)
+        try:
+            url = reverse(url_name, kwargs=args)
+        except NoReverseMatch as exc:
+            raise NoRouteError(url_name) from exc
+        return f"{url}?{query}" if query else url
 
     return build
 
@@ -105,6 +113,14 @@ def unit(targets: Targets, user: str) -> uuid.UUID:
     return targets.led_unit(user)
 
 
+def demo_child(targets: Targets, user: str) -> uuid.UUID:
+    return targets.own_child(user)
+
+
+def draft_programme(targets: Targets, user: str) -> uuid.UUID:
+    return targets.draft_programme(user)
+
+
 # The key pages, one line each: label, demo user, URL.
 PAGES: list[Page] = [
     Page("start", "rektor", named("front:start")),
@@ -117,11 +133,30 @@ PAGES: list[Page] = [
     Page("log review", "rektor", named("audit:log_review")),
     Page("API pupils limit=50", "specialpedagog", literal("/api/v1/pupils/?limit=50")),
     Page("API pupil detail", "mentor", literal("/api/v1/pupils/{pupil}/")),
+    Page("support page", "mentor", named("support:pupil_support", pupil_id=demo_child)),
+    Page("support page", "vardnadshavare", named("support:pupil_support", pupil_id=demo_child)),
+    Page("my tasks", "rektor", named("support:my_tasks")),
+    Page("my tasks", "specialpedagog", named("support:my_tasks")),
+    Page("my adaptations", "larare", named("support:my_adaptations")),
+    Page(
+        "programme editor",
+        "specialpedagog",
+        named("support:programme_edit", programme_id=draft_programme),
+    ),
+    Page(
+        "API action programmes limit=50",
+        "rektor",
+        named("api:list_action_programmes", query="limit=50"),
+    ),
 ]
 
 
 class BenchError(Exception):
     """A setup step or a page failed; the message says which."""
+
+
+class NoRouteError(Exception):
+    """The page's URL name does not reverse (yet): the page is skipped, not failed."""
 
 
 class Targets:
@@ -156,6 +191,34 @@ class Targets:
             raise BenchError(f"no pupil is visible to {username!r}")
         return pk
 
+    def own_child(self, username: str) -> uuid.UUID:
+        """The demo household's child: the pupil record of the demo user "elev"."""
+        from elevstod.people.models import Pupil
+
+        pk = Pupil.objects.filter(user=self.user("elev")).values_list("pk", flat=True).first()
+        if pk is None:
+            raise BenchError("the demo pupil 'elev' has no pupil record")
+        return pk
+
+    def draft_programme(self, username: str) -> uuid.UUID:
+        """The draft programme with the most measures at a unit where the user works."""
+        from django.db.models import Count
+
+        from elevstod.access.context import load_user_context
+        from elevstod.support.models import ActionProgramme
+
+        ctx = load_user_context(self.user(username))
+        pk = (
+            ActionProgramme.objects.filter(state="draft", school_unit_id__in=ctx.staff_units)
+            .annotate(size=Count("measures"))
+            .order_by("-size", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            raise BenchError(f"no draft programme at {username!r}'s units")
+        return pk
+
     def led_unit(self, username: str) -> uuid.UUID:
         """A school unit this user leads (the smallest id, so the choice is stable)."""
         from elevstod.access.context import load_user_context
@@ -186,6 +249,7 @@ class TierReport:
     bare: Result | None
     results: list[Result]
     errors: list[str]
+    skipped: list[str] = field(default_factory=list)  # pages whose URL name does not reverse
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,6 +300,7 @@ def _load_report(path: Path) -> TierReport:
         bare=bare,
         results=[Result(**r) for r in raw["results"]],
         errors=raw["errors"],
+        skipped=raw.get("skipped", []),
     )
 
 
@@ -486,6 +551,9 @@ def measure_tier(report: TierReport, repeat: int) -> None:
         try:
             url = page.url(targets, page.user)
             result = measure(page.name, page.user, url, client_for(page.user), repeat)
+        except NoRouteError as exc:
+            report.skipped.append(f"{page.name}: {exc}")
+            continue
         except BenchError as exc:
             report.errors.append(f"{page.name}: {exc}")
             continue
@@ -584,6 +652,9 @@ def print_tier(report: TierReport, repeat: int) -> None:
                 ", ".join(flags),
             ]
         )
+    for skipped in report.skipped:
+        label, _sep, url_name = skipped.rpartition(": ")
+        rows.append([label, "-", "-", "-", "-", "-", f"skipped (no route {url_name})"])
     if rows:
         print(_table(header, rows, right_from=1, right_to=6))
     else:

@@ -21,6 +21,9 @@ protected identity, pupils who moved, guardians with and without custody, siblin
 
 Unit A (Björkskolan) always holds every relation, so each page has something to show. In demo
 mode a few of its people are renamed into the demo users listed in DEMO_USERS (password "demo").
+
+The support chain (concerns to closed programmes, in every state) comes from
+elevstod.demo.support_chain, built last into `plan.support` and written in the same transaction.
 """
 
 import hashlib
@@ -32,7 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -94,6 +97,9 @@ from elevstod.people.models import (
     ProtectedPupilAssignment,
     Pupil,
 )
+
+if TYPE_CHECKING:
+    from elevstod.demo.support_chain import SupportChain
 
 BATCH_SIZE = 2000
 CLASS_LETTERS = "ABCDEFGHIJKLMN"  # 7–9 units of the large tier reach 9–10 classes per grade
@@ -319,6 +325,7 @@ class Plan:
     provider_id: uuid.UUID | None = None
     demo_users: bool = False
     log_source: LogSource | None = None
+    support: "SupportChain | None" = None
 
     @property
     def loaded_at(self) -> datetime:
@@ -358,6 +365,8 @@ class Plan:
             (row.pupil_id, row.school_unit_id, row.starts_on, row.ends_on)
             for row in self.placements
         ]
+        if self.support is not None:
+            parts.append(self.support.digest())
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def batches(self) -> list[tuple[type[models.Model], Sequence[models.Model]]]:
@@ -1283,6 +1292,10 @@ class _Builder:
         # Last, so demo mode draws no numbers that would shift the rest of the data.
         if self.plan.demo_users:
             self.build_demo_users()
+        # The support chain draws from a Random of its own, so it shifts nothing above.
+        from elevstod.demo.support_chain import build_support_chain
+
+        self.plan.support = build_support_chain(self)
         self.plan.log_source = self.build_log_source()
         return self.plan
 
@@ -1391,6 +1404,10 @@ def write_plan(
             if log is not None and len(rows) >= BATCH_SIZE:
                 seconds = time.perf_counter() - started
                 _say(log, f"  {model._meta.object_name}: {len(rows)} rader ({seconds:.1f} s)")
+        if plan.support is not None:
+            from elevstod.demo.support_chain import write_support_chain
+
+            counts.update(write_support_chain(plan.support, log))
         if access_log and plan.log_source is not None:
             started = time.perf_counter()
             events, reviews = write_access_log(plan.log_source)

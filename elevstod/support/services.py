@@ -513,6 +513,7 @@ def assessment_facts(investigation: Investigation) -> wf.AssessmentFacts:
         eht_skip_reason=investigation.eht_skip_reason,
         special_support_needed=investigation.special_support_needed,
         needs_found=investigation.needs.count(),
+        already_assessed=investigation.assessed_on is not None,
     )
 
 

@@ -382,9 +382,20 @@ class AssessmentFacts:
     eht_skip_reason: str
     special_support_needed: bool | None  # None: not yet assessed
     needs_found: int
+    already_assessed: bool = False
 
 
 def may_conclude_assessment(facts: AssessmentFacts) -> Outcome:
+    if facts.already_assessed:
+        # The assessment is what the decision rests on; a second one would draft a second
+        # programme for the same case. A changed picture is a new investigation.
+        return Refused(
+            "investigation.already_assessed",
+            gettext_noop(
+                "Bedömningen är redan gjord. Om elevens behov har förändrats görs en ny utredning."
+            ),
+            "3 kap. 7 § skollagen",
+        )
     if not facts.mapping_done:
         return Refused(
             "investigation.mapping_missing",

@@ -320,6 +320,11 @@ COMPLETE_ASSESSMENT = AssessmentFacts(
             id="mapping-missing",
         ),
         pytest.param(
+            {"already_assessed": True},
+            ("investigation.already_assessed", "3 kap. 7 §"),
+            id="assessed-twice",
+        ),
+        pytest.param(
             {"eht_consulted": False},
             ("investigation.eht_not_consulted", "3 kap. 7 § andra stycket"),
             id="eht-not-consulted-without-reason",
