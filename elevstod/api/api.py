@@ -1,4 +1,4 @@
-"""API v1, read-only. The same policy, the same lookup and the same access log as the pages."""
+"""API v1: the same policy, lookup, services and access log as the pages."""
 
 import uuid
 
@@ -10,6 +10,7 @@ from elevstod.access.context import context_for
 from elevstod.access.lookup import get_pupil_for, pupil_queryset_with_facts
 from elevstod.access.policy import Relation, can_see_contact_details
 from elevstod.access.scoping import groups_visible_to, pupils_visible_to, school_units_visible_to
+from elevstod.api import support
 from elevstod.api.auth import auth
 from elevstod.api.schemas import (
     AccessEventOut,
@@ -29,7 +30,12 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=auth,
     docs_url=None,  # the interactive docs load from a CDN; the OpenAPI document is enough
-    description="Read-only API v1. Every object has an id; every read is logged.",
+    description=(
+        "API v1: pupils and the support chain (Skollagen 3 kap.). Every object has an id; "
+        "every read, print and export is logged. Writes call the same services as the pages: "
+        "409 answers a refused step {code, message, paragraph} or an edit conflict "
+        "{code: edit_conflict, version}; 422 answers invalid input, in Swedish."
+    ),
 )
 router = Router()
 
@@ -194,3 +200,6 @@ def list_access_events(request: HttpRequest, filters: Query[AccessEventFilter]):
 
 
 api.add_router("/", router)
+# The support chain (elevstod.api.support) and its Swedish error answers.
+api.add_router("/", support.router)
+support.add_exception_handlers(api)

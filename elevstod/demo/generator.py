@@ -1343,8 +1343,10 @@ class _Builder:
                 )
             )
         group_roles: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
-        for row in plan.group_staff:
-            group_roles.setdefault(row.group_id, []).append((row.user_id, row.role))
+        for staff_row in plan.group_staff:
+            group_roles.setdefault(staff_row.group_id, []).append(
+                (staff_row.user_id, staff_row.role)
+            )
         by_role = {
             GroupStaffRole.MENTOR.value: Relation.MENTOR,
             GroupStaffRole.TEACHER.value: Relation.TEACHER,

@@ -126,7 +126,9 @@ def _investigation_document(investigation: Investigation) -> _Document:
         .get(pk=investigation.pk)
     )
     context = _common_context(
-        record, capfirst(Investigation._meta.verbose_name), record.assessed_on or record.opened_on
+        record,
+        capfirst(Investigation._meta.verbose_name) or "",
+        record.assessed_on or record.opened_on,
     )
     context.update(
         investigation=record,
@@ -190,7 +192,7 @@ def _programme_document(programme: ActionProgramme) -> _Document:
         if decision
         else record.in_force_from or timezone.localdate(record.updated_at)
     )
-    context = _common_context(record, capfirst(ActionProgramme._meta.verbose_name), day)
+    context = _common_context(record, capfirst(ActionProgramme._meta.verbose_name) or "", day)
     context.update(
         programme=record,
         decision=decision,
