@@ -209,7 +209,15 @@ def _follow_up(
 
 
 def _page(access: PupilAccess, **context: Any) -> dict[str, Any]:
-    return {"pupil": access.pupil, "access": access, "is_family": _is_family(access), **context}
+    return {
+        "pupil": access.pupil,
+        "access": access,
+        "is_family": _is_family(access),
+        # Teachers see the programme they carry out but not the decision file (policy.py):
+        # a link they could not follow is not shown.
+        "sees_decisions": can_view_support_record(access.relations, SupportRecord.DECISION),
+        **context,
+    }
 
 
 # ----------------------------------------------------------------------------- decision (S5)
@@ -325,6 +333,15 @@ def programme_edit(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespons
     conflict: services.EditConflictError | None = None
     theirs_content: list[selectors.NeedRow] = []
     action = request.POST.get("action", "save")
+    draft_restored = False
+    if request.method == "POST" and action == "discard_draft":
+        services.draft_discard(
+            user=request.user,  # type: ignore[arg-type]
+            record_type=selectors.PROGRAMME_DRAFT_TYPE,
+            record_id=programme.pk,
+        )
+        messages.info(request, gettext("Ditt osparade utkast är borttaget."))
+        return redirect("support:programme_edit", programme_id=programme.pk)
     if request.method == "POST":
         is_revision = programme.previous_id is not None
         editor = ProgrammeEditor(
@@ -345,6 +362,11 @@ def programme_edit(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespons
                     measures=editor.measure_inputs(),
                     today=today,
                 )
+                services.draft_discard(
+                    user=request.user,  # type: ignore[arg-type]
+                    record_type=selectors.PROGRAMME_DRAFT_TYPE,
+                    record_id=programme.pk,
+                )
                 messages.success(request, gettext("Utkastet är sparat."))
                 return redirect("support:programme_edit", programme_id=programme.pk)
             except wf.RefusalError as error:
@@ -353,11 +375,22 @@ def programme_edit(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespons
                 conflict = error
                 theirs_content = selectors.programme_content(programme.pk)
                 editor = editor.with_version(error.version)
+    elif programme.draft_data:  # type: ignore[attr-defined]
+        # What this user typed but never saved comes back (process.md rule 7). It keeps the
+        # version it was typed against, so saving it over a newer save is a conflict, not a loss.
+        data = dict(programme.draft_data)  # type: ignore[attr-defined]
+        data["version"] = str(programme.draft_base_version)  # type: ignore[attr-defined]
+        editor = ProgrammeEditor(
+            data, staff=_staff(programme, today), is_revision=programme.previous_id is not None
+        )
+        draft_restored = True
     else:
         editor = _fresh_editor(programme, today)
     context = _page(
         access,
         programme=programme,
+        draft_restored=draft_restored,
+        draft_is_stale=draft_restored and programme.draft_base_version != programme.version,  # type: ignore[attr-defined]
         editor=editor,
         refusal=refusal,
         conflict=_conflict_rows(conflict, editor) if conflict else None,

@@ -310,6 +310,40 @@ def test_refusal_keeps_what_was_typed(world: World) -> None:
     assert not Decision.objects.filter(programme=programme).exists()
 
 
+def test_autosaved_editor_text_comes_back_and_a_stale_draft_conflicts(world: World) -> None:
+    """A session that ends mid-sentence loses nothing (process.md rule 7, decision 0006)."""
+    programme = _draft_for_x(world)
+    educator = world.client_for("special_educator_a")
+    typed = _editor_post(programme, pupil_view="Eleven vill sitta längst fram och")
+    typed.pop("action")
+    autosave = reverse(
+        "support:draft_autosave",
+        kwargs={"record_type": "action_programme", "record_id": programme.pk},
+    )
+    assert educator.post(autosave, typed).status_code == 204
+    programme.refresh_from_db()
+    assert programme.pupil_view != "Eleven vill sitta längst fram och"  # a draft, not the document
+
+    page = _text(educator.get(_url("programme_edit", programme)))
+    assert "Eleven vill sitta längst fram och" in page
+    assert "Ditt osparade utkast från" in page
+    assert "Någon annan har sparat programmet" not in page
+
+    # Someone else saves meanwhile: the restored draft says so, and saving it is a conflict.
+    mentor = world.client_for("mentor_a")
+    assert (
+        mentor.post(_url("programme_edit", programme), _ready(world, programme)).status_code == 302
+    )
+    page = _text(educator.get(_url("programme_edit", programme)))
+    assert "Någon annan har sparat programmet" in page
+
+    discarded = educator.post(_url("programme_edit", programme), {"action": "discard_draft"})
+    assert discarded.status_code == 302
+    page = _text(educator.get(_url("programme_edit", programme)))
+    assert "Ditt osparade utkast från" not in page
+    assert "Eleven vill sitta längst fram och" not in page
+
+
 def test_rows_can_be_added_with_and_without_javascript(world: World) -> None:
     programme = _draft_for_x(world)
     client = world.client_for("special_educator_a")
