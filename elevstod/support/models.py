@@ -10,6 +10,7 @@ writers. Documents people edit together carry a `version` for conflict detection
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from elevstod.core.models import BaseModel
 from elevstod.support import workflow as wf
@@ -347,7 +348,7 @@ class ActionProgramme(PupilRecord):
 
     class Meta:
         verbose_name = _("åtgärdsprogram")
-        verbose_name_plural = _("åtgärdsprogram")
+        verbose_name_plural = pgettext_lazy("plural", "åtgärdsprogram")
         ordering = ["-number"]
         indexes = [
             models.Index(fields=["pupil", "state"]),
@@ -440,7 +441,7 @@ class Decision(PupilRecord):
 
     class Meta:
         verbose_name = _("beslut")
-        verbose_name_plural = _("beslut")
+        verbose_name_plural = pgettext_lazy("plural", "beslut")
         ordering = ["-decided_on", "-created_at"]
         indexes = [
             models.Index(fields=["pupil", "decided_on"]),
