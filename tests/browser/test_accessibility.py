@@ -31,19 +31,28 @@ pytestmark = pytest.mark.browser
 
 ROLES = list(DEMO_USERNAMES)
 # Routes each role must reach by links, so that a crawl that silently reaches less fails.
-STAFF_WITH_PUPILS = {"/", "/elever/", "/elever/<uuid>/", "/konto/api-nycklar/"}
+STAFF_WITH_PUPILS = {
+    "/",
+    "/elever/",
+    "/elever/<uuid>/",
+    "/konto/api-nycklar/",
+    "/elever/<uuid>/stod/",
+    "/mina-uppgifter/",
+}
 LEADER = {"/elever/<uuid>/logg/", "/enheter/<uuid>/", "/logg/", "/delegeringar/"}
+TEACHER = {"/mina-anpassningar/"}
 PROTECTED_PUPIL = "/elever/<uuid>/" + BADGE_KIND  # a pupil with protected identity
+FAMILY = {"/", "/elever/<uuid>/", "/elever/<uuid>/stod/"}
 EXPECTED_ROUTES = {
     "rektor": STAFF_WITH_PUPILS | LEADER | {PROTECTED_PUPIL},
     "rektor2": STAFF_WITH_PUPILS | LEADER,
     "specialpedagog": STAFF_WITH_PUPILS | {PROTECTED_PUPIL},
-    "mentor": STAFF_WITH_PUPILS,
-    "larare": STAFF_WITH_PUPILS,
+    "mentor": STAFF_WITH_PUPILS | TEACHER,
+    "larare": STAFF_WITH_PUPILS | TEACHER,
     "kurator": STAFF_WITH_PUPILS,
-    "huvudman": {"/", "/organisation/", "/konto/api-nycklar/"},
-    "vardnadshavare": {"/", "/elever/<uuid>/"},
-    "elev": {"/", "/elever/<uuid>/"},
+    "huvudman": {"/", "/organisation/", "/konto/api-nycklar/", "/tidsfrister/"},
+    "vardnadshavare": FAMILY,
+    "elev": FAMILY,
 }
 NOT_FOUND_PATH = "/finns-inte/"
 SEARCH_FIELD = "#pupil-search"
