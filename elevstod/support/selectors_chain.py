@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db.models import (
     BooleanField,
     CharField,
+    Count,
     DateField,
     DateTimeField,
     Exists,
@@ -57,6 +58,7 @@ from elevstod.support.due import DueItem
 from elevstod.support.labels import (
     CASE_STATE_LABELS,
     CONCERN_SOURCE_LABELS,
+    DECISION_KIND_LABELS,
     REFERRAL_GROUND_LABELS,
     label,
 )
@@ -64,11 +66,15 @@ from elevstod.support.models import (
     ActionProgramme,
     Adaptation,
     AdaptationEvaluation,
+    Appeal,
     ChainEvent,
     Concern,
+    Decision,
+    DecisionService,
     Draft,
     Investigation,
     InvestigationNeed,
+    RecipientKind,
     Referral,
 )
 
@@ -339,6 +345,88 @@ class SupportPage:
     programme: ProgrammeRow | None
     # Records the user takes part in (policy: participant=), for filtering what is due.
     participant_ids: frozenset[uuid.UUID] = frozenset()
+    # The decisions about the pupil, newest first, when the viewer may see decisions.
+    decisions: list[DecisionRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision with how far its service has come, and the viewer's own service row: the
+    family confirms receipt there, which starts their three weeks (SL 28 kap. 16 §, FL 44 §)."""
+
+    id: uuid.UUID
+    kind_label: str
+    decided_on: date
+    decided_by_name: str
+    recipients: int
+    received: int
+    appeals: int
+    own_service_id: uuid.UUID | None
+    own_received_on: date | None
+    own_deadline: date | None
+
+
+DECISION_LIMIT = 20
+
+
+def decision_rows(
+    pupil_id: uuid.UUID, *, user_id: uuid.UUID | None, is_pupil: bool
+) -> list[DecisionRow]:
+    """One query: the pupil's decisions with service counts and the viewer's own service."""
+    own_q = Q(recipient_kind=RecipientKind.GUARDIAN, guardian__user_id=user_id)
+    if is_pupil:
+        own_q |= Q(recipient_kind=RecipientKind.PUPIL)
+    own = DecisionService.objects.filter(decision_id=OuterRef("pk")).filter(own_q)
+    services = DecisionService.objects.filter(decision_id=OuterRef("pk"))
+    rows = (
+        Decision.objects.filter(pupil_id=pupil_id)
+        .annotate(
+            n_recipients=Subquery(_count(services), output_field=IntegerField()),
+            n_received=Subquery(
+                _count(services.filter(received_on__isnull=False)), output_field=IntegerField()
+            ),
+            n_appeals=Subquery(
+                _count(Appeal.objects.filter(decision_id=OuterRef("pk"))),
+                output_field=IntegerField(),
+            ),
+            own_id=Subquery(own.values("pk")[:1], output_field=UUIDField()),
+            own_received_on=Subquery(own.values("received_on")[:1], output_field=DateField()),
+            own_deadline=Subquery(own.values("appeal_deadline")[:1], output_field=DateField()),
+        )
+        .order_by("-decided_on", "-created_at")
+        .values(
+            "id",
+            "kind",
+            "decided_on",
+            "decided_by_name",
+            "n_recipients",
+            "n_received",
+            "n_appeals",
+            "own_id",
+            "own_received_on",
+            "own_deadline",
+        )[:DECISION_LIMIT]
+    )
+    return [
+        DecisionRow(
+            id=_uuid(raw["id"]),
+            kind_label=str(label(DECISION_KIND_LABELS, raw["kind"])),
+            decided_on=raw["decided_on"],
+            decided_by_name=raw["decided_by_name"],
+            recipients=raw["n_recipients"] or 0,
+            received=raw["n_received"] or 0,
+            appeals=raw["n_appeals"] or 0,
+            own_service_id=_uuid(raw["own_id"]) if raw["own_id"] else None,
+            own_received_on=_date(raw["own_received_on"]),
+            own_deadline=_date(raw["own_deadline"]),
+        )
+        for raw in rows
+    ]
+
+
+def _count(queryset: QuerySet) -> QuerySet:
+    """A correlated COUNT(*) that does not multiply rows the way two joined Counts would."""
+    return queryset.order_by().values("decision_id").annotate(n=Count("pk")).values("n")[:1]
 
 
 # The columns every branch of the chain's UNION yields, in this order. A branch leaves out what
@@ -524,6 +612,9 @@ def support_page(
         ],
         programme=programme,
         participant_ids=participant_ids,
+        decisions=decision_rows(pupil.pk, user_id=user_id, is_pupil=Relation.SELF in relations)
+        if can_view_support_record(relations, SupportRecord.DECISION)
+        else [],
     )
 
 

@@ -26,6 +26,7 @@ from elevstod.support.models import (
     Referral,
 )
 from tests.matrix_rows.chain import first_half_for
+from tests.matrix_rows.programme import chain_for
 from tests.world import CANARIES, World
 
 pytestmark = pytest.mark.django_db
@@ -597,3 +598,23 @@ def test_the_support_page_query_count_with_django_assert_num_queries(
     _more_records(world, "x", 20)
     with django_assert_num_queries(one):
         client.get(url)
+
+
+@pytest.mark.parametrize("persona", ["principal_a", "guardian_x", "teacher_a"])
+def test_the_support_page_lists_decisions_in_one_query(world: World, persona: str) -> None:
+    """Decisions with their service, the family's own receipt and deadline; teachers see none
+    (policy.SUPPORT_VIEWERS). With a whole chain the page stays within the budget."""
+    chain = chain_for(world, "x")
+    url = reverse("support:pupil_support", kwargs={"pupil_id": world.pupils["x"].pk})
+    client = world.client_for(persona)
+    assert _count(client, url) <= 12  # tests/test_query_counts.py FULL_PAGE_BUDGET
+    body = client.get(url).content.decode()
+    decision_url = reverse("support:decision_detail", kwargs={"decision_id": chain.decision.pk})
+    if persona == "teacher_a":
+        assert decision_url not in body
+    else:
+        assert decision_url in body
+    if persona == "guardian_x":
+        assert "Sista dag att överklaga" in body
+    if persona == "principal_a":
+        assert "har fått del" in body
