@@ -233,12 +233,21 @@ SUPPORT_ACTORS: dict[SupportAct, frozenset[Relation]] = {
 }
 
 
+# The record's own work a named participant may do without a unit-wide role: the adaptation
+# they are responsible for, the investigation they write, the follow-up of the measure they
+# carry out. Never drafting, deciding, serving or handling appeals (SL 2 kap. 10 §, 3 kap. 9 §).
+PARTICIPANT_ACTS = frozenset(
+    {SupportAct.MANAGE_ADAPTATIONS, SupportAct.WRITE_INVESTIGATION, SupportAct.RECORD_FOLLOW_UP}
+)
+
+
 def can_act(relations: frozenset[Relation], act: SupportAct, *, participant: bool = False) -> bool:
     """`participant`: named on the record (investigator, responsible for a measure or a
-    follow-up), which lets staff do the record's own work even without a unit-wide role."""
+    follow-up), which lets staff do the record's own work (PARTICIPANT_ACTS) even without a
+    unit-wide role. Pages and the API ask this one function, so both apply the same rule."""
     if relations & SUPPORT_ACTORS[act]:
         return True
-    return participant and bool(relations & STAFF_RELATIONS)
+    return participant and act in PARTICIPANT_ACTS and bool(relations & STAFF_RELATIONS)
 
 
 def can_edit_deadlines(ctx: UserContext, provider_id: uuid.UUID) -> bool:

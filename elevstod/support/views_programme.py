@@ -55,10 +55,6 @@ T = "support/programme/"
 GET_POST = require_http_methods(["GET", "POST"])
 Allow = Callable[[frozenset[Relation], Any], bool]
 
-# Acts where being named on the programme (a measure, its follow-up or evaluation) lets staff do
-# the record's own work without a unit-wide role (policy.can_act, `participant`).
-PARTICIPANT_ACTS = frozenset({SupportAct.RECORD_FOLLOW_UP})
-
 
 def _today() -> date:
     return timezone.localdate()
@@ -74,12 +70,7 @@ def _is_family(access: PupilAccess) -> bool:
 
 def _acts(access: PupilAccess, *acts: SupportAct, participant: bool = False) -> dict[str, bool]:
     """What the page may offer, by act name, for the template."""
-    return {
-        act.value: can_act(
-            access.relations, act, participant=participant and act in PARTICIPANT_ACTS
-        )
-        for act in acts
-    }
+    return {act.value: can_act(access.relations, act, participant=participant) for act in acts}
 
 
 # ----------------------------------------------------------------------------- lookups
@@ -99,7 +90,7 @@ def _record_rule(record: SupportRecord, act: SupportAct | None) -> Allow:
             return False
         if act is None:
             return True
-        return can_act(relations, act, participant=participant and act in PARTICIPANT_ACTS)
+        return can_act(relations, act, participant=participant)
 
     return allow
 

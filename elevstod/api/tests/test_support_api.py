@@ -787,3 +787,29 @@ def test_a_token_caller_reads_and_is_logged_with_the_token_channel(
     event = AccessEvent.objects.order_by("-pk").first()
     assert event is not None
     assert (event.action, event.channel) == (AccessAction.LIST, "api-token")
+
+
+def test_a_teacher_named_on_a_measure_may_not_edit_or_decide_the_programme(
+    world: World, chain: Chain
+) -> None:
+    """Being responsible for a measure lets a teacher record its follow-up, nothing more: the
+    API asks policy.can_act exactly as the pages do (drafting and deciding are the school's
+    leadership's, SL 2 kap. 10 §, 3 kap. 9 §)."""
+    draft = services.programme_start_revision(
+        actor=world.users["principal_a"],
+        programme=chain.programme,
+        reason="Ny kartläggning.",
+        today=_today(),
+    )
+    teacher = world.client_for("teacher_a")
+    edited = _patch(teacher, f"/api/v1/action-programmes/{draft.pk}/", {"version": draft.version})
+    decided = _post(
+        teacher,
+        f"/api/v1/action-programmes/{draft.pk}/decision",
+        {"statement_of_reasons": "Läraren beslutar."},
+    )
+    assert edited.status_code in (403, 404)
+    assert decided.status_code in (403, 404)
+    draft.refresh_from_db()
+    assert draft.state == wf.ProgrammeState.DRAFT
+    assert not Decision.objects.filter(programme=draft).exists()
