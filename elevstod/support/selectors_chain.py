@@ -81,17 +81,15 @@ from elevstod.support.models import (
 # --------------------------------------------------------------------------- the timeline
 
 # ChainEvent.record_type → the policy's record kind. Types not listed are hidden from everyone
-# (deny by default). "actionprogramme"/"followup" are what services.participant_view_add writes.
+# (deny by default).
 EVENT_RECORDS: dict[str, SupportRecord] = {
     "concern": SupportRecord.CONCERN,
     "adaptation": SupportRecord.ADAPTATION,
     "referral": SupportRecord.REFERRAL,
     "investigation": SupportRecord.INVESTIGATION,
     "action_programme": SupportRecord.PROGRAMME,
-    "actionprogramme": SupportRecord.PROGRAMME,
     "decision": SupportRecord.DECISION,
     "follow_up": SupportRecord.FOLLOW_UP,
-    "followup": SupportRecord.FOLLOW_UP,
     "appeal": SupportRecord.APPEAL,
 }
 

@@ -1350,7 +1350,16 @@ def participant_view_add(
         raise wf.RefusalError(
             wf.Refused("view.empty", wf.gettext_noop("Skriv din synpunkt först."))
         )
-    target = programme or decision or follow_up
+    # The record types the rest of the log uses (log review filters on them).
+    target: Model
+    if programme is not None:
+        target, record_type = programme, "action_programme"
+    elif decision is not None:
+        target, record_type = decision, "decision"
+    elif follow_up is not None:
+        target, record_type = follow_up, "follow_up"
+    else:
+        raise ValueError("participant_view_add needs the record the view is about")
     with transaction.atomic():
         view = ParticipantView.objects.create(
             pupil=pupil,
@@ -1363,9 +1372,9 @@ def participant_view_add(
         )
         _record(
             actor=actor,
-            record=target,  # type: ignore[arg-type]
+            record=target,
             verb="view.added",
-            record_type=type(target).__name__.lower(),
+            record_type=record_type,
             on_date=today,
             channel=channel,
             action=AccessAction.CREATE,
