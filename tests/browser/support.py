@@ -56,7 +56,7 @@ CRAWL_SKIP_PREFIXES = (
     "/__axe__/",
 )
 CRAWL_SKIP_SUFFIXES = ("pdf", ".pdf")
-MAX_PAGES_PER_ROLE = 25
+MAX_PAGES_PER_ROLE = 40
 MAX_PAGES_PER_PATTERN = 2
 BADGE_KIND = " (badge)"
 PASSWORD = "demo"
@@ -157,6 +157,12 @@ class Audit:
                 f"\n      first: {v['html']}\n      why: {v['summary']}"
             )
 
+    def check(self, ok: bool, who: str, url: str, problem: str) -> bool:
+        """Note `problem` unless `ok`, so a walk goes on and every problem is listed at the end."""
+        if not ok:
+            self.add(who, url, problem)
+        return ok
+
     def report(self) -> str:
         lines = "\n".join(f"  {problem}" for problem in self.problems)
         return f"{len(self.problems)} problem(s) found in the browser:\n{lines}"
@@ -177,6 +183,22 @@ def submit(page: Page, button: str | re.Pattern[str]) -> int:
         page.get_by_role("button", name=button, exact=True).click()
     response = navigation.value
     return response.status if response is not None else 0
+
+
+def follow(
+    page: Page, name: str | re.Pattern[str], *, role: Literal["link", "button"] = "link"
+) -> int:
+    """Follow a link (role="button" for an <a role="button">) and wait for the page it leads
+    to; returns the HTTP status."""
+    with page.expect_navigation() as navigation:
+        page.get_by_role(role, name=name, exact=True).first.click()
+    response = navigation.value
+    return response.status if response is not None else 0
+
+
+def label(text: str) -> re.Pattern[str]:
+    """A form control's whole accessible name as Django renders its label ("Text:")."""
+    return re.compile(rf"^\s*{re.escape(text)}:?\s*$")
 
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> int:
