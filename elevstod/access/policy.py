@@ -183,6 +183,17 @@ def can_view_support_record(
     return participant and bool(relations & STAFF_RELATIONS)
 
 
+# --- teaching part only (added for process.md §4, issue item 10) -----------------------------
+def sees_teaching_part_only(relations: frozenset[Relation]) -> bool:
+    """A teacher with no other relation to the pupil sees "the programme's measures relevant to
+    their teaching" (process.md §4, internal access): needs, measures, dates and their own work,
+    not the family's views, participation notes, history, version diff or whole-record PDFs."""
+    return relations == frozenset({Relation.TEACHER})
+
+
+# --- end teaching part only -----------------------------------------------------------------
+
+
 class SupportAct(StrEnum):
     RAISE_CONCERN = "raise_concern"
     SUBMIT_CONCERN = "submit_concern"

@@ -19,6 +19,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
@@ -36,6 +37,7 @@ from elevstod.access.policy import (
     SupportRecord,
     can_act,
     can_view_support_record,
+    sees_teaching_part_only,
 )
 from elevstod.api import support_schemas as s
 from elevstod.audit.models import AccessAction, AccessOutcome
@@ -44,7 +46,7 @@ from elevstod.documents.rendering import programme_pdf
 from elevstod.support import selectors_api as sel
 from elevstod.support import services
 from elevstod.support import workflow as wf
-from elevstod.support.models import RaisedBy, RecipientKind
+from elevstod.support.models import ParticipantView, RaisedBy, RecipientKind
 
 router = Router(tags=["support"])
 
@@ -227,14 +229,16 @@ def _log_list(request: HttpRequest, ctx: UserContext, record: SupportRecord, pup
 
 
 def _visible_rule(
-    ctx: UserContext, record: SupportRecord
+    ctx: UserContext, record: SupportRecord, *, whole_record: bool = False
 ) -> Callable[[frozenset[Relation], Any], bool]:
     """policy.can_view_support_record for one loaded record: participants, and no drafts for
-    the family."""
+    the family. `whole_record` (a PDF): not for a teacher who sees only the teaching part."""
 
     def allow(relations: frozenset[Relation], obj: Any) -> bool:
+        if whole_record and sees_teaching_part_only(relations):
+            return False
         family_may_see = not (
-            record is SupportRecord.PROGRAMME and obj.state == wf.ProgrammeState.DRAFT
+            record is SupportRecord.PROGRAMME and obj.state in wf.UNDECIDED_PROGRAMME_STATES
         )
         return can_view_support_record(
             relations,
@@ -255,13 +259,14 @@ def _fetch(
     *,
     action: AccessAction = AccessAction.VIEW,
     purpose: str = "",
+    whole_record: bool = False,
 ) -> tuple[Any, PupilAccess]:
     return get_record_for(  # type: ignore[no-any-return]
         ctx,
         queryset,
         record_id,
         record_type=record.value,
-        allow=_visible_rule(ctx, record),
+        allow=_visible_rule(ctx, record, whole_record=whole_record),
         action=action,
         purpose=purpose or f"api_{record.value}",
         channel=_channel(request),
@@ -730,11 +735,14 @@ def list_action_programmes(request: HttpRequest, filters: Query[s.ProgrammeFilte
     url_name="get_action_programme",
 )
 def get_action_programme(request: HttpRequest, programme_id: uuid.UUID) -> Any:
+    """The whole programme; a teacher who is only a teacher gets the teaching part (`scope`)."""
     ctx = context_for(request)
-    programme, _access = _fetch(
-        request, ctx, sel.programme_records(), programme_id, SupportRecord.PROGRAMME
+    programme, access = _fetch(
+        request, ctx, _with_views(sel.programme_records()), programme_id, SupportRecord.PROGRAMME
     )
-    return s.shape_programme_detail(programme)
+    return s.shape_programme_detail(
+        programme, teaching_part=sees_teaching_part_only(access.relations), user_id=ctx.user_id
+    )
 
 
 PDF_RESPONSE = {
@@ -764,6 +772,7 @@ def action_programme_pdf(request: HttpRequest, programme_id: uuid.UUID) -> HttpR
         SupportRecord.PROGRAMME,
         action=AccessAction.EXPORT,
         purpose="api_action_programme_pdf",
+        whole_record=True,
     )
     filename, pdf = programme_pdf(programme)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -929,7 +938,7 @@ def list_decisions(request: HttpRequest, filters: Query[s.DecisionFilter]) -> An
 def get_decision(request: HttpRequest, decision_id: uuid.UUID) -> Any:
     ctx = context_for(request)
     decision, _access = _fetch(
-        request, ctx, sel.decision_records(), decision_id, SupportRecord.DECISION
+        request, ctx, _with_views(sel.decision_records()), decision_id, SupportRecord.DECISION
     )
     return s.shape_decision_detail(decision)
 
@@ -1060,11 +1069,103 @@ def record_follow_up(request: HttpRequest, payload: s.FollowUpIn) -> Any:
 
 @router.get("/follow-ups/{follow_up_id}/", response=s.FollowUpDetailOut, url_name="get_follow_up")
 def get_follow_up(request: HttpRequest, follow_up_id: uuid.UUID) -> Any:
+    """The whole follow-up; a teacher who is only a teacher gets the teaching part (`scope`)."""
     ctx = context_for(request)
-    follow_up, _access = _fetch(
-        request, ctx, sel.follow_up_records(), follow_up_id, SupportRecord.FOLLOW_UP
+    follow_up, access = _fetch(
+        request, ctx, _with_views(sel.follow_up_records()), follow_up_id, SupportRecord.FOLLOW_UP
     )
-    return s.shape_follow_up_detail(follow_up)
+    return s.shape_follow_up_detail(
+        follow_up, teaching_part=sees_teaching_part_only(access.relations), user_id=ctx.user_id
+    )
+
+
+# --------------------------------------------------------------------------- the family's views
+
+
+def _with_views(queryset: Any) -> Any:
+    """The pupil's and guardians' own views on the record, in one further query."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "participant_views",
+            queryset=ParticipantView.objects.select_related("author").order_by("created_at"),
+        )
+    )
+
+
+def _add_view(
+    request: HttpRequest,
+    payload: s.ParticipantViewIn,
+    record: SupportRecord,
+    queryset: Any,
+    record_id: uuid.UUID,
+    target: str,
+) -> Any:
+    """The pupil or a guardian adds their own view on a record they may see (process.md rule 6,
+    issue item 10). Only the family: staff who see the record get 403 (policy ADD_OWN_VIEW)."""
+    ctx = context_for(request)
+    obj, access = _fetch(request, ctx, queryset, record_id, record)
+    _require(
+        request, ctx, access, SupportAct.ADD_OWN_VIEW, record_type=record.value, record_id=obj.pk
+    )
+    view = services.participant_view_add(
+        actor=_user(request),
+        pupil=access.pupil,
+        author_kind=RecipientKind.PUPIL
+        if Relation.SELF in access.relations
+        else RecipientKind.GUARDIAN,
+        text=payload.text,
+        today=ctx.today,
+        channel=_channel(request),
+        **{target: obj},
+    )
+    return Status(201, s.shape_participant_view(view))
+
+
+VIEW_WRITE = {201: s.ParticipantViewOut, **WRITE_ERRORS}
+
+
+@router.post(
+    "/action-programmes/{programme_id}/views",
+    response=VIEW_WRITE,
+    url_name="add_action_programme_view",
+)
+def add_action_programme_view(
+    request: HttpRequest, programme_id: uuid.UUID, payload: s.ParticipantViewIn
+) -> Any:
+    """The pupil's or a guardian's own view on a programme in force or decided."""
+    return _add_view(
+        request,
+        payload,
+        SupportRecord.PROGRAMME,
+        sel.programme_records(),
+        programme_id,
+        "programme",
+    )
+
+
+@router.post("/decisions/{decision_id}/views", response=VIEW_WRITE, url_name="add_decision_view")
+def add_decision_view(
+    request: HttpRequest, decision_id: uuid.UUID, payload: s.ParticipantViewIn
+) -> Any:
+    """The pupil's or a guardian's own view on a decision. A view is not an appeal."""
+    return _add_view(
+        request, payload, SupportRecord.DECISION, sel.decision_records(), decision_id, "decision"
+    )
+
+
+@router.post("/follow-ups/{follow_up_id}/views", response=VIEW_WRITE, url_name="add_follow_up_view")
+def add_follow_up_view(
+    request: HttpRequest, follow_up_id: uuid.UUID, payload: s.ParticipantViewIn
+) -> Any:
+    """The pupil's or a guardian's own view on a follow-up or evaluation."""
+    return _add_view(
+        request,
+        payload,
+        SupportRecord.FOLLOW_UP,
+        sel.follow_up_records(),
+        follow_up_id,
+        "follow_up",
+    )
 
 
 # --------------------------------------------------------------------------- appeals
@@ -1089,16 +1190,17 @@ def register_appeal(request: HttpRequest, payload: s.AppealIn) -> Any:
     _require(
         request, ctx, access, SupportAct.HANDLE_APPEAL, record_type="appeal", record_id=decision.pk
     )
-    service = None if payload.service is None else _service_of(decision, payload.service)
     appeal = services.appeal_register(
         actor=_user(request),
         decision=decision,
-        service=service,
+        service=_service_of(decision, payload.service),
         appellant_name=payload.appellant_name,
         lodged_on=payload.lodged_on,
         content=payload.content,
         today=ctx.today,
         channel=_channel(request),
+        reached_board_in_time=payload.reached_board_in_time,
+        wrong_appeal_instructions=payload.wrong_appeal_instructions,
     )
     return Status(201, s.shape_appeal(sel.reloaded(sel.appeal_records, appeal.pk)))
 
@@ -1129,5 +1231,7 @@ def handle_appeal(request: HttpRequest, appeal_id: uuid.UUID, payload: s.AppealA
         note=payload.note,
         today=ctx.today,
         channel=_channel(request),
+        reached_board_in_time=payload.reached_board_in_time,
+        wrong_appeal_instructions=payload.wrong_appeal_instructions,
     )
     return s.shape_appeal(sel.reloaded(sel.appeal_records, appeal.pk))

@@ -504,6 +504,48 @@ def shape_investigation_detail(investigation: Any) -> dict[str, Any]:
     )
 
 
+# --------------------------------------------------------------------------- family's own views
+
+
+class DetailScope(StrEnum):
+    """How much of a record the caller sees. `teaching_part`: a teacher with no other relation
+    to the pupil sees the needs, the measures (their own first, `mine`), the dates and their own
+    work (process.md §4); the family's views, participation notes and history are then null."""
+
+    WHOLE = "whole"
+    TEACHING_PART = "teaching_part"
+
+
+class ParticipantViewOut(Schema):
+    """A view the pupil or a guardian added themselves (process.md rule 6)."""
+
+    id: uuid.UUID
+    author_kind: RecipientKind
+    author_kind_label: str
+    author_name: str
+    text: str
+    created_at: datetime
+
+
+class ParticipantViewIn(Schema):
+    text: RequiredText
+
+
+def shape_participant_view(view: Any) -> dict[str, Any]:
+    return {
+        "id": view.pk,
+        "author_kind": view.author_kind,
+        "author_kind_label": _choice_label(RecipientKind, view.author_kind),
+        "author_name": view.author.display_name,
+        "text": view.text,
+        "created_at": view.created_at,
+    }
+
+
+def _views(record: Any) -> list[dict[str, Any]]:
+    return [shape_participant_view(view) for view in record.participant_views.all()]
+
+
 # --------------------------------------------------------------------------- programmes
 
 
@@ -539,18 +581,23 @@ class MeasureOut(Schema):
     return_plan: str
     starts_on: date | None
     ends_on: date | None
+    mine: bool = False  # the caller is responsible for the measure
 
 
 class ProgrammeDetailOut(ProgrammeOut):
-    revision_reason: str
-    pupil_participation_offered: bool
-    pupil_view: str
-    guardian_participation_offered: bool
-    guardian_view: str
+    scope: DetailScope = DetailScope.WHOLE
+    # null in the teaching part (scope `teaching_part`)
+    revision_reason: str | None
+    pupil_participation_offered: bool | None
+    pupil_view: str | None
+    guardian_participation_offered: bool | None
+    guardian_view: str | None
     follow_up_responsible: PersonRefOut | None
     evaluation_responsible: PersonRefOut | None
     needs: list[ProgrammeNeedOut]
     measures: list[MeasureOut]
+    # null in the teaching part (scope `teaching_part`)
+    participant_views: list[ParticipantViewOut] | None = None
 
 
 class ProgrammeNeedIn(NeedIn):
@@ -614,8 +661,35 @@ def shape_programme(programme: Any) -> dict[str, Any]:
     }
 
 
-def shape_programme_detail(programme: Any) -> dict[str, Any]:
+def shape_programme_detail(
+    programme: Any, *, teaching_part: bool = False, user_id: uuid.UUID | None = None
+) -> dict[str, Any]:
+    """`teaching_part`: the shape for a teacher who is only a teacher (DetailScope)."""
+    whole = _shape_programme_whole(programme, user_id)
+    if not teaching_part:
+        return whole
+    hidden = (
+        "revision_reason",
+        "pupil_participation_offered",
+        "pupil_view",
+        "guardian_participation_offered",
+        "guardian_view",
+        "participant_views",
+    )
+    return (
+        whole
+        | dict.fromkeys(hidden)
+        | {
+            "scope": DetailScope.TEACHING_PART,
+            "measures": sorted(whole["measures"], key=lambda m: not m["mine"]),
+        }
+    )
+
+
+def _shape_programme_whole(programme: Any, user_id: uuid.UUID | None) -> dict[str, Any]:
     return shape_programme(programme) | {
+        "scope": DetailScope.WHOLE,
+        "participant_views": _views(programme),
         "revision_reason": programme.revision_reason,
         "pupil_participation_offered": programme.pupil_participation_offered,
         "pupil_view": programme.pupil_view,
@@ -648,6 +722,7 @@ def shape_programme_detail(programme: Any) -> dict[str, Any]:
                 "return_plan": m.return_plan,
                 "starts_on": m.starts_on,
                 "ends_on": m.ends_on,
+                "mine": user_id is not None and m.responsible_id == user_id,
             }
             for m in programme.measures.all()
         ],
@@ -688,6 +763,7 @@ class ServiceOut(Schema):
 class DecisionDetailOut(DecisionOut):
     appeal_instructions: str
     services: list[ServiceOut]
+    participant_views: list[ParticipantViewOut] = []
 
 
 class DecisionIn(Schema):
@@ -730,6 +806,7 @@ def shape_decision(decision: Any) -> dict[str, Any]:
 def shape_decision_detail(decision: Any) -> dict[str, Any]:
     return shape_decision(decision) | {
         "appeal_instructions": decision.appeal_instructions,
+        "participant_views": _views(decision),
         "services": [
             {
                 "id": s.pk,
@@ -773,13 +850,17 @@ class ReviewOut(Schema):
 
 
 class FollowUpDetailOut(FollowUpOut):
-    participants: str
-    pupil_invited: bool
-    guardian_invited: bool
-    pupil_view: str
-    guardian_view: str
-    summary: str
+    scope: DetailScope = DetailScope.WHOLE
+    # null in the teaching part unless the caller recorded the follow-up (scope `teaching_part`)
+    participants: str | None
+    pupil_invited: bool | None
+    guardian_invited: bool | None
+    pupil_view: str | None
+    guardian_view: str | None
+    summary: str | None
     reviews: list[ReviewOut]
+    # null in the teaching part (scope `teaching_part`)
+    participant_views: list[ParticipantViewOut] | None = None
 
 
 class ReviewIn(Schema):
@@ -825,8 +906,43 @@ def shape_follow_up(follow_up: Any) -> dict[str, Any]:
     }
 
 
-def shape_follow_up_detail(follow_up: Any) -> dict[str, Any]:
+def shape_follow_up_detail(
+    follow_up: Any, *, teaching_part: bool = False, user_id: uuid.UUID | None = None
+) -> dict[str, Any]:
+    """`teaching_part`: the shape for a teacher who is only a teacher (DetailScope); a
+    follow-up they recorded themselves is their own work and keeps its voices and summary."""
+    whole = _shape_follow_up_whole(follow_up)
+    if not teaching_part:
+        return whole
+    own_work = user_id is not None and follow_up.created_by_id == user_id
+    hidden: tuple[str, ...] = (
+        ()
+        if own_work
+        else (
+            "participants",
+            "pupil_invited",
+            "guardian_invited",
+            "pupil_view",
+            "guardian_view",
+            "summary",
+        )
+    )
+    mine = {r.pk for r in follow_up.reviews.all() if r.measure.responsible_id == user_id}
+    return (
+        whole
+        | dict.fromkeys(hidden)
+        | {
+            "scope": DetailScope.TEACHING_PART,
+            "participant_views": None,
+            "reviews": sorted(whole["reviews"], key=lambda r: r["id"] not in mine),
+        }
+    )
+
+
+def _shape_follow_up_whole(follow_up: Any) -> dict[str, Any]:
     return shape_follow_up(follow_up) | {
+        "scope": DetailScope.WHOLE,
+        "participant_views": _views(follow_up),
         "participants": follow_up.participants,
         "pupil_invited": follow_up.pupil_invited,
         "guardian_invited": follow_up.guardian_invited,
@@ -859,6 +975,10 @@ class AppealOut(RecordOut):
     lodged_on: date
     deadline: date | None
     is_timely: bool
+    not_served: bool
+    reached_board_in_time: bool
+    wrong_appeal_instructions: bool
+    new_decision_id: uuid.UUID | None
     content: str
     state: wf.AppealState
     state_label: str
@@ -869,18 +989,25 @@ class AppealOut(RecordOut):
 
 class AppealIn(Schema):
     """An appeal lodged with the school (FL 43–47 §§ via SL 29 kap. 11 §). `service` is the
-    appellant's own service row: the three weeks run from their receipt (FL 44 §)."""
+    appellant's own service row, required: the three weeks run from their receipt (FL 44 §); an
+    appellant not yet served is in time (`not_served`). The two FL 45 § andra stycket facts stop
+    a late appeal from being dismissed."""
 
     decision: uuid.UUID
-    service: uuid.UUID | None = None
-    appellant_name: str = Field(min_length=1, max_length=200)
+    service: uuid.UUID
+    appellant_name: str = Field(default="", max_length=200)
     lodged_on: date
     content: RequiredText
+    reached_board_in_time: bool = False
+    wrong_appeal_instructions: bool = False
 
 
 class AppealActionIn(Schema):
     action: wf.AppealAction
     note: Text = ""
+    # FL 45 § andra stycket facts; left out, the recorded values stand.
+    reached_board_in_time: bool | None = None
+    wrong_appeal_instructions: bool | None = None
 
 
 class AppealFilter(Schema):
@@ -896,6 +1023,10 @@ def shape_appeal(appeal: Any) -> dict[str, Any]:
         "lodged_on": appeal.lodged_on,
         "deadline": appeal.deadline,
         "is_timely": appeal.is_timely,
+        "not_served": appeal.not_served,
+        "reached_board_in_time": appeal.reached_board_in_time,
+        "wrong_appeal_instructions": appeal.wrong_appeal_instructions,
+        "new_decision_id": appeal.new_decision_id,
         "content": appeal.content,
         "state": appeal.state,
         "state_label": _sv(APPEAL_STATE_LABELS, appeal.state),

@@ -115,6 +115,7 @@ REVISION_DRAFT_SHARE = 0.03  # of the active programmes: a revision drafted, not
 ENDED_ONLY_SHARE = 0.04  # pupils whose adaptations ended with the need met
 OPEN_CONCERN_SHARE = 0.015
 CLOSED_CONCERN_SHARE = 0.015
+LAPSED_SHARE = 0.15  # closed cases whose started revision lapsed at the closure
 OVERDUE_SHARE = 0.18  # adaptations and programmes whose next evaluation or follow-up has passed
 PUPILS_PER_APPEAL = 6000  # appeals in each state: one per this many pupils, at least one
 
@@ -2100,7 +2101,7 @@ class _ChainBuilder:
         )
         self.run_programme(kid, v2, decided, overdue=self.chance(OVERDUE_SHARE))
 
-    def case_closed(self, kid: _Kid) -> None:
+    def case_closed(self, kid: _Kid, *, lapse: bool = False) -> None:
         rng = self.rng
         closed = self.dwell(kid, 5, 500, pre=200)
         evaluated = self.clamp(kid, _day(closed, -rng.randint(3, 14)))
@@ -2108,10 +2109,20 @@ class _ChainBuilder:
         referral, _inv, programme, _served = self.case_programme(kid, first)
         evaluated = min(max(evaluated, _day(_known(programme.in_force_from), 14)), self.today)
         closed = min(max(closed, evaluated), self.today)
+        # Now and then a revision had been started and is overtaken by the closure: the draft
+        # lapses and stays on file (services.decide_closure, process.md design rule 5).
+        lapsed: ActionProgramme | None = None
+        started = max(
+            _day(evaluated, -rng.randint(10, 60)), _day(_known(programme.in_force_from), 7)
+        )
+        if (self.chance(LAPSED_SHARE) or lapse) and started < evaluated:
+            lapsed = self.copy_programme(
+                kid, programme, started, "Behoven har förändrats; en revidering påbörjades."
+            )
         self.end_programme(
             kid, programme, _known(programme.in_force_from), evaluated, wf.FollowUpOutcome.CLOSE
         )
-        self.decide(
+        closure = self.decide(
             kid,
             referral,
             wf.DecisionKind.ACTION_PROGRAMME_CLOSURE,
@@ -2125,6 +2136,13 @@ class _ChainBuilder:
         programme.state = wf.ProgrammeState.CLOSED.value
         programme.valid_until = closed
         self.touch(programme, closed)
+        if lapsed is not None:
+            lapsed.state = wf.ProgrammeState.LAPSED.value
+            self.touch(lapsed, closed)
+            decider = self.users[_known(closure.decision.decided_by_id)]
+            self.event(
+                kid, decider, "programme.draft_lapsed", "action_programme", lapsed.id, closed
+            )
         referral.state = wf.CaseState.CLOSED.value
         self.touch(referral, closed)
 
@@ -2730,8 +2748,10 @@ class _ChainBuilder:
                     found.append(self.kid(pupil_id))
             return found
 
-        for kid in take(max(2, round(CLOSED_PROGRAMME_SHARE * n)), 220):
-            self.case_closed(kid)
+        closing = take(max(2, round(CLOSED_PROGRAMME_SHARE * n)), 220)
+        for index, kid in enumerate(closing):
+            # The first one always has a lapsed revision, so every tier shows that state.
+            self.case_closed(kid, lapse=index == 0)
         for kid in take(revised, 220):
             self.case_revised(kid)
         for kid in take(per_state, 120):

@@ -32,6 +32,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext_noop
 from django_stubs_ext import StrOrPromise
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -161,6 +162,7 @@ def _decision_document(decision: Decision) -> _Document:
         programme=programme,
         investigation=record.investigation or (programme.investigation if programme else None),
         reserved_settings=RESERVED_SETTINGS,
+        legal_bases=_legal_bases(programme) if programme is not None else [],
     )
     if record.kind == wf.DecisionKind.ACTION_PROGRAMME_CLOSURE and programme is not None:
         context["evaluation"] = (
@@ -233,6 +235,41 @@ def _decisions() -> QuerySet[Decision]:
         "services",
         Prefetch("participant_views", queryset=ParticipantView.objects.order_by("created_at")),
     )
+
+
+# Measures given outside the pupil's own group rest on paragraphs of their own, and some have an
+# appeal ground of their own (SL 28 kap. 16 § första stycket 2–3); the decision names them.
+SETTING_BASES: dict[wf.MeasureSetting, tuple[str, str]] = {
+    wf.MeasureSetting.SPECIAL_TEACHING_GROUP: (
+        gettext_noop("Särskilt stöd i en särskild undervisningsgrupp"),
+        gettext_noop("3 kap. 11 § skollagen; kan överklagas enligt 28 kap. 16 § första stycket 2"),
+    ),
+    wf.MeasureSetting.INDIVIDUAL_TEACHING: (
+        gettext_noop("Särskilt stöd enskilt"),
+        gettext_noop("3 kap. 11 § skollagen; kan överklagas enligt 28 kap. 16 § första stycket 2"),
+    ),
+    wf.MeasureSetting.DISTANCE_TEACHING: (
+        gettext_noop("Särskilt stöd som fjärrundervisning, högst en termin åt gången"),
+        gettext_noop("3 kap. 11 a § skollagen; överklagas som en del av åtgärdsprogrammet"),
+    ),
+    wf.MeasureSetting.ADAPTED_STUDY_PATH: (
+        gettext_noop("Anpassad studiegång"),
+        gettext_noop("3 kap. 12 § skollagen; kan överklagas enligt 28 kap. 16 § första stycket 3"),
+    ),
+}
+
+
+def _legal_bases(programme: ActionProgramme) -> list[tuple[str, str]]:
+    """The paragraphs the programme's measures rest on beyond 3 kap. 9 §, from the prefetched
+    needs and measures (no query). Translated in the template, inside the document's language."""
+    settings_used = {
+        measure.setting for need in programme.needs.all() for measure in need.measures.all()
+    }
+    return [
+        (what, basis)
+        for setting, (what, basis) in SETTING_BASES.items()
+        if setting in settings_used
+    ]
 
 
 def _programme_prefetches(prefix: str = "") -> list[Prefetch]:

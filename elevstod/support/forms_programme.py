@@ -487,6 +487,9 @@ class StatementForm(forms.Form):
         required=False,
         help_text=_("Vad beslutet grundar sig på, så att eleven och vårdnadshavarna förstår det."),
     )
+    # The version of the document the decider read; a newer save makes the decision a conflict
+    # (services.decide_*: expected_version). Optional: without it the current one is taken.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class NoProgrammeForm(StatementForm):
@@ -547,6 +550,26 @@ class ServiceForm(forms.Form):
         return cls(data, initial=initial, prefix=f"s{service.pk.hex[:8]}")
 
 
+class ServiceCorrectionForm(forms.Form):
+    """A recorded receipt day is evidence: it is corrected, with a reason, never overwritten."""
+
+    received_on = forms.DateField(
+        label=_("Rätt dag då mottagaren fick del av beslutet"),
+        widget=DateInput,
+        error_messages={"required": _("Ange den rätta dagen.")},
+    )
+    reason = forms.CharField(
+        label=_("Skäl till rättelsen"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Ange skälet till rättelsen.")},
+    )
+
+    @classmethod
+    def for_service(cls, service: DecisionService, data: Any = None) -> ServiceCorrectionForm:
+        return cls(data, prefix=f"c{service.pk.hex[:8]}")
+
+
 class ParticipantViewForm(forms.Form):
     """The pupil's or a guardian's own view (process.md rule 6: their voice is its own field)."""
 
@@ -564,33 +587,47 @@ class ParticipantViewForm(forms.Form):
 class AppealForm(forms.Form):
     """An appeal lodged with the school (FL 43–44 §§ via SL 29 kap. 11 §)."""
 
-    service = forms.ChoiceField(label=_("Vem överklagar"), required=False)
+    # The appellant is one of the decision's recipients: their own receipt starts their three
+    # weeks (FL 44 §), and only they may appeal (SL 29 kap. 12 §).
+    service = forms.ChoiceField(
+        label=_("Vem överklagar"),
+        error_messages={"required": _("Välj vem som överklagar bland beslutets mottagare.")},
+    )
     appellant_name = forms.CharField(
-        label=_("Namn på den som överklagar"),
+        label=_("Namn som det står i överklagandet"),
         max_length=200,
         required=False,
-        help_text=_("Fyll i om den som överklagar inte finns bland mottagarna ovan."),
+        help_text=_("Lämna tomt för att använda mottagarens namn."),
     )
     lodged_on = forms.DateField(label=_("Kom in till skolan"), widget=DateInput)
     content = forms.CharField(
         label=_("Vad som överklagas och varför"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    reached_board_in_time = forms.BooleanField(
+        label=_("Överklagandet kom in till nämnden i tid"),
+        required=False,
+        help_text=_(
+            "Kryssa i om överklagandet kom in till Skolväsendets överklagandenämnd före sista "
+            "dag och nämnden skickade det vidare till skolan (45 § andra stycket "
+            "förvaltningslagen)."
+        ),
+    )
+    wrong_appeal_instructions = forms.BooleanField(
+        label=_("Fel överklagandehänvisning lämnades"),
+        required=False,
+        help_text=_(
+            "Kryssa i om förseningen beror på att skolan lämnade en felaktig upplysning om hur "
+            "man överklagar (45 § andra stycket förvaltningslagen)."
+        ),
     )
 
     def __init__(self, *args: Any, services: list[DecisionService], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.services = {str(service.pk): service for service in services}
         self.fields["service"].choices = [  # type: ignore[attr-defined]
-            ("", gettext("Någon annan (ange namn)")),
+            ("", gettext("Välj mottagare")),
             *((key, service.recipient_name) for key, service in self.services.items()),
         ]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not cleaned.get("service") and not cleaned.get("appellant_name", "").strip():
-            self.add_error(
-                "appellant_name", gettext("Välj en mottagare eller skriv namnet på den klagande.")
-            )
-        return cleaned
 
     def chosen_service(self) -> DecisionService | None:
         return self.services.get(self.cleaned_data.get("service") or "")
@@ -603,13 +640,15 @@ class AppealForm(forms.Form):
 
 APPEAL_ACTION_LABELS = {
     wf.AppealAction.RECONSIDER_AND_CHANGE: _(
-        "Ompröva och ändra beslutet (38–39 §§ förvaltningslagen)"
+        "Ändra beslutet vid omprövning; det nya beslutet fattas sedan på vanligt sätt "
+        "(37–39 §§ förvaltningslagen, för kommunal huvudman)"
     ),
     wf.AppealAction.DISMISS_AS_LATE: _(
-        "Avvisa: överklagandet kom in för sent (45 § förvaltningslagen)"
+        "Avvisa: överklagandet kom in för sent (45 § förvaltningslagen, 29 kap. 11 § skollagen)"
     ),
     wf.AppealAction.FORWARD: _(
-        "Överlämna till Skolväsendets överklagandenämnd (46 § förvaltningslagen)"
+        "Överlämna till Skolväsendets överklagandenämnd (46 § förvaltningslagen, "
+        "29 kap. 11 § skollagen)"
     ),
     wf.AppealAction.RECORD_BOARD_UPHELD: _("Nämnden avslog överklagandet"),
     wf.AppealAction.RECORD_BOARD_SET_ASIDE: _("Nämnden upphävde beslutet"),
@@ -625,6 +664,8 @@ APPEAL_ACTIONS_IN: dict[str, tuple[wf.AppealAction, ...]] = {
         wf.AppealAction.DISMISS_AS_LATE,
         wf.AppealAction.FORWARD,
     ),
+    # Changed, but not as the appellant asked: the appeal covers the new decision (FL 39 §).
+    wf.AppealState.CHANGED_ON_RECONSIDERATION: (wf.AppealAction.FORWARD,),
     wf.AppealState.FORWARDED: (
         wf.AppealAction.RECORD_BOARD_UPHELD,
         wf.AppealAction.RECORD_BOARD_SET_ASIDE,
@@ -638,6 +679,9 @@ class AppealHandleForm(forms.Form):
     note = forms.CharField(
         label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    # FL 45 § andra stycket: either fact stops a late appeal from being dismissed.
+    reached_board_in_time = AppealForm.base_fields["reached_board_in_time"]
+    wrong_appeal_instructions = AppealForm.base_fields["wrong_appeal_instructions"]
 
     def __init__(self, *args: Any, state: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

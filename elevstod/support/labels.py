@@ -109,6 +109,7 @@ PROGRAMME_STATE_LABELS = {
     wf.ProgrammeState.IN_FORCE: _("Gäller"),
     wf.ProgrammeState.SUPERSEDED: _("Ersatt av ny version"),
     wf.ProgrammeState.CLOSED: _("Avslutat"),
+    wf.ProgrammeState.LAPSED: _("Förfallet utkast (beslutades aldrig)"),
 }
 
 FOLLOW_UP_KIND_LABELS = {
@@ -165,9 +166,13 @@ DEADLINE_BASIS_LABELS = {
 APPEAL_INSTRUCTIONS = _(
     "Hur man överklagar: Beslutet kan överklagas hos Skolväsendets överklagandenämnd "
     "(28 kap. 16 § skollagen). Överklagandet ska vara skriftligt och skickas eller lämnas till "
-    "skolan, inte till nämnden. Det ska ha kommit in inom tre veckor från den dag då du fick del "
-    "av beslutet (44 § förvaltningslagen). Skriv vilket beslut du överklagar, vilken ändring du "
-    "vill ha och varför, och ange ditt och elevens namn och kontaktuppgifter. Skolan prövar först "
-    "om beslutet ska ändras och lämnar annars överklagandet vidare till nämnden. En elev som har "
-    "fyllt 16 år får själv överklaga (29 kap. 12 §); annars överklagar vårdnadshavarna."
+    "skolan, inte till nämnden (43 § förvaltningslagen). Det ska ha kommit in inom tre veckor "
+    "från den dag då du fick del av beslutet (44 § förvaltningslagen). Förvaltningslagens regler "
+    "om överklagande gäller för både kommunala och fristående skolor (29 kap. 11 § skollagen). "
+    "Skriv vilket beslut du överklagar, vilken ändring du vill ha och varför, och ange ditt och "
+    "elevens namn och kontaktuppgifter. Skolan prövar om överklagandet har kommit in i rätt tid "
+    "(45 § förvaltningslagen) och lämnar det sedan vidare till nämnden (46 § "
+    "förvaltningslagen); en kommunal skola kan också själv ändra beslutet (37–39 §§ "
+    "förvaltningslagen). En elev som har fyllt 16 år får själv överklaga (29 kap. 12 § "
+    "skollagen); annars överklagar vårdnadshavarna."
 )

@@ -477,6 +477,9 @@ class DecisionService(BaseModel):
     recorded_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Corrections of received_on, oldest first: {on, by, from, to, reason}. The recorded day is
+    # evidence (the appeal time runs from it) and is only changed through services.service_correct.
+    corrections = models.JSONField(_("rättelser"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("delgivning")
@@ -499,6 +502,25 @@ class Appeal(PupilRecord):
     lodged_on = models.DateField(_("kom in"))
     deadline = models.DateField(_("sista dag"), null=True, blank=True)
     is_timely = models.BooleanField(_("i rätt tid"), default=True)
+    # The appellant had not been served when the appeal came in: in time by definition (FL 44 §).
+    not_served = models.BooleanField(_("klaganden var inte delgiven"), default=False)
+    # FL 45 § andra stycket: a late appeal is not dismissed if either is true.
+    reached_board_in_time = models.BooleanField(
+        _("överklagandet kom in till nämnden i tid"), default=False
+    )
+    wrong_appeal_instructions = models.BooleanField(
+        _("fel överklagandehänvisning lämnades"), default=False
+    )
+    # The decision made when the school changed its decision on reconsideration (FL 39 §: the
+    # appeal then covers the new decision).
+    new_decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_in_appeals",
+        verbose_name=_("nytt beslut"),
+    )
     content = models.TextField(_("vad som överklagas och varför"))
     state = models.CharField(
         _("status"),

@@ -259,7 +259,7 @@ def programmes_visible_to(
         _visible(
             ctx,
             SupportRecord.PROGRAMME,
-            family_may_see=~Q(state=wf.ProgrammeState.DRAFT),
+            family_may_see=~Q(state__in=wf.UNDECIDED_PROGRAMME_STATES),
         )
     )
     if pupil is not None:

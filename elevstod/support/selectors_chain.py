@@ -74,6 +74,7 @@ from elevstod.support.models import (
     Draft,
     Investigation,
     InvestigationNeed,
+    RaisedBy,
     RecipientKind,
     Referral,
 )
@@ -292,6 +293,20 @@ class ConcernRow:
     def source_label(self) -> StrOrPromise:
         return label(CONCERN_SOURCE_LABELS, self.source)
 
+    @property
+    def family_state_label(self) -> StrOrPromise:
+        return label(FAMILY_CONCERN_STATE_LABELS, self.state)
+
+
+# What became of a concern, told to the family member who raised it, in plain words. Staff
+# records it led to (reports, investigations) are not the family's to see (SUPPORT_VIEWERS).
+FAMILY_CONCERN_STATE_LABELS = {
+    wf.ConcernState.OPEN: _("Skolan har tagit emot det"),
+    wf.ConcernState.ADAPTATIONS: _("Skolan gör extra anpassningar"),
+    wf.ConcernState.REFERRED: _("Skolan arbetar vidare med det"),
+    wf.ConcernState.CLOSED: _("Avslutat"),
+}
+
 
 @dataclass(frozen=True)
 class ProgrammeRow:
@@ -345,6 +360,8 @@ class SupportPage:
     participant_ids: frozenset[uuid.UUID] = frozenset()
     # The decisions about the pupil, newest first, when the viewer may see decisions.
     decisions: list[DecisionRow] = field(default_factory=list)
+    # For the family: the concerns this pupil or guardian told the school themselves.
+    own_concerns: list[ConcernRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -548,7 +565,8 @@ def support_page(
     """Everything the pupil's support page shows besides what is due (elevstod.support.due).
 
     Two queries: the timeline, and the chain's current records (_chain_rows). The family gets
-    the adaptations and the programme in force, never concerns or cases (SUPPORT_VIEWERS).
+    the adaptations and the programme in force, never cases or staff concerns (SUPPORT_VIEWERS),
+    and only the concerns they raised themselves.
     """
     family = is_family_view(relations)
     adaptations: list[AdaptationRow] = []
@@ -610,6 +628,11 @@ def support_page(
         ],
         programme=programme,
         participant_ids=participant_ids,
+        # Only their own, never staff concerns: the family member wrote it (SL 3 kap. 5 §:
+        # "information från ... eleven eller elevens vårdnadshavare").
+        own_concerns=[c for c in concerns if c.mine and c.raised_by != RaisedBy.STAFF]
+        if family
+        else [],
         decisions=decision_rows(pupil.pk, user_id=user_id, is_pupil=Relation.SELF in relations)
         if can_view_support_record(relations, SupportRecord.DECISION)
         else [],

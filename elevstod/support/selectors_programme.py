@@ -262,6 +262,64 @@ def measures_of(content: list[NeedRow]) -> list[MeasureRow]:
     return [measure for need in content for measure in need.measures]
 
 
+def teaching_content(content: list[NeedRow], user_id: uuid.UUID | None) -> list[NeedRow]:
+    """The programme's needs for a teacher who sees only the teaching part (process.md §4):
+    the teacher's own measures first within each need, and the needs they carry a measure for
+    first. Nothing is left out of the needs and measures; the order only puts their part first."""
+
+    def own_first(measures: list[MeasureRow]) -> list[MeasureRow]:
+        return sorted(measures, key=lambda m: m.responsible_id != user_id)
+
+    needs = [
+        NeedRow(
+            id=need.id,
+            category=need.category,
+            description=need.description,
+            source_id=need.source_id,
+            measures=own_first(need.measures),
+        )
+        for need in content
+    ]
+    return sorted(
+        needs, key=lambda need: not any(m.responsible_id == user_id for m in need.measures)
+    )
+
+
+def own_measures(content: list[NeedRow], user_id: uuid.UUID | None) -> list[MeasureRow]:
+    """The measures the user is responsible for, in the programme's order."""
+    return [m for m in measures_of(content) if user_id is not None and m.responsible_id == user_id]
+
+
+@dataclass(frozen=True)
+class OwnFollowUpRow:
+    """A follow-up the user recorded themselves: their own work on the programme."""
+
+    id: uuid.UUID
+    kind: str
+    held_on: date
+    outcome: str
+
+    @property
+    def kind_label(self) -> StrOrPromise:
+        return label(FOLLOW_UP_KIND_LABELS, self.kind)
+
+    @property
+    def outcome_label(self) -> StrOrPromise:
+        return label(FOLLOW_UP_OUTCOME_LABELS, self.outcome)
+
+
+def own_follow_ups(programme_id: uuid.UUID, user_id: uuid.UUID | None) -> list[OwnFollowUpRow]:
+    """The follow-ups of the programme the user recorded, newest first, in one query."""
+    if user_id is None:
+        return []
+    rows = (
+        FollowUp.objects.filter(programme_id=programme_id, created_by_id=user_id)
+        .order_by("-held_on", "-created_at")
+        .values_list("pk", "kind", "held_on", "outcome")
+    )
+    return [OwnFollowUpRow(*row) for row in rows]
+
+
 @dataclass(frozen=True)
 class VersionRow:
     id: uuid.UUID
@@ -283,7 +341,7 @@ def programme_versions(referral_id: uuid.UUID, *, with_drafts: bool) -> list[Ver
     """Every version of the case's programme, oldest first. The family never sees drafts."""
     versions = ActionProgramme.objects.filter(referral_id=referral_id)
     if not with_drafts:
-        versions = versions.exclude(state=wf.ProgrammeState.DRAFT)
+        versions = versions.exclude(state__in=wf.UNDECIDED_PROGRAMME_STATES)
     return [
         VersionRow(*row)
         for row in versions.order_by("number").values_list(

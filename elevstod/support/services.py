@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -292,9 +292,10 @@ def adaptation_evaluate(
             next_evaluation_on=next_evaluation_on,
         )
         changes: dict[str, Any] = {"updated_at": timezone.now()}
-        if step in (wf.AdaptationNextStep.END, wf.AdaptationNextStep.REFER):
+        if not wf.adaptation_stays_active(step):
             changes |= {"state": wf.AdaptationState.ENDED, "ended_on": today}
-        else:
+        elif next_evaluation_on is not None:
+            # A report to the principal may leave the next evaluation as planned.
             changes["evaluate_on"] = next_evaluation_on
         Adaptation.objects.filter(pk=adaptation.pk).update(**changes)
         _record(
@@ -402,13 +403,7 @@ def investigation_open(
 ) -> Investigation:
     investigator_ids = list(dict.fromkeys(investigator_ids))
     _refuse_unless(wf.may_open_investigation(len(investigator_ids)))
-    if target_on < today:
-        raise wf.RefusalError(
-            wf.Refused(
-                "investigation.target_in_past",
-                wf.gettext_noop("Datumet då utredningen ska vara klar kan inte ha passerat."),
-            )
-        )
+    _refuse_unless(wf.may_set_investigation_target(target_on, today))
     with transaction.atomic():
         referral = _lock_referral(referral)
         target = _case_step(referral, wf.CaseAction.OPEN_INVESTIGATION)
@@ -455,18 +450,23 @@ def investigation_save(
     today: date,
     channel: str = "web",
 ) -> None:
-    """Save the investigation's text; several investigators write, so versions guard it."""
-    if investigation.closed_on is not None:
-        raise wf.RefusalError(
-            wf.Refused(
-                "investigation.closed",
-                wf.gettext_noop("Utredningen är avslutad genom ett beslut och ändras inte."),
-                "3 kap. 9 § skollagen",
-            )
-        )
+    """Save the investigation's text; several investigators write, so versions guard it.
+
+    Once the assessment is concluded its conclusion (special support needed, the needs found)
+    is locked; sending the same values again is fine, changing them is refused."""
+    _refuse_unless(wf.may_edit_investigation(investigation.closed_on is not None))
     allowed = set(Investigation.TEXT_FIELDS) | {"eht_consulted", "special_support_needed"}
     values = {key: value for key, value in values.items() if key in allowed}
     with transaction.atomic():
+        # Locked so that a conclusion or a decision made meanwhile is seen (rules 1 and 2).
+        current = Investigation.objects.select_for_update().get(pk=investigation.pk)
+        _refuse_unless(wf.may_edit_investigation(current.closed_on is not None))
+        _refuse_unless(
+            wf.may_change_assessment(
+                current.assessed_on is not None,
+                _conclusion_changed(current, values, needs),
+            )
+        )
         _save_versioned(
             Investigation,
             investigation,
@@ -487,6 +487,27 @@ def investigation_save(
             on_date=today,
             channel=channel,
         )
+
+
+def _conclusion_changed(
+    investigation: Investigation,
+    values: Mapping[str, Any],
+    needs: Sequence[tuple[str, str]] | None,
+) -> bool:
+    if (
+        "special_support_needed" in values
+        and values["special_support_needed"] != investigation.special_support_needed
+    ):
+        return True
+    if needs is None:
+        return False
+    # Compared as the form sends them back (stripped), so resending the saved needs is no change.
+    wanted = [(category, text.strip()) for category, text in needs if text.strip()]
+    saved = [
+        (category, text.strip())
+        for category, text in investigation.needs.values_list("category", "description")
+    ]
+    return wanted != saved
 
 
 def _replace_needs(investigation: Investigation, needs: Sequence[tuple[str, str]]) -> None:
@@ -728,13 +749,9 @@ def programme_start_revision(
 ) -> ActionProgramme:
     """A revision is a new draft copied from the programme in force; it takes effect only
     through a new decision, with a new right to appeal (process.md §1, S7→S5b)."""
-    if programme.state != wf.ProgrammeState.IN_FORCE:
-        raise wf.RefusalError(
-            wf.Refused(
-                "programme.not_in_force",
-                wf.gettext_noop("Bara ett gällande åtgärdsprogram kan revideras."),
-            )
-        )
+    _refuse_unless(
+        wf.may_act_on_programme(wf.ProgrammeState(programme.state), wf.ProgrammeStep.REVISE)
+    )
     existing = ActionProgramme.objects.filter(previous=programme).first()
     if existing is not None:
         return existing
@@ -809,17 +826,14 @@ def authority_of(
     *, actor: User, school_unit_id: uuid.UUID, kind: wf.DecisionKind, day: date
 ) -> Authority:
     """What the actor may decide at the unit on the day: read from duties and the delegation
-    register, never from the session (SL 2 kap. 9–10 §§)."""
-    is_principal = (
-        UnitDuty.objects.filter(
-            user=actor,
-            school_unit_id=school_unit_id,
-            duty=UnitDutyKind.PRINCIPAL,
-            starts_on__lte=day,
-        )
+    register, never from the session (SL 2 kap. 9–10 §§). A delegate must hold a duty at the
+    unit on the day (SL 2 kap. 10 §: "anställd eller uppdragstagare vid skolenheten")."""
+    duties_that_day = set(
+        UnitDuty.objects.filter(user=actor, school_unit_id=school_unit_id, starts_on__lte=day)
         .exclude(ends_on__lt=day)
-        .exists()
+        .values_list("duty", flat=True)
     )
+    is_principal = UnitDutyKind.PRINCIPAL in duties_that_day
     delegations = (
         []
         if is_principal
@@ -831,6 +845,7 @@ def authority_of(
         facts=wf.DecisionAuthority(
             is_principal=is_principal,
             delegated_types=frozenset(d.decision_type for d in delegations),
+            has_unit_duty=bool(duties_that_day),
         ),
         delegation=delegations[0] if delegations else None,
         title=str(UNIT_DUTY_LABELS[UnitDutyKind.PRINCIPAL])
@@ -886,6 +901,14 @@ def _make_decision(
         appeal_instructions=_appeal_instructions(),
     )
     _create_service_rows(decision)
+    # An appeal whose decision was changed on reconsideration (FL 39 §: the appeal now covers
+    # the new decision) or set aside or returned by the board: link the new decision, made
+    # through the normal flow (service and appeal fixes).
+    Appeal.objects.filter(
+        decision__referral=referral,
+        state__in=wf.APPEAL_STATES_AWAITING_NEW_DECISION,
+        new_decision__isnull=True,
+    ).update(new_decision=decision, updated_at=timezone.now())
     _record(
         actor=actor,
         record=decision,
@@ -932,20 +955,35 @@ def decide_no_programme(
     instead: str,
     today: date,
     channel: str = "web",
+    expected_version: int | None = None,
 ) -> Decision:
-    """SL 3 kap. 9 § third paragraph: the investigation shows no need of special support."""
+    """SL 3 kap. 9 § third paragraph: the investigation shows no need of special support.
+
+    The investigation is locked and read again inside the transaction, so a save or a
+    conclusion made meanwhile is what the rules see; `expected_version` (default: the current
+    one) is the version the decider read, and a newer one is an EditConflictError."""
     kind = wf.DecisionKind.NO_ACTION_PROGRAMME
     authority = authority_of(
         actor=actor, school_unit_id=investigation.school_unit_id, kind=kind, day=today
     )
     _refuse_unless(wf.may_decide(authority.facts, kind))
-    _refuse_unless(
-        wf.may_decide_no_programme(investigation.special_support_needed, statement_of_reasons)
-    )
-    if investigation.assessed_on is None:
-        _refuse_unless(wf.may_conclude_assessment(assessment_facts(investigation)))
     with transaction.atomic():
         referral = _lock_referral(investigation.referral)
+        investigation = Investigation.objects.select_for_update().get(pk=investigation.pk)
+        if expected_version is not None and investigation.version != expected_version:
+            raise EditConflictError(theirs={}, mine={}, version=investigation.version)
+        drafted = ActionProgramme.objects.filter(
+            referral_id=investigation.referral_id, state=wf.ProgrammeState.DRAFT
+        ).exists()
+        _refuse_unless(
+            wf.may_decide_no_programme(
+                investigation.special_support_needed,
+                statement_of_reasons,
+                programme_drafted=drafted,
+            )
+        )
+        if investigation.assessed_on is None:
+            _refuse_unless(wf.may_conclude_assessment(assessment_facts(investigation)))
         target = _case_step(referral, wf.CaseAction.DECIDE_NO_PROGRAMME)
         decision = _make_decision(
             actor=actor,
@@ -959,7 +997,9 @@ def decide_no_programme(
             channel=channel,
         )
         Investigation.objects.filter(pk=investigation.pk).update(
-            closed_on=today, assessed_on=investigation.assessed_on or today
+            closed_on=today,
+            assessed_on=investigation.assessed_on or today,
+            version=F("version") + 1,  # a save typed before the decision is now a conflict
         )
         Referral.objects.filter(pk=referral.pk).update(state=target, updated_at=timezone.now())
     return decision
@@ -972,24 +1012,36 @@ def decide_programme(
     statement_of_reasons: str,
     today: date,
     channel: str = "web",
+    expected_version: int | None = None,
 ) -> Decision:
-    """Adopt a programme (SL 3 kap. 9 §), or a revision of one: a new decision either way."""
+    """Adopt a programme (SL 3 kap. 9 §), or a revision of one: a new decision either way.
+
+    The checks run on the programme as locked inside the transaction: its measures are read
+    again there, so a save made meanwhile cannot slip a reserved setting past a delegate's
+    check. `expected_version` (default: the current one) is the version the decider read; a
+    newer saved version is an EditConflictError and nothing is decided."""
     kind = wf.DecisionKind.ACTION_PROGRAMME
     _refuse_unless(wf.may_edit_programme(wf.ProgrammeState(programme.state)))
-    settings = [wf.MeasureSetting(m.setting) for m in programme.measures.all()]
     authority = authority_of(
         actor=actor, school_unit_id=programme.school_unit_id, kind=kind, day=today
     )
-    _refuse_unless(wf.may_decide(authority.facts, kind, settings))
-    _refuse_unless(wf.may_decide_programme(programme_facts(programme, statement_of_reasons), today))
-    investigation = programme.investigation
-    is_revision = programme.previous_id is not None
-    if not is_revision and investigation is not None:
-        _refuse_unless(
-            wf.may_decide_programme_after_assessment(investigation.special_support_needed)
-        )
     with transaction.atomic():
         referral = _lock_referral(programme.referral)
+        locked = ActionProgramme.objects.select_for_update().get(pk=programme.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise EditConflictError(theirs={}, mine={}, version=locked.version)
+        _refuse_unless(wf.may_edit_programme(wf.ProgrammeState(locked.state)))
+        settings = [wf.MeasureSetting(m.setting) for m in locked.measures.all()]
+        _refuse_unless(wf.may_decide(authority.facts, kind, settings))
+        _refuse_unless(
+            wf.may_decide_programme(programme_facts(locked, statement_of_reasons), today)
+        )
+        investigation = locked.investigation
+        is_revision = locked.previous_id is not None
+        if not is_revision and investigation is not None:
+            _refuse_unless(
+                wf.may_decide_programme_after_assessment(investigation.special_support_needed)
+            )
         action = wf.CaseAction.DECIDE_REVISION if is_revision else wf.CaseAction.DECIDE_PROGRAMME
         target = _case_step(referral, action)
         decision = _make_decision(
@@ -1003,11 +1055,16 @@ def decide_programme(
             today=today,
             channel=channel,
         )
-        ActionProgramme.objects.filter(pk=programme.pk).update(
-            state=wf.ProgrammeState.IN_FORCE, in_force_from=today, updated_at=timezone.now()
+        decided = ActionProgramme.objects.filter(pk=locked.pk, version=locked.version).update(
+            state=wf.ProgrammeState.IN_FORCE,
+            in_force_from=today,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
         )
-        if programme.previous_id is not None:
-            ActionProgramme.objects.filter(pk=programme.previous_id).update(
+        if decided == 0:  # only without a row lock (never on PostgreSQL): nothing is decided
+            raise EditConflictError(theirs={}, mine={}, version=locked.version)
+        if locked.previous_id is not None:
+            ActionProgramme.objects.filter(pk=locked.previous_id).update(
                 state=wf.ProgrammeState.SUPERSEDED, updated_at=timezone.now()
             )
         elif investigation is not None:
@@ -1031,19 +1088,16 @@ def decide_closure(
         actor=actor, school_unit_id=programme.school_unit_id, kind=kind, day=today
     )
     _refuse_unless(wf.may_decide(authority.facts, kind))
-    evaluations = FollowUp.objects.filter(
-        programme=programme, kind=wf.FollowUpKind.EVALUATION
-    ).count()
-    _refuse_unless(wf.may_decide_closure(evaluations, statement_of_reasons))
-    if programme.state != wf.ProgrammeState.IN_FORCE:
-        raise wf.RefusalError(
-            wf.Refused(
-                "programme.not_in_force",
-                wf.gettext_noop("Bara ett gällande åtgärdsprogram kan avslutas."),
-            )
-        )
     with transaction.atomic():
         referral = _lock_referral(programme.referral)
+        locked = ActionProgramme.objects.select_for_update().get(pk=programme.pk)
+        _refuse_unless(
+            wf.may_act_on_programme(wf.ProgrammeState(locked.state), wf.ProgrammeStep.CLOSE)
+        )
+        evaluations = FollowUp.objects.filter(
+            programme=locked, kind=wf.FollowUpKind.EVALUATION
+        ).count()
+        _refuse_unless(wf.may_decide_closure(evaluations, statement_of_reasons))
         target = _case_step(referral, wf.CaseAction.DECIDE_CLOSURE)
         decision = _make_decision(
             actor=actor,
@@ -1058,8 +1112,24 @@ def decide_closure(
         ActionProgramme.objects.filter(pk=programme.pk).update(
             state=wf.ProgrammeState.CLOSED, valid_until=today, updated_at=timezone.now()
         )
-        # A revision still in draft lapses with the programme it would have replaced.
-        ActionProgramme.objects.filter(previous=programme, state=wf.ProgrammeState.DRAFT).delete()
+        # A revision still in draft lapses with the programme it would have replaced. It is kept
+        # and its lapse recorded: nothing is deleted outside the retention schedule (rule 5).
+        for lapsed in ActionProgramme.objects.select_for_update().filter(
+            previous=locked, state=wf.ProgrammeState.DRAFT
+        ):
+            ActionProgramme.objects.filter(pk=lapsed.pk).update(
+                state=wf.ProgrammeState.LAPSED,
+                version=F("version") + 1,  # an editor still open on it gets a conflict
+                updated_at=timezone.now(),
+            )
+            _record(
+                actor=actor,
+                record=lapsed,
+                verb="programme.draft_lapsed",
+                record_type="action_programme",
+                on_date=today,
+                channel=channel,
+            )
         Referral.objects.filter(pk=referral.pk).update(state=target, updated_at=timezone.now())
     return decision
 
@@ -1078,25 +1148,21 @@ def service_record(
     channel: str = "web",
 ) -> DecisionService:
     """Record how and when one recipient got the decision. Their appeal time runs from receipt
-    (FL 44 § via SL 29 kap. 11 §)."""
-    if received_on is not None and received_on > today:
-        raise wf.RefusalError(
-            wf.Refused(
-                "service.received_in_future",
-                wf.gettext_noop("Mottagningsdagen kan inte ligga i framtiden."),
-            )
-        )
-    if sent_on is not None and received_on is not None and received_on < sent_on:
-        raise wf.RefusalError(
-            wf.Refused(
-                "service.received_before_sent",
-                wf.gettext_noop("Beslutet kan inte ha tagits emot innan det skickades."),
-            )
-        )
+    (FL 44 § via SL 29 kap. 11 §). A recorded receipt day is never changed here: see
+    service_correct."""
     deadline = (
         wf.appeal_deadline(received_on, days_off_around(received_on)) if received_on else None
     )
     with transaction.atomic():
+        current = DecisionService.objects.select_for_update().get(pk=service.pk)
+        _refuse_unless(
+            wf.may_record_service(
+                recorded_received_on=current.received_on,
+                received_on=received_on,
+                sent_on=sent_on,
+                today=today,
+            )
+        )
         DecisionService.objects.filter(pk=service.pk).update(
             method=method,
             sent_on=sent_on,
@@ -1134,6 +1200,57 @@ def service_confirm_receipt(
     )
 
 
+def service_correct(
+    *,
+    actor: User,
+    service: DecisionService,
+    received_on: date,
+    reason: str,
+    today: date,
+    channel: str = "web",
+) -> DecisionService:
+    """Correct a wrongly recorded receipt day: a new, logged act with a reason. The old day,
+    the new one, who and why are kept on the row (process.md §2.4 and rule 5)."""
+    with transaction.atomic():
+        current = DecisionService.objects.select_for_update().get(pk=service.pk)
+        _refuse_unless(
+            wf.may_correct_service(
+                recorded_received_on=current.received_on,
+                received_on=received_on,
+                sent_on=current.sent_on,
+                reason=reason,
+                appeals_counted_from_it=Appeal.objects.filter(service=current).count(),
+                today=today,
+            )
+        )
+        corrections = [
+            *current.corrections,
+            {
+                "on": today.isoformat(),
+                "by": actor.get_full_name() or actor.get_username(),
+                "from": current.received_on.isoformat() if current.received_on else None,
+                "to": received_on.isoformat(),
+                "reason": reason.strip(),
+            },
+        ]
+        DecisionService.objects.filter(pk=current.pk).update(
+            received_on=received_on,
+            appeal_deadline=wf.appeal_deadline(received_on, days_off_around(received_on)),
+            corrections=corrections,
+            updated_at=timezone.now(),
+        )
+        service.refresh_from_db()
+        _record(
+            actor=actor,
+            record=service.decision,
+            verb="decision.service_corrected",
+            record_type="decision",
+            on_date=today,
+            channel=channel,
+        )
+    return service
+
+
 # ----------------------------------------------------------------------------- appeals
 
 
@@ -1147,35 +1264,38 @@ def appeal_register(
     content: str,
     today: date,
     channel: str = "web",
+    reached_board_in_time: bool = False,
+    wrong_appeal_instructions: bool = False,
 ) -> Appeal:
     """Register an appeal lodged with the school. Timeliness is counted from the appellant's
-    own receipt of the decision (FL 44 §)."""
-    if lodged_on > today:
-        raise wf.RefusalError(
-            wf.Refused(
-                "appeal.lodged_in_future",
-                wf.gettext_noop("Dagen då överklagandet kom in kan inte ligga i framtiden."),
-            )
+    own receipt of the decision (FL 44 §): `service` is the appellant's own service row, and
+    is required. An appellant not yet served is in time (recorded as `not_served`)."""
+    _refuse_unless(
+        wf.may_register_appeal(
+            lodged_on=lodged_on,
+            decided_on=decision.decided_on,
+            today=today,
+            appellant_served_row=service is not None and service.decision_id == decision.pk,
         )
-    if lodged_on < decision.decided_on:
-        raise wf.RefusalError(
-            wf.Refused(
-                "appeal.before_decision",
-                wf.gettext_noop("Ett överklagande kan inte ha kommit in före beslutet."),
-            )
-        )
-    deadline = service.appeal_deadline if service is not None else None
+    )
+    assert service is not None  # refused above otherwise
     with transaction.atomic():
+        current = DecisionService.objects.select_for_update().get(pk=service.pk)
+        not_served = current.received_on is None
+        deadline = None if not_served else current.appeal_deadline
         appeal = Appeal.objects.create(
             decision=decision,
-            service=service,
+            service=current,
             pupil_id=decision.pupil_id,
             school_unit_id=decision.school_unit_id,
             created_by=actor,
-            appellant_name=appellant_name,
+            appellant_name=appellant_name.strip() or current.recipient_name,
             lodged_on=lodged_on,
             deadline=deadline,
-            is_timely=wf.appeal_is_timely(lodged_on, deadline),
+            not_served=not_served,
+            is_timely=wf.appeal_is_timely(lodged_on, deadline, not_served=not_served),
+            reached_board_in_time=reached_board_in_time,
+            wrong_appeal_instructions=wrong_appeal_instructions,
             content=content,
         )
         _record(
@@ -1198,14 +1318,31 @@ def appeal_handle(
     note: str,
     today: date,
     channel: str = "web",
+    reached_board_in_time: bool | None = None,
+    wrong_appeal_instructions: bool | None = None,
 ) -> Appeal:
+    """Reconsider, dismiss as late, forward, or record the board's ruling (FL 45–46 §§, SL 28
+    kap. 16 §). The two FL 45 § andra stycket facts, when given, are recorded with the step.
+    A board ruling that sets aside or returns a no-programme decision reopens the case for a
+    new decision."""
     step = wf.AppealAction(action)
-    if step is wf.AppealAction.FORWARD:
-        _refuse_unless(wf.may_forward_appeal(appeal.lodged_on, appeal.deadline))
-    if step is wf.AppealAction.DISMISS_AS_LATE:
-        _refuse_unless(wf.may_dismiss_appeal_as_late(appeal.lodged_on, appeal.deadline))
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if reached_board_in_time is not None:
+            appeal.reached_board_in_time = reached_board_in_time
+        if wrong_appeal_instructions is not None:
+            appeal.wrong_appeal_instructions = wrong_appeal_instructions
+        facts = {
+            "not_served": appeal.not_served,
+            "reached_board_in_time": appeal.reached_board_in_time,
+            "wrong_appeal_instructions": appeal.wrong_appeal_instructions,
+        }
+        if step is wf.AppealAction.FORWARD:
+            _refuse_unless(wf.may_forward_appeal(appeal.lodged_on, appeal.deadline, **facts))
+        if step is wf.AppealAction.DISMISS_AS_LATE:
+            _refuse_unless(
+                wf.may_dismiss_appeal_as_late(appeal.lodged_on, appeal.deadline, **facts)
+            )
         target = wf.appeal_transition(wf.AppealState(appeal.state), step)
         if isinstance(target, wf.Refused):
             raise wf.RefusalError(target)
@@ -1216,6 +1353,7 @@ def appeal_handle(
         else:
             appeal.outcome_on = today
         appeal.save()
+        _reopen_after_appeal(actor=actor, appeal=appeal, step=step, today=today, channel=channel)
         _record(
             actor=actor,
             record=appeal,
@@ -1225,6 +1363,39 @@ def appeal_handle(
             channel=channel,
         )
     return appeal
+
+
+def _reopen_after_appeal(
+    *, actor: User, appeal: Appeal, step: wf.AppealAction, today: date, channel: str
+) -> None:
+    """A no-programme decision set aside or returned by the board (SL 28 kap. 16 § andra
+    stycket) or changed on reconsideration: the case awaits a new decision. The investigation
+    opens again for the new assessment, its target the huvudman's decision time from today."""
+    decision = appeal.new_decision or appeal.decision
+    referral = _lock_referral(decision.referral)
+    case_action = wf.case_action_after_appeal_step(
+        step, wf.DecisionKind(decision.kind), wf.CaseState(referral.state)
+    )
+    if case_action is None:
+        return
+    target = _case_step(referral, case_action)
+    Referral.objects.filter(pk=referral.pk).update(state=target, updated_at=timezone.now())
+    if decision.investigation_id is not None:
+        provider_id = referral.school_unit.provider_id
+        Investigation.objects.filter(pk=decision.investigation_id).update(
+            closed_on=None,
+            assessed_on=None,
+            target_on=today + timedelta(days=deadlines_for(provider_id).decision_days),
+            updated_at=timezone.now(),
+        )
+    _record(
+        actor=actor,
+        record=referral,
+        verb="case.reopened_after_appeal",
+        record_type="referral",
+        on_date=today,
+        channel=channel,
+    )
 
 
 # ----------------------------------------------------------------------------- follow-up
@@ -1251,35 +1422,17 @@ def follow_up_record(
     channel: str = "web",
 ) -> FollowUp:
     """Follow up or evaluate a programme in force, measure by measure (SL 3 kap. 9 §)."""
-    if programme.state != wf.ProgrammeState.IN_FORCE:
-        raise wf.RefusalError(
-            wf.Refused(
-                "programme.not_in_force",
-                wf.gettext_noop("Bara ett gällande åtgärdsprogram följs upp."),
-            )
-        )
+    _refuse_unless(
+        wf.may_act_on_programme(wf.ProgrammeState(programme.state), wf.ProgrammeStep.FOLLOW_UP)
+    )
     measure_ids = set(programme.measures.values_list("pk", flat=True))
     reviewed = {review.measure_id for review in reviews}
-    if reviewed != measure_ids:
-        raise wf.RefusalError(
-            wf.Refused(
-                "follow_up.measure_missing",
-                wf.gettext_noop("Bedöm varje åtgärd i programmet."),
-                "3 kap. 9 § skollagen",
-            )
-        )
     result = wf.FollowUpOutcome(outcome)
-    if result is wf.FollowUpOutcome.CONTINUE and (next_on is None or next_on <= today):
-        raise wf.RefusalError(
-            wf.Refused(
-                "follow_up.next_date_missing",
-                wf.gettext_noop(
-                    "Ange när programmet följs upp nästa gång; åtgärdsprogrammet ska ange när "
-                    "uppföljning sker."
-                ),
-                "3 kap. 9 § skollagen",
-            )
+    _refuse_unless(
+        wf.may_record_follow_up(
+            reviewed == measure_ids, result is wf.FollowUpOutcome.CONTINUE, next_on, today
         )
+    )
     planned = (
         programme.evaluation_on if kind == wf.FollowUpKind.EVALUATION else programme.follow_up_on
     )

@@ -30,6 +30,7 @@ from elevstod.access.policy import (
     SupportRecord,
     can_act,
     can_view_support_record,
+    sees_teaching_part_only,
 )
 from elevstod.audit.models import AccessAction
 from elevstod.documents import rendering
@@ -44,6 +45,7 @@ from elevstod.support.forms_programme import (
     ParticipantViewForm,
     ProgrammeEditor,
     RevisionForm,
+    ServiceCorrectionForm,
     ServiceForm,
     StatementForm,
     editor_data,
@@ -76,12 +78,19 @@ def _acts(access: PupilAccess, *acts: SupportAct, participant: bool = False) -> 
 # ----------------------------------------------------------------------------- lookups
 
 
-def _record_rule(record: SupportRecord, act: SupportAct | None) -> Allow:
+def _record_rule(
+    record: SupportRecord, act: SupportAct | None, *, whole_record: bool = False
+) -> Allow:
+    """`whole_record`: the page shows the record whole (version diff, PDF), which a teacher who
+    sees only the teaching part may not have (policy.sees_teaching_part_only)."""
+
     def allow(relations: frozenset[Relation], rec: Any) -> bool:
+        if whole_record and sees_teaching_part_only(relations):
+            return False
         participant = bool(
             getattr(rec, "is_named", False) or getattr(rec, "is_investigator", False)
         )
-        family_may_see = getattr(rec, "state", None) != wf.ProgrammeState.DRAFT or (
+        family_may_see = getattr(rec, "state", None) not in wf.UNDECIDED_PROGRAMME_STATES or (
             record is not SupportRecord.PROGRAMME
         )
         if not can_view_support_record(
@@ -103,6 +112,7 @@ def _programme(
     editor: bool = False,
     action: AccessAction = AccessAction.VIEW,
     purpose: str = "",
+    whole_record: bool = False,
 ) -> tuple[UserContext, ActionProgramme, PupilAccess]:
     ctx = context_for(request)
     queryset = (
@@ -115,7 +125,7 @@ def _programme(
         queryset,
         programme_id,
         record_type="action_programme",
-        allow=_record_rule(SupportRecord.PROGRAMME, act),
+        allow=_record_rule(SupportRecord.PROGRAMME, act, whole_record=whole_record),
         action=action,
         purpose=purpose,
     )
@@ -185,6 +195,7 @@ def _follow_up(
     *,
     action: AccessAction = AccessAction.VIEW,
     purpose: str = "",
+    whole_record: bool = False,
 ) -> tuple[UserContext, Any, PupilAccess]:
     ctx = context_for(request)
     follow_up, access = get_record_for(
@@ -192,7 +203,7 @@ def _follow_up(
         selectors.follow_ups(),
         follow_up_id,
         record_type="follow_up",
-        allow=_record_rule(SupportRecord.FOLLOW_UP, None),
+        allow=_record_rule(SupportRecord.FOLLOW_UP, None, whole_record=whole_record),
         action=action,
         purpose=purpose,
     )
@@ -204,6 +215,8 @@ def _page(access: PupilAccess, **context: Any) -> dict[str, Any]:
         "pupil": access.pupil,
         "access": access,
         "is_family": _is_family(access),
+        # A teacher who is only a teacher sees the teaching part (process.md §4).
+        "teaching_only": sees_teaching_part_only(access.relations),
         # Teachers see the programme they carry out but not the decision file (policy.py):
         # a link they could not follow is not shown.
         "sees_decisions": can_view_support_record(access.relations, SupportRecord.DECISION),
@@ -222,7 +235,7 @@ def decision_create(request: HttpRequest, investigation_id: uuid.UUID) -> HttpRe
         request, investigation_id, act=SupportAct.DECIDE, purpose="decision_create"
     )
     today = _today()
-    form = DecisionChoiceForm(request.POST or None)
+    form = DecisionChoiceForm(request.POST or None, initial={"version": investigation.version})
     refusal = ""
     draft = selectors.draft_programme_of(investigation)
     if request.method == "POST" and form.is_valid():
@@ -235,6 +248,7 @@ def decision_create(request: HttpRequest, investigation_id: uuid.UUID) -> HttpRe
                     statement_of_reasons=data["statement_of_reasons"],
                     instead=data["instead"],
                     today=today,
+                    expected_version=data.get("version"),
                 )
                 messages.success(request, gettext("Beslutet är fattat och ska nu delges."))
                 return redirect("support:decision_detail", decision_id=decision.pk)
@@ -259,6 +273,17 @@ def decision_create(request: HttpRequest, investigation_id: uuid.UUID) -> HttpRe
             return redirect("support:programme_edit", programme_id=programme.pk)
         except wf.RefusalError as error:
             refusal = _refusal(error)
+        except services.EditConflictError as error:
+            # The investigation was saved after this page was opened: read it again first.
+            investigation.refresh_from_db()
+            draft = selectors.draft_programme_of(investigation)
+            fresh = request.POST.copy()
+            fresh["version"] = str(error.version)
+            form = DecisionChoiceForm(fresh)
+            refusal = gettext(
+                "Utredningen har sparats av någon annan sedan du öppnade sidan. Läs igenom "
+                "bedömningen som den ser ut nu och fatta beslutet igen. Din motivering finns kvar."
+            )
     return render(
         request,
         T + "decision_create.html",
@@ -464,62 +489,107 @@ def _locked_programme(
 # ----------------------------------------------------------------------------- programme pages
 
 
+def _author_kind(access: PupilAccess) -> str:
+    return RecipientKind.PUPIL if Relation.SELF in access.relations else RecipientKind.GUARDIAN
+
+
+def _own_view_saved(
+    request: HttpRequest,
+    access: PupilAccess,
+    form: ParticipantViewForm,
+    thanks: str,
+    **record: Any,
+) -> tuple[bool, str]:
+    """The pupil's or a guardian's own view on one record (process.md rule 6; issue item 10):
+    (saved, refusal). Only the family adds one (policy ADD_OWN_VIEW); anyone else gets 404."""
+    if not can_act(access.relations, SupportAct.ADD_OWN_VIEW):
+        raise Http404
+    if not form.is_valid():
+        return False, ""
+    try:
+        services.participant_view_add(
+            actor=request.user,  # type: ignore[arg-type]
+            pupil=access.pupil,
+            author_kind=_author_kind(access),
+            text=form.cleaned_data["text"],
+            today=_today(),
+            **record,
+        )
+    except wf.RefusalError as error:
+        # The refusal is the field's error: point the text box at it (aria-describedby).
+        form.fields["text"].widget.attrs.update(
+            {"aria-describedby": "refusal", "aria-invalid": "true"}
+        )
+        return False, _refusal(error)
+    messages.success(request, thanks)
+    return True, ""
+
+
 @login_required
 @GET_POST
 def programme_detail(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
-    """The programme as read, with its versions and history; the family may add their view."""
-    _ctx, programme, access = _programme(request, programme_id, purpose="programme_detail")
+    """The programme as read, with its versions and history; the family may add their view.
+
+    A teacher who is only a teacher sees the teaching part (process.md §4): the needs and
+    measures with their own first, the dates and their own follow-ups, never the family's
+    views, the participation notes, the history or the versions.
+    """
+    ctx, programme, access = _programme(request, programme_id, purpose="programme_detail")
     form = ParticipantViewForm(request.POST or None)
     refusal = ""
     if request.method == "POST":
-        if not can_act(access.relations, SupportAct.ADD_OWN_VIEW):
-            raise Http404
-        if form.is_valid():
-            try:
-                services.participant_view_add(
-                    actor=request.user,  # type: ignore[arg-type]
-                    pupil=access.pupil,
-                    author_kind=RecipientKind.PUPIL
-                    if Relation.SELF in access.relations
-                    else RecipientKind.GUARDIAN,
-                    text=form.cleaned_data["text"],
-                    programme=programme,
-                    today=_today(),
-                )
-                messages.success(request, gettext("Tack! Din synpunkt är sparad i programmet."))
-                return redirect("support:programme_detail", programme_id=programme.pk)
-            except wf.RefusalError as error:
-                refusal = _refusal(error)
+        saved, refusal = _own_view_saved(
+            request,
+            access,
+            form,
+            gettext("Tack! Din synpunkt är sparad i programmet."),
+            programme=programme,
+        )
+        if saved:
+            return redirect("support:programme_detail", programme_id=programme.pk)
     is_family = _is_family(access)
     content = selectors.programme_content(programme.pk)
-    return render(
-        request,
-        T + "programme_detail.html",
-        _page(
+    measure_count = len(selectors.measures_of(content))
+    acts = _acts(
+        access,
+        SupportAct.DRAFT_PROGRAMME,
+        SupportAct.DECIDE,
+        SupportAct.RECORD_FOLLOW_UP,
+        SupportAct.ADD_OWN_VIEW,
+        participant=bool(getattr(programme, "is_named", False)),
+    )
+    if sees_teaching_part_only(access.relations):
+        context = _page(
+            access,
+            programme=programme,
+            content=selectors.teaching_content(content, ctx.user_id),
+            measure_count=measure_count,
+            own_measures=selectors.own_measures(content, ctx.user_id),
+            own_follow_ups=selectors.own_follow_ups(programme.pk, ctx.user_id),
+            mark_user_id=ctx.user_id,
+            acts=acts,
+        )
+    else:
+        context = _page(
             access,
             programme=programme,
             content=content,
-            measure_count=len(selectors.measures_of(content)),
+            measure_count=measure_count,
             versions=selectors.programme_versions(programme.referral_id, with_drafts=not is_family),
             history=selectors.programme_history(programme.pk),
             form=form,
             refusal=refusal,
-            acts=_acts(
-                access,
-                SupportAct.DRAFT_PROGRAMME,
-                SupportAct.DECIDE,
-                SupportAct.RECORD_FOLLOW_UP,
-                SupportAct.ADD_OWN_VIEW,
-                participant=bool(getattr(programme, "is_named", False)),
-            ),
-        ),
-    )
+            acts=acts,
+        )
+    return render(request, T + "programme_detail.html", context)
 
 
 @login_required
 def programme_diff(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
     """What changed since the previous version, need by need and measure by measure."""
-    _ctx, programme, access = _programme(request, programme_id, purpose="programme_diff")
+    _ctx, programme, access = _programme(
+        request, programme_id, purpose="programme_diff", whole_record=True
+    )
     previous = None
     needs: list[selectors.NeedDiff] = []
     fields: list[selectors.FieldChange] = []
@@ -530,7 +600,11 @@ def programme_diff(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespons
         )
         fields = selectors.programme_field_changes(previous, programme)
     next_version = getattr(programme, "next_version", None)
-    if next_version is not None and _is_family(access) and next_version.state == "draft":
+    if (
+        next_version is not None
+        and _is_family(access)
+        and next_version.state in wf.UNDECIDED_PROGRAMME_STATES
+    ):
         next_version = None
     return render(
         request,
@@ -555,7 +629,7 @@ def programme_decide(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespo
         request, programme_id, act=SupportAct.DECIDE, purpose="programme_decide"
     )
     today = _today()
-    form = StatementForm(request.POST or None)
+    form = StatementForm(request.POST or None, initial={"version": programme.version})
     refusal = ""
     is_draft = programme.state == wf.ProgrammeState.DRAFT
     if request.method == "POST" and is_draft and form.is_valid():
@@ -565,11 +639,24 @@ def programme_decide(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespo
                 programme=programme,
                 statement_of_reasons=form.cleaned_data["statement_of_reasons"],
                 today=today,
+                expected_version=form.cleaned_data.get("version"),
             )
             messages.success(request, gettext("Åtgärdsprogrammet är beslutat och ska nu delges."))
             return redirect("support:decision_detail", decision_id=decision.pk)
         except wf.RefusalError as error:
             refusal = _refusal(error)
+        except services.EditConflictError as error:
+            # Someone saved the draft after this page was opened: show what is saved now and
+            # keep the typed statement, to be decided again on the new version (rule 7).
+            programme.refresh_from_db()
+            is_draft = programme.state == wf.ProgrammeState.DRAFT
+            data = request.POST.copy()
+            data["version"] = str(error.version)
+            form = StatementForm(data)
+            refusal = gettext(
+                "Utkastet har sparats av någon annan sedan du öppnade sidan. Läs igenom "
+                "programmet som det ser ut nu och besluta igen. Din motivering finns kvar."
+            )
     content = selectors.programme_content(programme.pk)
     measures = selectors.measures_of(content)
     return render(
@@ -652,12 +739,35 @@ def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
         if can_act(access.relations, SupportAct.CONFIRM_RECEIPT)
         else None
     )
-    forms = {row.pk: ServiceForm.for_service(row) for row in rows} if may_serve else {}
+    # A recorded receipt day is evidence: it gets a correction form, never the service form again.
+    forms: dict[uuid.UUID, ServiceForm | ServiceCorrectionForm] = (
+        {
+            row.pk: ServiceCorrectionForm.for_service(row)
+            if row.received_on
+            else ServiceForm.for_service(row)
+            for row in rows
+        }
+        if may_serve
+        else {}
+    )
     errors: dict[uuid.UUID, str] = {}
-    if request.method == "POST":
+    is_view = request.method == "POST" and request.POST.get("action") == "view"
+    view_form = ParticipantViewForm(request.POST if is_view else None)
+    view_refusal = ""
+    if is_view:
+        saved, view_refusal = _own_view_saved(
+            request,
+            access,
+            view_form,
+            gettext("Tack! Din synpunkt på beslutet är sparad och syns för skolan."),
+            decision=decision,
+        )
+        if saved:
+            return redirect("support:decision_detail", decision_id=decision.pk)
+    elif request.method == "POST":
         action = request.POST.get("action")
         chosen = next((row for row in rows if str(row.pk) == request.POST.get("service")), None)
-        if chosen is None or action not in ("serve", "confirm"):
+        if chosen is None or action not in ("serve", "confirm", "correct"):
             raise Http404
         try:
             if action == "confirm":
@@ -675,9 +785,27 @@ def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
                 return redirect("support:decision_detail", decision_id=decision.pk)
             if not may_serve:
                 raise Http404
+            if action == "correct":
+                correction = ServiceCorrectionForm.for_service(chosen, request.POST)
+                forms[chosen.pk] = correction
+                if correction.is_valid():
+                    services.service_correct(
+                        actor=request.user,  # type: ignore[arg-type]
+                        service=chosen,
+                        received_on=correction.cleaned_data["received_on"],
+                        reason=correction.cleaned_data["reason"],
+                        today=today,
+                    )
+                    messages.success(
+                        request,
+                        gettext("Rättelsen av delgivningen för %(name)s är registrerad.")
+                        % {"name": chosen.recipient_name},
+                    )
+                    return redirect("support:decision_detail", decision_id=decision.pk)
             form = ServiceForm.for_service(chosen, request.POST)
-            forms[chosen.pk] = form
-            if form.is_valid():
+            if action == "serve":
+                forms[chosen.pk] = form
+            if action == "serve" and form.is_valid():
                 services.service_record(
                     actor=request.user,  # type: ignore[arg-type]
                     service=chosen,
@@ -709,6 +837,11 @@ def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
             may_serve=may_serve,
             may_register_appeal=can_act(access.relations, SupportAct.HANDLE_APPEAL),
             today=today,
+            views=selectors.participant_views(decision=decision),
+            view_form=view_form,
+            view_refusal=view_refusal,
+            may_add_view=can_act(access.relations, SupportAct.ADD_OWN_VIEW),
+            is_pupil=Relation.SELF in access.relations,
         ),
     )
 
@@ -735,6 +868,8 @@ def appeal_register(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
                 lodged_on=form.cleaned_data["lodged_on"],
                 content=form.cleaned_data["content"],
                 today=today,
+                reached_board_in_time=form.cleaned_data["reached_board_in_time"],
+                wrong_appeal_instructions=form.cleaned_data["wrong_appeal_instructions"],
             )
             messages.success(request, gettext("Överklagandet är registrerat."))
             return redirect("support:appeal_detail", appeal_id=appeal.pk)
@@ -753,7 +888,15 @@ def appeal_detail(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
     """The appeal and its handling: reconsider, forward to the board, or dismiss as late."""
     _ctx, appeal, access = _appeal(request, appeal_id, purpose="appeal_detail")
     may_handle = can_act(access.relations, SupportAct.HANDLE_APPEAL)
-    form = AppealHandleForm(request.POST or None, state=appeal.state) if may_handle else None
+    facts = {
+        "reached_board_in_time": appeal.reached_board_in_time,
+        "wrong_appeal_instructions": appeal.wrong_appeal_instructions,
+    }
+    form = (
+        AppealHandleForm(request.POST or None, state=appeal.state, initial=facts)
+        if may_handle
+        else None
+    )
     refusal = ""
     if request.method == "POST":
         if form is None:
@@ -766,6 +909,8 @@ def appeal_detail(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
                     action=form.cleaned_data["action"],
                     note=form.cleaned_data["note"],
                     today=_today(),
+                    reached_board_in_time=form.cleaned_data["reached_board_in_time"],
+                    wrong_appeal_instructions=form.cleaned_data["wrong_appeal_instructions"],
                 )
                 messages.success(request, gettext("Handläggningen är registrerad."))
                 return redirect("support:appeal_detail", appeal_id=appeal.pk)
@@ -778,6 +923,9 @@ def appeal_detail(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
             access,
             appeal=appeal,
             decision=appeal.decision,
+            new_decision_due=may_handle
+            and appeal.new_decision_id is None
+            and appeal.state in wf.APPEAL_STATES_AWAITING_NEW_DECISION,
             form=form if form is not None and form.fields["action"].choices else None,  # type: ignore[attr-defined]
             refusal=refusal,
         ),
@@ -839,9 +987,33 @@ def follow_up_create(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespo
 
 
 @login_required
+@GET_POST
 def follow_up_detail(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpResponse:
-    _ctx, follow_up, access = _follow_up(request, follow_up_id, purpose="follow_up_detail")
+    """A follow-up or evaluation, measure by measure; the family may add their view on it.
+
+    A teacher who is only a teacher sees the teaching part (process.md §4): the dates, the
+    outcome and the review of each measure (their own first), and the voices, participation
+    and summary only of a follow-up they recorded themselves.
+    """
+    ctx, follow_up, access = _follow_up(request, follow_up_id, purpose="follow_up_detail")
     programme = follow_up.programme
+    form = ParticipantViewForm(request.POST or None)
+    refusal = ""
+    if request.method == "POST":
+        saved, refusal = _own_view_saved(
+            request,
+            access,
+            form,
+            gettext("Tack! Din synpunkt på uppföljningen är sparad och syns för skolan."),
+            follow_up=follow_up,
+        )
+        if saved:
+            return redirect("support:follow_up_detail", follow_up_id=follow_up.pk)
+    teaching_only = sees_teaching_part_only(access.relations)
+    shows_voices = not teaching_only or follow_up.created_by_id == ctx.user_id
+    reviews = selectors.follow_up_reviews(follow_up.pk)
+    if teaching_only:
+        reviews.sort(key=lambda review: review.measure.responsible_id != ctx.user_id)
     revision = (
         selectors.revision_of(programme)
         if follow_up.outcome == wf.FollowUpOutcome.REVISE and not _is_family(access)
@@ -854,9 +1026,16 @@ def follow_up_detail(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpRespo
             access,
             follow_up=follow_up,
             programme=programme,
-            reviews=selectors.follow_up_reviews(follow_up.pk),
+            reviews=reviews,
             revision=revision,
             acts=_acts(access, SupportAct.DRAFT_PROGRAMME, SupportAct.DECIDE),
+            shows_voices=shows_voices,
+            # The family's own views are never the teacher's own work.
+            views=[] if teaching_only else selectors.participant_views(follow_up=follow_up),
+            form=form,
+            refusal=refusal,
+            may_add_view=can_act(access.relations, SupportAct.ADD_OWN_VIEW),
+            mark_user_id=ctx.user_id if teaching_only else None,
         ),
     )
 
@@ -874,7 +1053,11 @@ def _pdf(filename: str, content: bytes) -> HttpResponse:
 @login_required
 def programme_pdf(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
     _ctx, programme, _access = _programme(
-        request, programme_id, action=AccessAction.PRINT, purpose="programme_pdf"
+        request,
+        programme_id,
+        action=AccessAction.PRINT,
+        purpose="programme_pdf",
+        whole_record=True,
     )
     return _pdf(*rendering.programme_pdf(programme))
 
@@ -898,6 +1081,10 @@ def investigation_pdf(request: HttpRequest, investigation_id: uuid.UUID) -> Http
 @login_required
 def follow_up_pdf(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpResponse:
     _ctx, follow_up, _access = _follow_up(
-        request, follow_up_id, action=AccessAction.PRINT, purpose="follow_up_pdf"
+        request,
+        follow_up_id,
+        action=AccessAction.PRINT,
+        purpose="follow_up_pdf",
+        whole_record=True,
     )
     return _pdf(*rendering.follow_up_pdf(follow_up))

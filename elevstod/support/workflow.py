@@ -159,6 +159,8 @@ class CaseAction(StrEnum):
     EVALUATE_CONTINUE = "evaluate_continue"
     DECIDE_REVISION = "decide_revision"
     DECIDE_CLOSURE = "decide_closure"
+    # The board set aside or returned a no-programme decision (SL 28 kap. 16 § andra stycket).
+    REOPEN_AFTER_APPEAL = "reopen_after_appeal"
 
 
 CASE_TRANSITIONS: dict[tuple[CaseState, CaseAction], CaseState] = {
@@ -169,6 +171,8 @@ CASE_TRANSITIONS: dict[tuple[CaseState, CaseAction], CaseState] = {
     (CaseState.PROGRAMME_ACTIVE, CaseAction.EVALUATE_CONTINUE): CaseState.PROGRAMME_ACTIVE,
     (CaseState.PROGRAMME_ACTIVE, CaseAction.DECIDE_REVISION): CaseState.PROGRAMME_ACTIVE,
     (CaseState.PROGRAMME_ACTIVE, CaseAction.DECIDE_CLOSURE): CaseState.CLOSED,
+    # Back to awaiting a new decision: the investigation is open again for the new assessment.
+    (CaseState.NO_PROGRAMME, CaseAction.REOPEN_AFTER_APPEAL): CaseState.INVESTIGATING,
 }
 # Closing an investigation is not a transition of its own: it happens only through one of the two
 # decisions (process.md §2.5). The action exists so that the refusal can be asked for and shown.
@@ -216,6 +220,13 @@ class ProgrammeState(StrEnum):
     IN_FORCE = "in_force"
     SUPERSEDED = "superseded"  # replaced by a revision (a new decision)
     CLOSED = "closed"
+    # A revision draft never decided: it lapsed when the programme it would have replaced was
+    # closed. Kept, not deleted (process.md rule 5); like a draft, never shown to the family.
+    LAPSED = "lapsed"
+
+
+# Programme versions that were never decided: working material, not shown to the family.
+UNDECIDED_PROGRAMME_STATES = frozenset({ProgrammeState.DRAFT, ProgrammeState.LAPSED})
 
 
 class FollowUpKind(StrEnum):
@@ -320,6 +331,8 @@ class DecisionAuthority:
 
     is_principal: bool  # the rektor proper of the unit (SL 2 kap. 9 §)
     delegated_types: frozenset[str]  # decision types covered by valid delegations that day
+    # A delegate must be employed or engaged at the unit (SL 2 kap. 10 §): a duty there that day.
+    has_unit_duty: bool = True
 
 
 def required_decision_types(kind: DecisionKind, settings: Collection[MeasureSetting]) -> set[str]:
@@ -357,6 +370,15 @@ def may_decide(
     if authority.is_principal:
         return ALLOWED
     if str(kind) in authority.delegated_types:
+        if not authority.has_unit_duty:
+            return Refused(
+                "decision.delegate_not_at_unit",
+                gettext_noop(
+                    "Delegeringen gäller bara den som är anställd eller uppdragstagare vid "
+                    "skolenheten. Du har ingen tjänst vid enheten på beslutsdagen."
+                ),
+                "2 kap. 10 § skollagen",
+            )
         return ALLOWED
     return Refused(
         "decision.no_delegation",
@@ -522,17 +544,49 @@ def measure_outcome(measure: MeasureFacts, decided_on: date) -> Outcome:
             "3 kap. 11–12 §§ skollagen",
         )
     if measure.setting is MeasureSetting.DISTANCE_TEACHING:
-        start = measure.starts_on or decided_on
-        if measure.ends_on is None or measure.ends_on > term_end(start):
-            return Refused(
-                "programme.distance_over_one_term",
-                gettext_noop(
-                    "Ett beslut om distansundervisning får avse högst en termin åt gången. Ange "
-                    "ett slutdatum senast %(term_end)s."
-                ),
-                "3 kap. 11 a § andra stycket skollagen",
-                params=(("term_end", term_end(start).isoformat()),),
-            )
+        return distance_period_outcome(measure.starts_on, measure.ends_on, decided_on)
+    return ALLOWED
+
+
+def distance_period_outcome(
+    starts_on: date | None, ends_on: date | None, decided_on: date
+) -> Outcome:
+    """A decision on distance teaching covers at most one term at a time (SL 3 kap. 11 a §
+    second paragraph): the period runs from the decision, never before it, and lies within one
+    term — the term it starts in, which may be the next one (a decision in December for the
+    spring term is lawful). A period already over decides nothing."""
+    start = starts_on or decided_on
+    last_day = term_end(max(start, decided_on))
+    if start < decided_on:
+        return Refused(
+            "programme.distance_starts_before_decision",
+            gettext_noop(
+                "Distansundervisningen kan inte börja före beslutet. Ange ett startdatum från "
+                "och med %(decided_on)s."
+            ),
+            "3 kap. 11 a § skollagen",
+            params=(("decided_on", decided_on.isoformat()),),
+        )
+    if ends_on is not None and ends_on < start:
+        return Refused(
+            "programme.distance_period_expired",
+            gettext_noop(
+                "Perioden för distansundervisningen är redan slut eller slutar före den börjar. "
+                "Ange en period inom terminen, senast %(term_end)s."
+            ),
+            "3 kap. 11 a § andra stycket skollagen",
+            params=(("term_end", last_day.isoformat()),),
+        )
+    if ends_on is None or ends_on > last_day:
+        return Refused(
+            "programme.distance_over_one_term",
+            gettext_noop(
+                "Ett beslut om distansundervisning får avse högst en termin åt gången. Ange "
+                "ett slutdatum senast %(term_end)s."
+            ),
+            "3 kap. 11 a § andra stycket skollagen",
+            params=(("term_end", last_day.isoformat()),),
+        )
     return ALLOWED
 
 
@@ -548,15 +602,20 @@ def _reasons_given(statement_of_reasons: str) -> Outcome:
 
 
 def may_decide_no_programme(
-    special_support_needed: bool | None, statement_of_reasons: str
+    special_support_needed: bool | None,
+    statement_of_reasons: str,
+    *,
+    programme_drafted: bool = False,
 ) -> Outcome:
-    if special_support_needed is None:
+    """`programme_drafted`: the concluded assessment found a need and drafted the programme,
+    so the pupil must get one, whatever the investigation's fields say now."""
+    if special_support_needed is None and not programme_drafted:
         return Refused(
             "investigation.not_assessed",
             gettext_noop("Utredningen måste ha en bedömning innan beslut fattas."),
             "3 kap. 7 § skollagen",
         )
-    if special_support_needed:
+    if special_support_needed or programme_drafted:
         return Refused(
             "decision.support_needed",
             gettext_noop(
@@ -644,6 +703,101 @@ def may_evaluate_adaptation(state: AdaptationState) -> Outcome:
     return ALLOWED
 
 
+# ------------------------------------------------- investigation, programme and decision guards
+
+
+def adaptation_stays_active(step: AdaptationNextStep) -> bool:
+    """Only "end" ends an adaptation. A report to the principal does not: extra adaptations
+    continue while the need of special support is investigated (SL 3 kap. 5 §, 7 §)."""
+    return step is not AdaptationNextStep.END
+
+
+def may_edit_investigation(closed: bool) -> Outcome:
+    if closed:
+        return Refused(
+            "investigation.closed",
+            gettext_noop("Utredningen är avslutad genom ett beslut och ändras inte."),
+            "3 kap. 9 § skollagen",
+        )
+    return ALLOWED
+
+
+def may_change_assessment(already_assessed: bool, conclusion_changed: bool) -> Outcome:
+    """The conclusion (special support needed or not, and the needs found) is what the decision
+    rests on. Once concluded it stands; the other text may still be corrected. A changed picture
+    is a new investigation (SL 3 kap. 7 §; process.md §2.3, §2.5)."""
+    if already_assessed and conclusion_changed:
+        return Refused(
+            "investigation.assessment_locked",
+            gettext_noop(
+                "Bedömningen är slutförd: slutsatsen om behov av särskilt stöd och de behov som "
+                "har funnits kan inte ändras. Om elevens behov har förändrats görs en ny "
+                "utredning. Övrig text går att rätta."
+            ),
+            "3 kap. 7 § skollagen",
+        )
+    return ALLOWED
+
+
+def may_set_investigation_target(target_on: date, today: date) -> Outcome:
+    if target_on < today:
+        return Refused(
+            "investigation.target_in_past",
+            gettext_noop("Datumet då utredningen ska vara klar kan inte ha passerat."),
+            "3 kap. 7 § skollagen",
+        )
+    return ALLOWED
+
+
+class ProgrammeStep(StrEnum):
+    """What is done to a programme that only a programme in force allows."""
+
+    CLOSE = "close"
+    REVISE = "revise"
+    FOLLOW_UP = "follow_up"
+
+
+_NOT_IN_FORCE_MESSAGES = {
+    ProgrammeStep.CLOSE: gettext_noop("Bara ett gällande åtgärdsprogram kan avslutas."),
+    ProgrammeStep.REVISE: gettext_noop("Bara ett gällande åtgärdsprogram kan revideras."),
+    ProgrammeStep.FOLLOW_UP: gettext_noop("Bara ett gällande åtgärdsprogram följs upp."),
+}
+
+
+def may_act_on_programme(state: ProgrammeState, step: ProgrammeStep) -> Outcome:
+    """Follow-up, evaluation, revision and closure concern the programme that has been decided
+    and is in force (SL 3 kap. 9 §)."""
+    if state is not ProgrammeState.IN_FORCE:
+        return Refused(
+            "programme.not_in_force", _NOT_IN_FORCE_MESSAGES[step], "3 kap. 9 § skollagen"
+        )
+    return ALLOWED
+
+
+def may_record_follow_up(
+    all_measures_reviewed: bool, continues: bool, next_on: date | None, today: date
+) -> Outcome:
+    if not all_measures_reviewed:
+        return Refused(
+            "follow_up.measure_missing",
+            gettext_noop("Bedöm varje åtgärd i programmet."),
+            "3 kap. 9 § skollagen",
+        )
+    if continues and (next_on is None or next_on <= today):
+        return Refused(
+            "follow_up.next_date_missing",
+            gettext_noop(
+                "Ange när programmet följs upp nästa gång; åtgärdsprogrammet ska ange när "
+                "uppföljning sker."
+            ),
+            "3 kap. 9 § skollagen",
+        )
+    return ALLOWED
+
+
+# ------------------------------------------------- end investigation, programme and decision guards
+
+
 # --------------------------------------------------------------------------- appeals
 
 
@@ -663,33 +817,242 @@ def appeal_deadline(received_on: date, days_off: Collection[date] = ()) -> date:
     return deadline
 
 
-def appeal_is_timely(lodged_on: date, deadline: date | None) -> bool:
-    """Without a recorded service the time has not begun to run, so the appeal is in time."""
-    return deadline is None or lodged_on <= deadline
+# ------------------------------------------------- service and appeal rules (FL 43–47 §§)
+# FL 43–47 §§ (how an appeal is made, its time, late appeals, forwarding) apply to every
+# huvudman, municipal or enskild, through SL 29 kap. 11 §; FL 33 § (underrättelse) through
+# SL 29 kap. 10 §. FL 37–39 §§ (ändring av beslut, omprövning) are NOT among the sections SL 29 kap.
+# 10–11 §§ list: they bind a municipal huvudman because förvaltningslagen applies to the
+# municipality as an authority, not an enskild huvudman.
+FL_HOW_TO_APPEAL = "43 § förvaltningslagen (29 kap. 11 § skollagen)"
+FL_APPEAL_TIME = "44 § förvaltningslagen (29 kap. 11 § skollagen)"
+FL_LATE_APPEAL = "45 § förvaltningslagen (29 kap. 11 § skollagen)"
+FL_LATE_EXCUSED = "45 § andra stycket förvaltningslagen (29 kap. 11 § skollagen)"
+FL_FORWARD = "46 § förvaltningslagen (29 kap. 11 § skollagen)"
+RECONSIDERATION_CITATION = {
+    True: "37–39 §§ förvaltningslagen",  # municipal huvudman: FL applies directly
+    False: "29 kap. 10–11 §§ skollagen (37–39 §§ förvaltningslagen gäller inte enskild huvudman)",
+}
 
 
-def may_forward_appeal(lodged_on: date, deadline: date | None) -> Outcome:
-    if not appeal_is_timely(lodged_on, deadline):
+def reconsideration_citation(municipal: bool) -> str:
+    """Where a decision-maker's changing of its own decision rests, by kind of huvudman."""
+    return RECONSIDERATION_CITATION[municipal]
+
+
+def may_record_service(
+    *,
+    recorded_received_on: date | None,
+    received_on: date | None,
+    sent_on: date | None,
+    today: date,
+) -> Outcome:
+    """Service is evidence: the day a recipient got the decision starts their three weeks, so
+    once recorded it is never changed or cleared by re-recording (process.md §2.4, rule 5)."""
+    if recorded_received_on is not None and received_on != recorded_received_on:
         return Refused(
-            "appeal.late",
+            "service.receipt_recorded",
             gettext_noop(
-                "Överklagandet kom in efter sista dag (%(deadline)s) och ska avvisas, inte "
-                "överlämnas."
+                "Dagen då mottagaren fick del av beslutet är redan registrerad (%(received_on)s) "
+                "och kan inte ändras eller tas bort, eftersom överklagandetiden räknas från den. "
+                "Är den fel, registrera en rättelse med skäl."
             ),
-            "45 § förvaltningslagen",
-            params=(("deadline", deadline.isoformat() if deadline else ""),),
+            FL_APPEAL_TIME,
+            params=(("received_on", recorded_received_on.isoformat()),),
+        )
+    return _service_dates(received_on, sent_on, today)
+
+
+def _service_dates(received_on: date | None, sent_on: date | None, today: date) -> Outcome:
+    if received_on is not None and received_on > today:
+        return Refused(
+            "service.received_in_future",
+            gettext_noop("Mottagningsdagen kan inte ligga i framtiden."),
+            FL_APPEAL_TIME,
+        )
+    if sent_on is not None and received_on is not None and received_on < sent_on:
+        return Refused(
+            "service.received_before_sent",
+            gettext_noop("Beslutet kan inte ha tagits emot innan det skickades."),
+            FL_APPEAL_TIME,
         )
     return ALLOWED
 
 
-def may_dismiss_appeal_as_late(lodged_on: date, deadline: date | None) -> Outcome:
-    if appeal_is_timely(lodged_on, deadline):
+def may_correct_service(
+    *,
+    recorded_received_on: date | None,
+    received_on: date,
+    sent_on: date | None,
+    reason: str,
+    appeals_counted_from_it: int,
+    today: date,
+) -> Outcome:
+    """A wrongly recorded receipt day is corrected as a new, logged act with a reason; the old
+    day is kept. Not once an appeal's timeliness has been judged from it."""
+    if recorded_received_on is None:
+        return Refused(
+            "service.nothing_to_correct",
+            gettext_noop("Ingen mottagningsdag är registrerad ännu. Registrera delgivningen."),
+            FL_APPEAL_TIME,
+        )
+    if not reason.strip():
+        return Refused(
+            "service.correction_reason",
+            gettext_noop("Ange skälet till rättelsen."),
+            FL_APPEAL_TIME,
+        )
+    if received_on == recorded_received_on:
+        return Refused(
+            "service.correction_unchanged",
+            gettext_noop("Rättelsen anger samma dag som redan är registrerad."),
+            FL_APPEAL_TIME,
+        )
+    if appeals_counted_from_it:
+        return Refused(
+            "service.correction_after_appeal",
+            gettext_noop(
+                "Ett överklagande har redan prövats mot den registrerade mottagningsdagen. Dagen "
+                "kan inte ändras i efterhand; beskriv felet i handläggningen av överklagandet."
+            ),
+            FL_LATE_APPEAL,
+        )
+    return _service_dates(received_on, sent_on, today)
+
+
+def may_register_appeal(
+    *, lodged_on: date, decided_on: date, today: date, appellant_served_row: bool
+) -> Outcome:
+    """An appeal is registered against the appellant's own service row: their three weeks run
+    from their own receipt (FL 44 §), and only a recipient may appeal (SL 29 kap. 12 §)."""
+    if not appellant_served_row:
+        return Refused(
+            "appeal.service_required",
+            gettext_noop(
+                "Välj vem som överklagar bland beslutets mottagare: tiden för överklagande "
+                "räknas från den dag just den personen fick del av beslutet."
+            ),
+            FL_APPEAL_TIME,
+        )
+    if lodged_on > today:
+        return Refused(
+            "appeal.lodged_in_future",
+            gettext_noop("Dagen då överklagandet kom in kan inte ligga i framtiden."),
+            FL_HOW_TO_APPEAL,
+        )
+    if lodged_on < decided_on:
+        return Refused(
+            "appeal.before_decision",
+            gettext_noop("Ett överklagande kan inte ha kommit in före beslutet."),
+            FL_HOW_TO_APPEAL,
+        )
+    return ALLOWED
+
+
+def appeal_is_timely(lodged_on: date, deadline: date | None, *, not_served: bool = False) -> bool:
+    """In time if lodged by the deadline. An appellant not yet served is in time by definition:
+    their time has not begun to run (FL 44 §). `deadline` None means exactly that."""
+    return not_served or deadline is None or lodged_on <= deadline
+
+
+def late_appeal_excused(*, reached_board_in_time: bool, wrong_appeal_instructions: bool) -> bool:
+    """FL 45 § andra stycket: a late appeal is not dismissed if the delay is due to wrong appeal
+    instructions from the authority, or if it reached the appellate body within the time."""
+    return reached_board_in_time or wrong_appeal_instructions
+
+
+def may_forward_appeal(
+    lodged_on: date,
+    deadline: date | None,
+    *,
+    not_served: bool = False,
+    reached_board_in_time: bool = False,
+    wrong_appeal_instructions: bool = False,
+) -> Outcome:
+    if appeal_is_timely(lodged_on, deadline, not_served=not_served) or late_appeal_excused(
+        reached_board_in_time=reached_board_in_time,
+        wrong_appeal_instructions=wrong_appeal_instructions,
+    ):
+        return ALLOWED
+    return Refused(
+        "appeal.late",
+        gettext_noop(
+            "Överklagandet kom in efter sista dag (%(deadline)s) och ska avvisas, inte "
+            "överlämnas, om det inte kom in till nämnden i tid eller förseningen beror på en "
+            "felaktig överklagandehänvisning."
+        ),
+        FL_LATE_APPEAL,
+        params=(("deadline", deadline.isoformat() if deadline else ""),),
+    )
+
+
+def may_dismiss_appeal_as_late(
+    lodged_on: date,
+    deadline: date | None,
+    *,
+    not_served: bool = False,
+    reached_board_in_time: bool = False,
+    wrong_appeal_instructions: bool = False,
+) -> Outcome:
+    if appeal_is_timely(lodged_on, deadline, not_served=not_served):
         return Refused(
             "appeal.timely",
             gettext_noop("Överklagandet kom in i tid och ska prövas, inte avvisas."),
-            "45 § förvaltningslagen",
+            FL_LATE_APPEAL,
+        )
+    if late_appeal_excused(
+        reached_board_in_time=reached_board_in_time,
+        wrong_appeal_instructions=wrong_appeal_instructions,
+    ):
+        return Refused(
+            "appeal.late_excused",
+            gettext_noop(
+                "Överklagandet får inte avvisas: det kom in till nämnden i tid eller förseningen "
+                "beror på en felaktig överklagandehänvisning. Det ska överlämnas."
+            ),
+            FL_LATE_EXCUSED,
         )
     return ALLOWED
+
+
+# Steps that leave the school to decide again: the board set aside or returned the decision
+# (SL 28 kap. 16 § andra stycket), or the school itself changes it on reconsideration (the new
+# decision is made through the normal flow and the appeal covers it, FL 39 §).
+APPEAL_STEPS_REOPENING = frozenset(
+    {
+        AppealAction.RECONSIDER_AND_CHANGE,
+        AppealAction.RECORD_BOARD_SET_ASIDE,
+        AppealAction.RECORD_BOARD_RETURNED,
+    }
+)
+
+
+# After these, the school makes a new decision through the normal flow and the appeal links it.
+APPEAL_STATES_AWAITING_NEW_DECISION = frozenset(
+    {
+        AppealState.CHANGED_ON_RECONSIDERATION,
+        AppealState.BOARD_SET_ASIDE,
+        AppealState.BOARD_RETURNED,
+    }
+)
+
+
+def case_action_after_appeal_step(
+    action: AppealAction, decision_kind: DecisionKind, case_state: CaseState
+) -> CaseAction | None:
+    """When a decision not to draw up a programme is set aside, returned or changed, the case
+    goes back to awaiting a new decision. A programme decision needs no case step (the new
+    decision is a revision); other rulings, or a case that has moved on since, leave the case as
+    it is (the ruling is recorded either way)."""
+    if (
+        action in APPEAL_STEPS_REOPENING
+        and decision_kind is DecisionKind.NO_ACTION_PROGRAMME
+        and case_state is CaseState.NO_PROGRAMME
+    ):
+        return CaseAction.REOPEN_AFTER_APPEAL
+    return None
+
+
+# ------------------------------------------------- end service and appeal rules
 
 
 # --------------------------------------------------------------------------- deadlines

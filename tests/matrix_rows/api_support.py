@@ -35,6 +35,7 @@ from tests.matrix_rows.programme import (
     chain_for,
     family_and,
     sees_programme,
+    sees_whole_programme,
     within,
 )
 from tests.world import World
@@ -147,7 +148,7 @@ ROWS: dict[str, Row] = {
     "api:get_investigation": Row(allowed=within(CASE_TEAM), anonymous=401, targets=INVESTIGATION),
     "api:get_decision": Row(allowed=family_and(CASE_TEAM), anonymous=401, targets=DECISION),
     "api:get_action_programme": Row(allowed=sees_programme, anonymous=401, targets=PROGRAMME),
-    "api:action_programme_pdf": Row(allowed=sees_programme, anonymous=401, targets=PROGRAMME),
+    "api:action_programme_pdf": Row(allowed=sees_whole_programme, anonymous=401, targets=PROGRAMME),
     "api:get_follow_up": Row(allowed=sees_programme, anonymous=401, targets=FOLLOW_UP),
     "api:get_appeal": Row(allowed=family_and(CASE_TEAM), anonymous=401, targets=APPEAL),
     # Writes with a body: validated before the policy is asked.
@@ -165,6 +166,9 @@ ROWS: dict[str, Row] = {
     "api:record_follow_up": _empty_body(),
     "api:register_appeal": _empty_body(),
     "api:handle_appeal": _empty_body("appeal_id"),
+    "api:add_action_programme_view": _empty_body("programme_id"),
+    "api:add_decision_view": _empty_body("decision_id"),
+    "api:add_follow_up_view": _empty_body("follow_up_id"),
     # Writes without a body, on a record that does not exist.
     "api:receive_referral": _no_body("referral_id"),
     "api:conclude_investigation": _no_body("investigation_id"),

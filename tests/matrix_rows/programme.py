@@ -6,6 +6,7 @@ and caches it on the world. The expectations below are written by hand from poli
 and tests/world.py's relations, never computed from the policy:
 
 - programme and follow-up: the case team, teachers and the family (not drafts for the family);
+  their version diff and PDFs not for a teacher who is only a teacher (TEACHING_ONLY);
 - decision and appeal: the case team and the family; investigation: the case team;
 - acting: drafters (rektor, specialpedagog, mentor), deciders (rektor, specialpedagog, EHT),
   servers and follow-up recorders (rektor, specialpedagog, mentor, or staff named in the
@@ -178,12 +179,15 @@ def build_chain(world: World, key: str) -> Chain:
         next_on=today + timedelta(days=30),
         today=today,
     )
-    service = decision.services.filter(recipient_kind="guardian").first()
+    # The appellant is one of the recipients (a guardian, or the pupil when none has custody).
+    service = decision.services.filter(recipient_kind="guardian").first() or decision.services.get(
+        recipient_kind="pupil"
+    )
     appeal = services.appeal_register(
         actor=users[principal],
         decision=decision,
         service=service,
-        appellant_name=service.recipient_name if service else "Vårdnadshavare",
+        appellant_name=service.recipient_name,
         lodged_on=today,
         content="Vi vill att eleven får enskild undervisning.",
         today=today,
@@ -252,6 +256,17 @@ def sees_programme(persona: str, target: str) -> bool:
     return not (target.endswith("-draft") and persona in FAMILY_PERSONAS)
 
 
+# Teachers whose only relation to the pupil is teaching see the teaching part (process.md §4):
+# never the version diff or a whole-record PDF.
+TEACHING_ONLY = {"x": {"teacher_a"}, "y": {"teacher_b"}, "z": set()}
+
+
+def sees_whole_programme(persona: str, target: str) -> bool:
+    return sees_programme(persona, target) and persona not in TEACHING_ONLY.get(
+        _pupil_of(target), set()
+    )
+
+
 PROGRAMME = {**_target("programme_id", "programme"), **_drafts("programme_id")}
 DRAFT_AND_IN_FORCE = {
     "x": PROGRAMME["x"],
@@ -267,14 +282,14 @@ OPEN_INVESTIGATION = _target("investigation_id", "open_investigation")
 
 ROWS: dict[str, Row] = {
     "support:programme_detail": Row(allowed=sees_programme, targets=PROGRAMME),
-    "support:programme_diff": Row(allowed=sees_programme, targets=PROGRAMME),
-    "support:programme_pdf": Row(allowed=sees_programme, targets=PROGRAMME),
+    "support:programme_diff": Row(allowed=sees_whole_programme, targets=PROGRAMME),
+    "support:programme_pdf": Row(allowed=sees_whole_programme, targets=PROGRAMME),
     "support:programme_edit": Row(allowed=within(DRAFTERS), targets=DRAFT_AND_IN_FORCE),
     "support:programme_decide": Row(allowed=within(DECIDERS), targets=DRAFT_AND_IN_FORCE),
     "support:programme_close": Row(allowed=within(DECIDERS), targets=PROGRAMME),
     "support:follow_up_create": Row(allowed=within(RECORDERS), targets=PROGRAMME),
     "support:follow_up_detail": Row(allowed=sees_programme, targets=FOLLOW_UP),
-    "support:follow_up_pdf": Row(allowed=sees_programme, targets=FOLLOW_UP),
+    "support:follow_up_pdf": Row(allowed=sees_whole_programme, targets=FOLLOW_UP),
     "support:decision_create": Row(allowed=within(DECIDERS), targets=OPEN_INVESTIGATION),
     "support:decision_detail": Row(allowed=family_and(CASE_TEAM), targets=DECISION),
     "support:decision_pdf": Row(allowed=family_and(CASE_TEAM), targets=DECISION),

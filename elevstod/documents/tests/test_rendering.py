@@ -553,3 +553,40 @@ def test_render_pdf_never_opens_a_remote_resource(monkeypatch: pytest.MonkeyPatc
 
     assert pdf.startswith(b"%PDF")
     assert opened == []
+
+
+def test_reserved_settings_name_their_own_paragraph_and_appeal_ground() -> None:
+    """A programme with a measure in a special teaching group or as adapted study path cites
+    3 kap. 11 § / 12 § and its own appeal ground (SL 28 kap. 16 § första stycket 2–3)."""
+    from elevstod.documents.rendering import SETTING_BASES, _legal_bases
+
+    class _Measure:
+        def __init__(self, setting: str) -> None:
+            self.setting = setting
+
+    class _Rel:
+        def __init__(self, items: list) -> None:
+            self.items = items
+
+        def all(self) -> list:
+            return self.items
+
+    class _Need:
+        def __init__(self, *settings: str) -> None:
+            self.measures = _Rel([_Measure(s) for s in settings])
+
+    class _Programme:
+        needs = _Rel(
+            [
+                _Need(wf.MeasureSetting.OWN_GROUP, wf.MeasureSetting.SPECIAL_TEACHING_GROUP),
+                _Need(wf.MeasureSetting.ADAPTED_STUDY_PATH),
+            ]
+        )
+
+    bases = _legal_bases(_Programme())  # type: ignore[arg-type]
+    assert bases == [
+        SETTING_BASES[wf.MeasureSetting.SPECIAL_TEACHING_GROUP],
+        SETTING_BASES[wf.MeasureSetting.ADAPTED_STUDY_PATH],
+    ]
+    assert "28 kap. 16 § första stycket 2" in bases[0][1]
+    assert "3 kap. 12 §" in bases[1][1]

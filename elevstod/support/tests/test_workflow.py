@@ -565,11 +565,13 @@ def test_measure_outside_the_own_group_needs_special_reasons(setting: MeasureSet
 @pytest.mark.parametrize(
     ("starts_on", "ends_on", "last_day"),
     [
-        pytest.param(date(2026, 8, 20), date(2026, 12, 31), None, id="autumn-to-term-end"),
-        pytest.param(date(2026, 8, 20), date(2027, 1, 15), "2026-12-31", id="autumn-into-spring"),
-        pytest.param(date(2027, 1, 10), date(2027, 6, 30), None, id="spring-to-term-end"),
+        pytest.param(date(2026, 9, 1), date(2026, 12, 31), None, id="autumn-to-term-end"),
+        pytest.param(date(2026, 9, 1), date(2027, 1, 15), "2026-12-31", id="autumn-into-spring"),
+        # One term at a time (SL 3 kap. 11 a § second paragraph), which may be the next term:
+        # decided in the autumn for the whole spring is lawful, into the summer is not.
+        pytest.param(date(2027, 1, 10), date(2027, 6, 30), None, id="next-spring"),
         pytest.param(date(2027, 1, 10), date(2027, 7, 1), "2027-06-30", id="spring-into-summer"),
-        pytest.param(date(2026, 8, 20), None, "2026-12-31", id="no-end-date"),
+        pytest.param(date(2026, 9, 1), None, "2026-12-31", id="no-end-date"),
         pytest.param(None, date(2026, 12, 31), None, id="starts-on-decision-day"),
         pytest.param(None, date(2027, 1, 4), "2026-12-31", id="from-decision-day-into-spring"),
     ],
