@@ -2196,7 +2196,21 @@ class _ChainBuilder:
             outcome_on = None
             if appeal in (wf.AppealState.BOARD_SET_ASIDE, wf.AppealState.BOARD_RETURNED):
                 outcome_on = _day(self.today, -self.rng.randint(0, 15))
-            self.appeal(kid, served, appeal, outcome_on=outcome_on)
+            recorded = self.appeal(kid, served, appeal, outcome_on=outcome_on)
+            if outcome_on is not None:
+                # Set aside or returned by the board: the case awaits a new decision and the
+                # investigation opens again (services._reopen_after_appeal, SL 28 kap. 16 §).
+                day = _known(recorded.outcome_on)
+                investigation.closed_on = None
+                investigation.assessed_on = None
+                investigation.target_on = _day(day, wf.DEFAULT_DEADLINES.decision_days)
+                self.touch(investigation, day)
+                referral.state = wf.CaseState.INVESTIGATING.value
+                self.touch(referral, day)
+                principal = self.users[_known(served.decision.decided_by_id)]
+                self.event(
+                    kid, principal, "case.reopened_after_appeal", "referral", referral.id, day
+                )
         return served
 
     def case_investigating(self, kid: _Kid, stage: str) -> None:
