@@ -10,3 +10,16 @@ factory.random.reseed_random("elevstod")
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the default language (Swedish). LocaleMiddleware leaves the language
+    of the last request active on the thread, so without this a test that asked for English
+    would change what the next test on the same worker sees."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -104,20 +104,27 @@ def _render(document: _Document) -> tuple[str, bytes]:
 # --------------------------------------------------------------------------- the documents
 
 
+# Each document is built and rendered in Swedish, its labels included (decision 0007).
+
+
 def investigation_pdf(investigation: Investigation) -> tuple[str, bytes]:
-    return _render(_investigation_document(investigation))
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(_investigation_document(investigation))
 
 
 def decision_pdf(decision: Decision) -> tuple[str, bytes]:
-    return _render(_decision_document(decision))
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(_decision_document(decision))
 
 
 def programme_pdf(programme: ActionProgramme) -> tuple[str, bytes]:
-    return _render(_programme_document(programme))
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(_programme_document(programme))
 
 
 def follow_up_pdf(follow_up: FollowUp) -> tuple[str, bytes]:
-    return _render(_follow_up_document(follow_up))
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(_follow_up_document(follow_up))
 
 
 def _investigation_document(investigation: Investigation) -> _Document:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from weasyprint import HTML
 
 from elevstod.documents import rendering
@@ -50,6 +51,12 @@ class Chain:
     no_programme: Decision
     closure: Decision
     follow_up: FollowUp
+
+
+def _swedish(text: object) -> str:
+    """Stored texts are Swedish whatever language a test left active (as services store them)."""
+    with translation.override("sv"):
+        return str(text)
 
 
 @pytest.fixture
@@ -174,7 +181,11 @@ def build_chain(pupil: Pupil | None = None, *, needs: int = 2, measures_per_need
         valid_from=DAY - timedelta(days=100),
         valid_until=DAY + timedelta(days=100),
     )
-    decision_fields = {**common, "referral": referral, "appeal_instructions": APPEAL_INSTRUCTIONS}
+    decision_fields = {
+        **common,
+        "referral": referral,
+        "appeal_instructions": _swedish(APPEAL_INSTRUCTIONS),
+    }
     decision = Decision.objects.create(
         **decision_fields,
         kind=wf.DecisionKind.ACTION_PROGRAMME,
