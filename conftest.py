@@ -20,6 +20,9 @@ def _default_language():  # type: ignore[no-untyped-def]
     from django.conf import settings
     from django.utils import translation
 
+    from elevstod.audit.recording import clear_acting_role
+
     translation.activate(settings.LANGUAGE_CODE)
+    clear_acting_role()
     yield
     translation.deactivate()

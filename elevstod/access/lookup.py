@@ -15,7 +15,7 @@ from elevstod.access.context import UserContext
 from elevstod.access.policy import PupilFacts, Relation, acting_role, relations_to_pupil
 from elevstod.access.scoping import current_membership_q, current_placement_q
 from elevstod.audit.models import AccessAction, AccessOutcome
-from elevstod.audit.recording import record_access
+from elevstod.audit.recording import act_as, record_access
 from elevstod.people.models import GroupMembership, Placement, Pupil
 
 
@@ -107,6 +107,7 @@ def get_pupil_for(
         )
         raise Http404
     access = PupilAccess(pupil=pupil, facts=facts, relations=relations)
+    act_as(pupil.pk, access.acting_role)
     record_access(
         actor_id=ctx.user_id,
         action=action,

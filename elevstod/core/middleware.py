@@ -1,8 +1,11 @@
-"""Headers Django does not set itself: a strict Content Security Policy and Permissions-Policy."""
+"""Headers Django does not set itself (a strict Content Security Policy and Permissions-Policy),
+and a clean acting role for the access log at the start of each request."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from elevstod.audit.recording import clear_acting_role
 
 CSP = "; ".join(
     [
@@ -25,6 +28,8 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A worker thread serves many requests: no acting role carries over from the last one.
+        clear_acting_role()
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

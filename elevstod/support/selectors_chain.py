@@ -35,6 +35,7 @@ from django.db.models import (
     UUIDField,
     Value,
 )
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -476,11 +477,17 @@ _COLUMNS: dict[str, type[Field]] = {
 }
 
 
+def _null(field_class: type[Field]) -> Cast:
+    """A typed NULL for a UNION branch that lacks the column. PostgreSQL types a bare NULL as
+    text when the first branches all lack it, and then refuses the UNION with a real column."""
+    return Cast(Value(None), output_field=field_class())
+
+
 def _branch(queryset: QuerySet, tag: str, **columns: Any) -> QuerySet:
     values: dict[str, Any] = {"c_tag": Value(tag, output_field=CharField())}
     for name, field_class in _COLUMNS.items():
         if name != "tag":
-            values[f"c_{name}"] = columns.get(name, Value(None, output_field=field_class()))
+            values[f"c_{name}"] = columns.get(name, _null(field_class))
     return queryset.order_by().values(**values)
 
 
