@@ -22,7 +22,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -31,18 +31,14 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
-    Field,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     UUIDField,
-    Value,
 )
-from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
 from elevstod.access.context import UserContext
@@ -51,6 +47,7 @@ from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction, AccessEvent
 from elevstod.organisation.duties import UnitDutyKind
 from elevstod.organisation.models import EducationProvider, ProviderDuty, UnitDuty
+from elevstod.support import unions
 from elevstod.support import workflow as wf
 from elevstod.support.labels import TASK_KIND_LABELS
 from elevstod.support.models import (
@@ -64,6 +61,7 @@ from elevstod.support.models import (
     ReminderRun,
 )
 from elevstod.support.services import DEADLINES_RECORD_TYPE
+from elevstod.support.unions import as_date, as_datetime, as_uuid_or_none
 
 # FL 46 § says an appeal that is not dismissed as late or changed on reconsideration is
 # forwarded "skyndsamt". No day count is set in law; a week is common practice [M] and stands
@@ -329,19 +327,8 @@ def _user(path: str) -> dict[str, Any]:
     }
 
 
-def _null(field_class: type[Field]) -> Cast:
-    """A typed NULL for a UNION branch that lacks the column. PostgreSQL types a bare NULL as
-    text when the first branches all lack it, and then refuses the UNION with a real column."""
-    return Cast(Value(None), output_field=field_class())
-
-
 def _branch(queryset: QuerySet, tag: str, **columns: Any) -> QuerySet:
-    values = {"c_tag": Value(tag, output_field=CharField())}
-    for name, field in _COLUMNS.items():
-        if name == "tag":
-            continue
-        values[f"c_{name}"] = columns.get(name, _null(field))
-    return queryset.order_by().values(**values)
+    return unions.branch(queryset, tag, _COLUMNS, columns)
 
 
 def _union(scope: _Scope, today: date) -> QuerySet:
@@ -489,18 +476,18 @@ def _row(raw: Mapping[str, Any]) -> _Row:
     defaults = wf.DEFAULT_DEADLINES
     return _Row(
         tag=raw["c_tag"],
-        record_id=_uuid(raw["c_record_id"]) or uuid.UUID(int=0),
-        other_id=_uuid(raw["c_other_id"]),
-        pupil_id=_uuid(raw["c_pupil_id"]),
+        record_id=as_uuid_or_none(raw["c_record_id"]) or uuid.UUID(int=0),
+        other_id=as_uuid_or_none(raw["c_other_id"]),
+        pupil_id=as_uuid_or_none(raw["c_pupil_id"]),
         pupil_name=f"{first} {last}".strip(),
-        unit_id=_uuid(raw["c_unit_id"]),
+        unit_id=as_uuid_or_none(raw["c_unit_id"]),
         state=raw["c_state"] or "",
-        d1=_date(raw["c_d1"]),
-        d2=_date(raw["c_d2"]),
-        d3=_date(raw["c_d3"]),
-        d4=_date(raw["c_d4"]),
-        at=_datetime(raw["c_at"]),
-        user_id=_uuid(raw["c_user_id"]),
+        d1=as_date(raw["c_d1"]),
+        d2=as_date(raw["c_d2"]),
+        d3=as_date(raw["c_d3"]),
+        d4=as_date(raw["c_d4"]),
+        at=as_datetime(raw["c_at"]),
+        user_id=as_uuid_or_none(raw["c_user_id"]),
         user_name=f"{user_first} {user_last}".strip() or (raw["c_username"] or ""),
         # A huvudman without saved settings has the defaults (process.md §3).
         deadlines=wf.DeadlineSettings(
@@ -660,33 +647,9 @@ def _url(kind: wf.TaskKind, record_id: uuid.UUID) -> str:
         return ""
 
 
-# A UNION can lose the column types on SQLite (as in elevstod.access.context), so values are
-# coerced here rather than trusted.
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    return uuid.UUID(str(value))
+# A UNION can lose the column types on SQLite: values are coerced (support.unions), not trusted.
 
 
 def _days(value: Any, default: int) -> int:
     # NULL: the huvudman has saved no settings (LEFT JOIN). A saved value is kept as it is.
     return default if value is None else int(value)
-
-
-def _date(value: Any) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    return parse_date(str(value))
-
-
-def _datetime(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
-    return parsed

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import (
@@ -33,12 +33,8 @@ from django.db.models import (
     Subquery,
     TextField,
     UUIDField,
-    Value,
 )
-from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -54,6 +50,7 @@ from elevstod.accounts.models import User
 from elevstod.organisation.duties import UNIT_WIDE_SUPPORT_DUTIES
 from elevstod.organisation.models import Group, UnitDuty
 from elevstod.people.models import GroupMembership, ProtectedPupilAssignment, Pupil
+from elevstod.support import unions
 from elevstod.support import workflow as wf
 from elevstod.support.due import DueItem
 from elevstod.support.labels import (
@@ -79,6 +76,7 @@ from elevstod.support.models import (
     RecipientKind,
     Referral,
 )
+from elevstod.support.unions import as_date, as_datetime, as_uuid
 
 # --------------------------------------------------------------------------- the timeline
 
@@ -425,16 +423,16 @@ def decision_rows(
     )
     return [
         DecisionRow(
-            id=_uuid(raw["id"]),
+            id=as_uuid(raw["id"]),
             kind_label=str(label(DECISION_KIND_LABELS, raw["kind"])),
             decided_on=raw["decided_on"],
             decided_by_name=raw["decided_by_name"],
             recipients=raw["n_recipients"] or 0,
             received=raw["n_received"] or 0,
             appeals=raw["n_appeals"] or 0,
-            own_service_id=_uuid(raw["own_id"]) if raw["own_id"] else None,
-            own_received_on=_date(raw["own_received_on"]),
-            own_deadline=_date(raw["own_deadline"]),
+            own_service_id=as_uuid(raw["own_id"]) if raw["own_id"] else None,
+            own_received_on=as_date(raw["own_received_on"]),
+            own_deadline=as_date(raw["own_deadline"]),
         )
         for raw in rows
     ]
@@ -447,7 +445,7 @@ def _count(queryset: QuerySet) -> QuerySet:
 
 # The columns every branch of the chain's UNION yields, in this order. A branch leaves out what
 # it does not have; the gap becomes a typed NULL so that the UNION lines up on every backend
-# (the technique of elevstod.support.due).
+# (elevstod.support.unions, shared with elevstod.support.due).
 _COLUMNS: dict[str, type[Field]] = {
     "tag": CharField,
     "id": UUIDField,
@@ -477,18 +475,8 @@ _COLUMNS: dict[str, type[Field]] = {
 }
 
 
-def _null(field_class: type[Field]) -> Cast:
-    """A typed NULL for a UNION branch that lacks the column. PostgreSQL types a bare NULL as
-    text when the first branches all lack it, and then refuses the UNION with a real column."""
-    return Cast(Value(None), output_field=field_class())
-
-
 def _branch(queryset: QuerySet, tag: str, **columns: Any) -> QuerySet:
-    values: dict[str, Any] = {"c_tag": Value(tag, output_field=CharField())}
-    for name, field_class in _COLUMNS.items():
-        if name != "tag":
-            values[f"c_{name}"] = columns.get(name, _null(field_class))
-    return queryset.order_by().values(**values)
+    return unions.branch(queryset, tag, _COLUMNS, columns)
 
 
 def _person(path: str) -> dict[str, Any]:
@@ -653,22 +641,22 @@ def _name(raw: dict[str, Any]) -> str:
 
 def _adaptation_row(raw: dict[str, Any]) -> AdaptationRow:
     return AdaptationRow(
-        id=_uuid(raw["c_id"]),
+        id=as_uuid(raw["c_id"]),
         subject=raw["c_subject"] or "",
         group_name=raw["c_group"] or "",
         need_description=raw["c_text"] or "",
         measure=raw["c_measure"] or "",
         responsible_name=_name(raw),
-        starts_on=_date(raw["c_on"]),
-        evaluate_on=_date(raw["c_due"]),
+        starts_on=as_date(raw["c_on"]),
+        evaluate_on=as_date(raw["c_due"]),
     )
 
 
 def _concern_row(raw: dict[str, Any]) -> ConcernRow:
     return ConcernRow(
-        id=_uuid(raw["c_id"]),
+        id=as_uuid(raw["c_id"]),
         state=raw["c_state"] or "",
-        raised_on=_date(raw["c_on"]),
+        raised_on=as_date(raw["c_on"]),
         source=raw["c_kind"] or "",
         subject=raw["c_subject"] or "",
         description=raw["c_text"] or "",
@@ -681,51 +669,27 @@ def _concern_row(raw: dict[str, Any]) -> ConcernRow:
 def _case_row(raw: dict[str, Any]) -> CaseRow:
     programme_id = raw["c_prog_id"]
     return CaseRow(
-        id=_uuid(raw["c_id"]),
+        id=as_uuid(raw["c_id"]),
         state=raw["c_state"] or "",
-        reported_on=_date(raw["c_on"]),
+        reported_on=as_date(raw["c_on"]),
         ground=raw["c_kind"] or "",
         author_name=_name(raw),
-        received_at=_datetime(raw["c_received_at"]),
-        investigation_id=_uuid(raw["c_inv_id"]) if raw["c_inv_id"] else None,
-        investigation_target_on=_date(raw["c_inv_target"]),
-        investigation_assessed_on=_date(raw["c_inv_assessed"]),
+        received_at=as_datetime(raw["c_received_at"]),
+        investigation_id=as_uuid(raw["c_inv_id"]) if raw["c_inv_id"] else None,
+        investigation_target_on=as_date(raw["c_inv_target"]),
+        investigation_assessed_on=as_date(raw["c_inv_assessed"]),
         mine=bool(raw["c_mine"]),
         investigator=bool(raw["c_investigator"]),
         programme=ProgrammeRow(
-            id=_uuid(programme_id),
+            id=as_uuid(programme_id),
             number=int(raw["c_prog_number"] or 1),
-            in_force_from=_date(raw["c_prog_from"]),
-            follow_up_on=_date(raw["c_prog_follow_up"]),
-            evaluation_on=_date(raw["c_prog_evaluation"]),
+            in_force_from=as_date(raw["c_prog_from"]),
+            follow_up_on=as_date(raw["c_prog_follow_up"]),
+            evaluation_on=as_date(raw["c_prog_evaluation"]),
         )
         if programme_id
         else None,
     )
-
-
-# A UNION can lose the column types on SQLite, so values are coerced rather than trusted.
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def _date(value: Any) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    return parse_date(str(value))
-
-
-def _datetime(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
-    return parsed
 
 
 def support_level_of(pupil_id: uuid.UUID) -> wf.SupportLevel:
