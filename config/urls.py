@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("elevstod.organisation.urls")),
     path("", include("elevstod.audit.urls")),
     path("", include("elevstod.support.urls")),
+    path("", include("elevstod.quality.urls")),
+    path("", include("elevstod.specialed.urls")),
+    path("", include("elevstod.routines.urls")),
     path("", include("elevstod.front.urls")),
 ]
 

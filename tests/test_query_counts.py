@@ -18,6 +18,7 @@ from tests.factories import (
     place,
     staff_group,
 )
+from tests.matrix_rows.tasks import adaptation, referral
 from tests.world import World
 
 FULL_PAGE_BUDGET = 12
@@ -42,6 +43,11 @@ PAGES = [
     ("principal_a", "api:get_pupil", "x"),
     ("principal_a", "api:list_groups", None),
     ("huvudman_admin", "api:list_schools", None),
+    # The quality dashboards read computed snapshots (scale.md goal 4).
+    ("principal_a", "quality:dashboard", None),
+    ("principal_a", "quality:analysis", None),
+    ("huvudman_admin", "quality:provider_dashboard", None),
+    ("huvudman_admin", "api:quality_summary", None),
 ]
 
 
@@ -84,6 +90,10 @@ def _grow(world: World, n: int = 25) -> None:
             pupil_id=pupil.pk,
             school_unit_id=unit_a.pk,
         )
+    # Support-chain records, which the quality figures count.
+    for key in ("x", "w", "m"):
+        adaptation(world, key, "mentor_a")
+        referral(world, key)
     for i in range(5):
         unit = SchoolUnitFactory(provider=unit_a.provider, name=f"Extraskolan {i}")
         duty(world.users["principal_a"], unit, "principal")

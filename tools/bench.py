@@ -148,6 +148,11 @@ PAGES: list[Page] = [
         "rektor",
         named("api:list_action_programmes", query="limit=50"),
     ),
+    # The quality dashboards (scale.md goal 4: principal p95 ≤ 150 ms, huvudman ≤ 250 ms).
+    Page("principal dashboard", "rektor", named("quality:dashboard")),
+    Page("principal dashboard åk 8", "rektor", named("quality:dashboard", query="arskurs=8")),
+    Page("huvudman dashboard", "huvudman", named("quality:provider_dashboard")),
+    Page("API quality summary", "huvudman", literal("/api/v1/quality/summary/")),
 ]
 
 
@@ -262,13 +267,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT, help="timed requests")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL database bench_<tier>")
     parser.add_argument("--fresh", action="store_true", help="rebuild the tier's database")
+    parser.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="build the tier without its access log (the large tier's 25 M rows take hours)",
+    )
     parser.add_argument("--worker-output", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
     if args.worker_output:
-        return run_worker(args.tiers[0], args.repeat, args.postgres, args.fresh, args.worker_output)
+        return run_worker(
+            args.tiers[0],
+            args.repeat,
+            args.postgres,
+            args.fresh,
+            args.worker_output,
+            access_log=not args.no_access_log,
+        )
 
     reports: list[TierReport] = []
     failed = False
@@ -279,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             command += [str(args.repeat), "--worker-output", str(output)]
             command += ["--postgres"] if args.postgres else []
             command += ["--fresh"] if args.fresh else []
+            command += ["--no-access-log"] if args.no_access_log else []
             code = subprocess.call(command, cwd=REPO_ROOT)  # noqa: S603 (our own script)
             if output.exists():
                 reports.append(_load_report(output))
@@ -351,11 +369,13 @@ def print_comparison(reports: list[TierReport]) -> None:
 # Child: one tier, one database, one Django process.
 
 
-def run_worker(tier: str, repeat: int, postgres: bool, fresh: bool, output: str) -> int:
+def run_worker(
+    tier: str, repeat: int, postgres: bool, fresh: bool, output: str, *, access_log: bool = True
+) -> int:
     report = TierReport(tier=tier, database="", data="", bare=None, results=[], errors=[])
     try:
         report.database = setup_django(tier, postgres=postgres)
-        ensure_data(tier, postgres=postgres, fresh=fresh)
+        ensure_data(tier, postgres=postgres, fresh=fresh, access_log=access_log)
         report.data = describe_data()
         measure_tier(report, repeat)
     except BenchError as exc:
@@ -412,7 +432,7 @@ def install_bare_view() -> None:
     clear_url_caches()
 
 
-def ensure_data(tier: str, *, postgres: bool, fresh: bool) -> None:
+def ensure_data(tier: str, *, postgres: bool, fresh: bool, access_log: bool = True) -> None:
     from django.core.management import call_command
     from django.db import connection
 
@@ -442,7 +462,7 @@ def ensure_data(tier: str, *, postgres: bool, fresh: bool) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     migrated = time.perf_counter()
     try:
-        call_command("generate_municipality", tier=tier, seed=1)
+        call_command("generate_municipality", tier=tier, seed=1, no_access_log=not access_log)
     except Exception as exc:
         traceback.print_exc()
         raise BenchError(f"generate_municipality --tier {tier} failed: {exc!r}") from exc

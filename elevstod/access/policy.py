@@ -264,3 +264,67 @@ def can_act(relations: frozenset[Relation], act: SupportAct, *, participant: boo
 def can_edit_deadlines(ctx: UserContext, provider_id: uuid.UUID) -> bool:
     """Municipal deadlines are the huvudman's settings (process.md §3, rule 4)."""
     return provider_id in ctx.administered_providers
+
+
+# ----------------------------------------------------------------------------- quality work
+# Systematic quality work (SL 4 kap. 3–7 §§; seed 001). Nothing here reaches the pupil or the
+# guardians: every rule below asks for a duty at a unit or at the huvudman, which the family
+# never has.
+
+
+def can_view_unit_quality(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """The principal's quality dashboard and report: the unit's leaders (SL 4 kap. 4 §)."""
+    return unit_id in ctx.leader_units
+
+
+def can_view_provider_quality(ctx: UserContext, provider_id: uuid.UUID) -> bool:
+    """The huvudman's dashboard, report and API summary: counts only (SL 4 kap. 3 §)."""
+    return provider_id in ctx.administered_providers
+
+
+def can_write_quality_analysis(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """The principal's analysis and improvement actions in the unit's annual report."""
+    return unit_id in ctx.leader_units
+
+
+def can_record_special_education(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """Special-education work is documented by the specialpedagog or speciallärare who did it
+    (seed 001 §§ 4, 8)."""
+    return unit_id in ctx.support_units
+
+
+def can_review_special_education(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """The rektor leads the special educators' work and follows up its results (seed 001 § 3):
+    reads their documentation and reports, agrees competence plans."""
+    return unit_id in ctx.leader_units
+
+
+def can_read_routines(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """Every staff member at the unit follows its documented routines (seed 001 § 7)."""
+    return unit_id in ctx.staff_units
+
+
+def can_manage_unit_routines(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """The unit's leaders own and revise the unit's routines."""
+    return unit_id in ctx.leader_units
+
+
+def can_manage_provider_routines(ctx: UserContext, provider_id: uuid.UUID) -> bool:
+    """Routines that apply to every unit are the huvudman's."""
+    return provider_id in ctx.administered_providers
+
+
+def can_report_deviation(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """Any staff member at the unit may report a cooperation problem (seed 001, last page:
+    the activities decide locally who reports; we let every staff member do it)."""
+    return unit_id in ctx.staff_units
+
+
+def can_handle_deviation(ctx: UserContext, unit_id: uuid.UUID) -> bool:
+    """A deviation is routed to the responsible manager: the unit's leaders."""
+    return unit_id in ctx.leader_units
+
+
+def can_view_deviation_overview(ctx: UserContext, provider_id: uuid.UUID) -> bool:
+    """The aggregated overview and the export for the county secretariat: the huvudman."""
+    return provider_id in ctx.administered_providers

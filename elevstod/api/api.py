@@ -10,7 +10,7 @@ from elevstod.access.context import context_for
 from elevstod.access.lookup import get_pupil_for, pupil_queryset_with_facts
 from elevstod.access.policy import Relation, can_see_contact_details
 from elevstod.access.scoping import groups_visible_to, pupils_visible_to, school_units_visible_to
-from elevstod.api import support
+from elevstod.api import quality, support
 from elevstod.api.auth import auth
 from elevstod.api.schemas import (
     AccessEventOut,
@@ -202,4 +202,5 @@ def list_access_events(request: HttpRequest, filters: Query[AccessEventFilter]):
 api.add_router("/", router)
 # The support chain (elevstod.api.support) and its Swedish error answers.
 api.add_router("/", support.router)
+api.add_router("/", quality.router)
 support.add_exception_handlers(api)

@@ -28,5 +28,8 @@ def elevstod(request: HttpRequest) -> dict[str, object]:
             "tasks": bool(ctx and ctx.is_staff_member),
             # The adaptations a teacher is to carry out, for the groups they teach.
             "adaptations": bool(ctx and (ctx.taught_groups or ctx.mentor_groups)),
+            # The quality system (issue 4): the unit leaders' dashboard, the huvudman's.
+            "quality": bool(ctx and ctx.leader_units),
+            "quality_provider": bool(ctx and ctx.administered_providers),
         },
     }

@@ -1562,6 +1562,7 @@ def generate(
     )
     timings: dict[str, float] = {}
     counts = write_plan(plan, stdout, access_log=access_log, timings=timings)
+    counts.update(_quality_work(today, seed, stdout))
     seconds = time.perf_counter() - started
     _say(
         stdout,
@@ -1581,6 +1582,20 @@ def generate(
         "seconds": seconds,
         "access_log_seconds": timings.get("access_log", 0.0),
     }
+
+
+def _quality_work(today: date, seed: int, stdout: "Writer | None") -> dict[str, int]:
+    """The quality system's own demo content, and its figures computed once so that the
+    dashboards open warm (as after the nightly task)."""
+    from elevstod.quality.services import refresh_all
+
+    started = time.perf_counter()
+    counts = {"QualitySnapshot": refresh_all(today)}
+    _say(
+        stdout,
+        f"  Kvalitetssiffror: {counts['QualitySnapshot']} ({time.perf_counter() - started:.1f} s)",
+    )
+    return counts
 
 
 def _say(stdout: "Writer | None", message: str) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from elevstod.accounts.models import User
+from elevstod.quality.models import QualitySnapshot
 from elevstod.support.models import ReminderRun
 from elevstod.support.tasks import send_daily_reminders
 from tests.matrix_rows.tasks import adaptation, programme_in_force, received, referral
@@ -149,14 +150,18 @@ def test_the_worker_enqueues_the_day_and_runs_it_with_the_database_backend(world
     call_command("run_reminders_worker", "--once", stdout=out)
     today = timezone.localdate()
     assert f"Påminnelser för {today.isoformat()} köade." in out.getvalue()
-    (task,) = DBTaskResult.objects.all()
-    assert task.status == "SUCCESSFUL"
-    assert task.task_path == "elevstod.support.tasks.send_daily_reminders"
+    # The day's two jobs: the reminders, and the quality figures the dashboards read.
+    tasks = {task.task_path: task.status for task in DBTaskResult.objects.all()}
+    assert tasks == {
+        "elevstod.support.tasks.send_daily_reminders": "SUCCESSFUL",
+        "elevstod.quality.tasks.refresh_quality_figures": "SUCCESSFUL",
+    }
     assert len(mail.outbox) == 2
     assert ReminderRun.objects.get(day=today).emails_sent == 2
+    assert QualitySnapshot.objects.filter(as_of=today).exists()
     # A second round the same day enqueues nothing and sends nothing.
     call_command("run_reminders_worker", "--once", stdout=StringIO())
-    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.count() == 2
     assert len(mail.outbox) == 2
 
 
@@ -181,5 +186,8 @@ def test_the_worker_waits_for_the_reminder_hour(world: World, monkeypatch) -> No
     )
     with override_settings(ELEVSTOD_REMINDER_HOUR=6):
         call_command("run_reminders_worker", "--once", stdout=StringIO())
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert (
+        DBTaskResult.objects.get(task_path="elevstod.support.tasks.send_daily_reminders").status
+        == "SUCCESSFUL"
+    )
     assert len(mail.outbox) == 2

@@ -23,6 +23,8 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from elevstod.quality.services import refreshed_on
+from elevstod.quality.tasks import refresh_quality_figures
 from elevstod.support.due import reminder_sent_for
 from elevstod.support.tasks import send_daily_reminders
 
@@ -91,4 +93,7 @@ class Command(BaseCommand):
             send_daily_reminders.enqueue(today.isoformat())
             if self.verbosity >= 1:
                 self.stdout.write(f"Påminnelser för {today.isoformat()} köade.")
+        # The quality dashboards read figures computed once a day (elevstod.quality.tasks).
+        if not refreshed_on(today):
+            refresh_quality_figures.enqueue(today.isoformat())
         return today

@@ -1,0 +1,133 @@
+"""API v1: the huvudman's quality summary, the same suppressed figures as /kvalitet/huvudman/."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from elevstod.access import policy
+from elevstod.access.context import context_for
+from elevstod.audit.models import AccessAction
+from elevstod.audit.recording import record_access
+from elevstod.organisation.models import EducationProvider, SchoolUnit
+from elevstod.quality import periods, selectors
+from elevstod.quality import suppression as sup
+
+router = Router(tags=["quality"])
+
+
+class CellOut(Schema):
+    """A published count. `shown` is "value", "few" (built from fewer than five pupils, shown
+    as "<5") or "hidden" (hidden so that a "<5" cannot be worked out from the total)."""
+
+    value: int | None
+    shown: str
+    text: str
+
+
+class ShareOut(Schema):
+    yes: CellOut
+    n: CellOut
+    share: float | None
+
+
+class StepOut(Schema):
+    median_days: float | None
+    cases: CellOut
+    within_deadline: CellOut
+    share_within_deadline: float | None
+
+
+class UnitOut(Schema):
+    school_unit_id: uuid.UUID | None
+    name: str
+    as_of: date | None
+    counts: dict[str, CellOut]
+    shares: dict[str, ShareOut]
+    promptness: dict[str, StepOut]
+
+
+class SummaryOut(Schema):
+    provider_id: uuid.UUID
+    provider_name: str
+    period: str
+    threshold: int
+    total: UnitOut
+    units: list[UnitOut]
+
+
+def _cell(cell: sup.Published) -> dict[str, object]:
+    return {"value": cell.value, "shown": cell.shown.value, "text": cell.text}
+
+
+def _unit(row: selectors.UnitRow) -> dict[str, object]:
+    return {
+        "school_unit_id": row.unit_id,
+        "name": row.name,
+        "as_of": row.as_of,
+        "counts": {key: _cell(cell) for key, cell in row.counts.items()},
+        "shares": {
+            key: {"yes": _cell(s.yes), "n": _cell(s.n), "share": s.share}
+            for key, s in row.shares.items()
+        },
+        "promptness": {
+            key: {
+                "median_days": step.median,
+                "cases": _cell(step.cases),
+                "within_deadline": _cell(step.within.yes),
+                "share_within_deadline": step.within.share,
+            }
+            for key, step in row.promptness.items()
+        },
+    }
+
+
+@router.get("/quality/summary/", response=SummaryOut, url_name="quality_summary")
+def quality_summary(
+    request: HttpRequest,
+    school_unit: uuid.UUID | None = None,
+    period: str | None = None,
+    huvudman: uuid.UUID | None = None,
+) -> dict[str, object]:
+    """The huvudman's quality figures per school unit and in total, for a school year
+    (`period`, e.g. "2026/27"; default the current one). `school_unit` gives one unit's row,
+    cut from the huvudman-wide table so that its suppression is the same. No personal data."""
+    ctx = context_for(request)
+    if school_unit is not None:
+        provider_id = (
+            SchoolUnit.objects.filter(pk=school_unit).values_list("provider_id", flat=True).first()
+        )
+    else:
+        provider_id = huvudman or (
+            min(ctx.administered_providers) if ctx.administered_providers else None
+        )
+    if provider_id is None or not policy.can_view_provider_quality(ctx, provider_id):
+        raise Http404
+    provider = EducationProvider.objects.get(pk=provider_id)
+    today = timezone.localdate()
+    years = [p for p in periods.available(today) if p.is_year]
+    chosen = next((p for p in years if p.key == period), None) if period else years[0]
+    if chosen is None:
+        raise Http404
+    table = selectors.provider_table(provider_id, chosen, today)
+    units = [row for row in table.units if school_unit is None or row.unit_id == school_unit]
+    record_access(
+        actor_id=ctx.user_id,
+        action=AccessAction.VIEW,
+        record_type="quality_summary",
+        school_unit_id=school_unit,
+        purpose=f"period:{chosen.key}",
+        channel=getattr(request, "api_channel", "api"),
+    )
+    return {
+        "provider_id": provider.pk,
+        "provider_name": provider.name,
+        "period": chosen.key,
+        "threshold": sup.THRESHOLD,
+        "total": _unit(table.total),
+        "units": [_unit(row) for row in units],
+    }

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from elevstod.quality import views
+
+app_name = "quality"
+
+urlpatterns = [
+    path("kvalitet/", views.dashboard, name="dashboard"),
+    path("kvalitet/rapport.pdf", views.unit_report, name="unit_report"),
+    path("kvalitet/analys/", views.analysis, name="analysis"),
+    path("kvalitet/huvudman/", views.provider_dashboard, name="provider_dashboard"),
+    path("kvalitet/huvudman/rapport.pdf", views.provider_report, name="provider_report"),
+]
