@@ -387,9 +387,9 @@ def _match(
         if a.pupil in now and a.active_on(last) and not a.need_categories
     ]
     late_follow_up = [
-        programmes[pid].pupil
-        for pid in in_force_now
-        if programmes[pid].follow_up_on is not None and programmes[pid].follow_up_on < last
+        programme.pupil
+        for programme in (programmes[pid] for pid in in_force_now)
+        if programme.follow_up_on is not None and programme.follow_up_on < last
     ]
     referred_on: dict[uuid.UUID, list[date]] = defaultdict(list)
     for r in data.referrals:

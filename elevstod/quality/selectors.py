@@ -111,7 +111,9 @@ def analysis_for(
     school_unit_id: uuid.UUID | None = None,
     provider_id: uuid.UUID | None = None,
 ) -> QualityAnalysis | None:
-    scope = {"school_unit_id": school_unit_id} if school_unit_id else {"provider_id": provider_id}
+    scope: dict[str, uuid.UUID | None] = (
+        {"school_unit_id": school_unit_id} if school_unit_id else {"provider_id": provider_id}
+    )
     return (
         QualityAnalysis.objects.filter(school_year=school_year, **scope)
         .select_related("updated_by")
@@ -133,7 +135,7 @@ def goals_from_previous_year(
         .order_by("-starts_on")
         .values("name")[:1]
     )
-    scope = (
+    scope: dict[str, uuid.UUID | None] = (
         {"analysis__school_unit_id": school_unit_id}
         if school_unit_id
         else {"analysis__provider_id": provider_id}
@@ -423,9 +425,11 @@ def _breakdown(
     names = sorted(summed, key=lambda n: (len(n), n))
     published: dict[str, dict[str, sup.Published]] = {name: {} for name in names}
     for level in (level.value for level in wf.SupportLevel):
-        cells, _total = _publish_column([summed[name].get(level, sup.Cell(0, 0)) for name in names])
-        for name, cell in zip(names, cells, strict=True):
-            published[name][level] = cell
+        column, _total = _publish_column(
+            [summed[name].get(level, sup.Cell(0, 0)) for name in names]
+        )
+        for name, shown in zip(names, column, strict=True):
+            published[name][level] = shown
     return [(name, published[name]) for name in names]
 
 

@@ -157,7 +157,9 @@ def analysis_save(
     provider_id: uuid.UUID | None = None,
 ) -> QualityAnalysis:
     """Create or update the analysis of one school year; attributable, version-checked."""
-    scope = {"school_unit_id": school_unit_id} if school_unit_id else {"provider_id": provider_id}
+    scope: dict[str, uuid.UUID | None] = (
+        {"school_unit_id": school_unit_id} if school_unit_id else {"provider_id": provider_id}
+    )
     with transaction.atomic():
         analysis = (
             QualityAnalysis.objects.select_for_update()
