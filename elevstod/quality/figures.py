@@ -163,6 +163,9 @@ class UnitData:
     needs: list[NeedRow] = field(default_factory=list)
     follow_ups: list[FollowUpRow] = field(default_factory=list)
     reviews: list[ReviewRow] = field(default_factory=list)
+    # Each concern's first adaptation ever, also when it lies before the loaded window: the
+    # concern → adaptation step is counted once, in the period it was completed.
+    first_answer: dict[uuid.UUID, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -328,8 +331,8 @@ def _promptness(
             first_adaptation[a.concern] = (a.pupil, a.starts_on, a.concern_raised_on)
     concern_cases = [
         (pupil, (started - raised).days)
-        for pupil, started, raised in first_adaptation.values()
-        if window.holds(started)
+        for concern, (pupil, started, raised) in first_adaptation.items()
+        if window.holds(started) and data.first_answer.get(concern, started) >= started
     ]
     report_cases = [
         (i.pupil, (i.opened_on - i.reported_on).days)

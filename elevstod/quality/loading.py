@@ -88,6 +88,14 @@ def load_unit_data(unit_id: uuid.UUID, first: date, last: date) -> f.UnitData:
             "concern__raised_on",
         )
     ]
+    first_answer = dict(
+        Adaptation.objects.filter(
+            school_unit_id=unit_id, concern__isnull=False, concern__raised_on__lte=last
+        )
+        .values("concern_id")
+        .annotate(first=Min("starts_on"))
+        .values_list("concern_id", "first")
+    )
     evaluations = [
         f.EvaluationRow(*row)
         for row in AdaptationEvaluation.objects.filter(
@@ -230,6 +238,7 @@ def load_unit_data(unit_id: uuid.UUID, first: date, last: date) -> f.UnitData:
         needs=[f.NeedRow(p, c, 1 if has else 0) for p, c, has in needs],
         follow_ups=follow_ups,
         reviews=reviews,
+        first_answer=first_answer,
     )
 
 

@@ -341,39 +341,49 @@ def provider_table(provider_id: uuid.UUID, period: Period, today: date) -> Provi
     units = [UnitRow(unit.pk, unit.name, row.as_of) for unit, row in rows]
     total = UnitRow(None, "", None)
 
+    # Every column of the unit tables, suppressed together with what a reader knows across
+    # a row: a numerator is at most its denominator, steps within the deadline at most all
+    # steps, pupils with extra adaptations and with special support at most all pupils.
+    columns: dict[str, list[sup.Cell]] = {}
+    links: list[sup.Link] = [
+        sup.PartsAtMost(("extra_adaptations", "special_support"), "pupils"),
+        # One programme in force per pupil: a late follow-up is a pupil with special support.
+        sup.AtMost("late_follow_up", "special_support"),
+    ]
     for key, _label, path in COUNT_COLUMNS + MATCH_COLUMNS:
-        cells, cell_total = _publish_column([_cell(_get(fig, path)) for fig in figures])
-        for unit, cell in zip(units, cells, strict=True):
-            unit.counts[key] = cell
-        total.counts[key] = cell_total
+        columns[key] = [_cell(_get(fig, path)) for fig in figures]
     for key, _label, path in SHARE_COLUMNS:
-        yes, yes_total = _publish_column([_cell(_get(fig, (*path, "yes"))) for fig in figures])
-        n, n_total = _publish_column([_cell(_get(fig, (*path, "n"))) for fig in figures])
-        for unit, y, d in zip(units, yes, n, strict=True):
-            unit.shares[key] = PublishedShare(y, d)
-        total.shares[key] = PublishedShare(yes_total, n_total)
-    for step in (
-        "report_to_investigation",
-        "investigation_to_decision",
-        "decision_to_service",
-        "concern_to_adaptation",
-    ):
-        cases, cases_total = _publish_column(
-            [_cell(_get(fig, ("promptness", step, "cases"))) for fig in figures]
-        )
-        within, within_total = _publish_column(
-            [_cell(_get(fig, ("promptness", step, "within"))) for fig in figures]
-        )
-        for unit, fig, c, w in zip(units, figures, cases, within, strict=True):
-            node = _get(fig, ("promptness", step))
-            median = (
-                node.get("median") if sup.median_shown(_cell(node.get("cases")).pupils) else None
-            )
-            unit.promptness[step] = PublishedMedian(median, c, PublishedShare(w, c))
-        # The huvudman's median is not additive: it is computed from no unit's published figure.
-        total.promptness[step] = PublishedMedian(
-            _pooled_median(figures, step), cases_total, PublishedShare(within_total, cases_total)
-        )
+        columns[f"{key}:yes"] = [_cell(_get(fig, (*path, "yes"))) for fig in figures]
+        columns[f"{key}:n"] = [_cell(_get(fig, (*path, "n"))) for fig in figures]
+        links.append(sup.AtMost(f"{key}:yes", f"{key}:n"))
+    for step in STEPS:
+        for part in ("cases", "within"):
+            columns[f"{step}:{part}"] = [
+                _cell(_get(fig, ("promptness", step, part))) for fig in figures
+            ]
+        links.append(sup.AtMost(f"{step}:within", f"{step}:cases"))
+    published = sup.publish_table(columns, links)
+
+    def put(row: int | None, key: str) -> sup.Published:
+        cells, column_total = published[key]
+        return column_total if row is None else cells[row]
+
+    for index, unit_row in [*enumerate(units), (None, total)]:
+        for key, _label, _path in COUNT_COLUMNS + MATCH_COLUMNS:
+            unit_row.counts[key] = put(index, key)
+        for key, _label, _path in SHARE_COLUMNS:
+            unit_row.shares[key] = PublishedShare(put(index, f"{key}:yes"), put(index, f"{key}:n"))
+        for step in STEPS:
+            cases = put(index, f"{step}:cases")
+            within = PublishedShare(put(index, f"{step}:within"), cases)
+            if index is None:
+                # The huvudman's median is not additive: it is built from published medians.
+                median = _pooled_median(figures, step)
+            else:
+                node = _get(figures[index], ("promptness", step))
+                shown = sup.median_shown(_cell(node.get("cases")).pupils)
+                median = node.get("median") if shown else None
+            unit_row.promptness[step] = PublishedMedian(median, cases, within)
     return ProviderTable(
         units=units,
         total=total,
@@ -387,16 +397,17 @@ def provider_table(provider_id: uuid.UUID, period: Period, today: date) -> Provi
 
 
 def _pooled_median(figures: list[dict[str, Any]], step: str) -> float | None:
-    """A median over every unit's cases is not in the snapshots (only each unit's median is);
-    the weighted mean of unit medians would mislead, so the huvudman's row shows the median of
-    the unit medians, marked as such in the template, and only from five or more pupils."""
+    """A median over every unit's cases is not in the snapshots (only each unit's median is),
+    so the huvudman's row shows the median of the unit medians that are themselves shown (from
+    five or more pupils): a hidden median pooled in could be worked back out of it."""
     medians = []
     pupils = 0
     for fig in figures:
         node = _get(fig, ("promptness", step))
-        if node.get("median") is not None:
+        cases = _cell(node.get("cases")).pupils
+        if node.get("median") is not None and sup.median_shown(cases):
             medians.append(float(node["median"]))
-            pupils += _cell(node.get("cases")).pupils
+            pupils += cases
     if not medians or not sup.median_shown(pupils):
         return None
     medians.sort()
@@ -405,6 +416,7 @@ def _pooled_median(figures: list[dict[str, Any]], step: str) -> float | None:
 
 
 LEVEL_KEYS = ("pupils", *(level.value for level in wf.SupportLevel))
+BREAKDOWN_LEVELS = (wf.SupportLevel.EXTRA_ADAPTATIONS.value, wf.SupportLevel.SPECIAL_SUPPORT.value)
 
 
 def _breakdown(
@@ -413,7 +425,9 @@ def _breakdown(
     """Huvudman-wide support levels by year group or gender: each level's column is one group
     over the breakdown's rows, whose total is the huvudman's figure. A row's own number of
     pupils is left out on purpose: with it, a row would be a second group over the same cells
-    and a hidden level could be subtracted from it (docs/decisions/0009)."""
+    and a hidden level could be subtracted from it (docs/decisions/0009). So is "guidance
+    only": its total is all pupils less the other two levels, and with the unit table's totals
+    it would give back a hidden level's total."""
     summed: dict[str, dict[str, sup.Cell]] = {}
     for fig in figures:
         for name, pyramid in _get(fig, ("patterns", dimension)).items():
@@ -424,7 +438,7 @@ def _breakdown(
                 row[level] = sup.Cell(old.value + cell.value, old.pupils + cell.pupils)
     names = sorted(summed, key=lambda n: (len(n), n))
     published: dict[str, dict[str, sup.Published]] = {name: {} for name in names}
-    for level in (level.value for level in wf.SupportLevel):
+    for level in BREAKDOWN_LEVELS:
         column, _total = _publish_column(
             [summed[name].get(level, sup.Cell(0, 0)) for name in names]
         )
@@ -445,7 +459,12 @@ def _over_time(figures: list[dict[str, Any]]) -> list[tuple[str, dict[str, sup.P
                 row[level] = sup.Cell(old.value + cell.value, old.pupils + cell.pupils)
     out = []
     levels = [level.value for level in wf.SupportLevel]
+    # The last point is the day the unit table describes: the same figures, suppressed there.
+    # Suppressing them twice, differently, would let one table undo the other.
+    last_days = {fig["over_time"][-1]["on"] for fig in figures if fig.get("over_time")}
     for day in sorted(summed):
+        if day in last_days:
+            continue
         row = summed[day]
         # The three levels add up to the month's pupils: one group, so none can be subtracted.
         cells, total = sup.suppress_group(

@@ -54,30 +54,56 @@ def is_few(cell: Cell) -> bool:
     return cell.pupils < THRESHOLD
 
 
-def _bounds(cell: Cell, shown: Shown, cap: int | None) -> tuple[int, int | None]:
-    """What a reader knows about a hidden cell from the display alone (None: no upper bound).
+Interval = tuple[int, int | None]  # (lowest, highest or None for no upper bound)
+
+
+def _bounds(cell: Cell, shown: Shown, cap: int | None) -> Interval:
+    """What a reader knows about a cell from the display alone.
 
     "<5" bounds the pupils, not a count of records: a count of evaluations from three pupils may
     be 7. Only when the figure counts pupils themselves (value == pupils) is it 0–4. A "–" is
     never larger than a figure left shown (`cap`): the rule hides the smallest first, and a
     reader who knows the rule knows that too."""
+    if shown is Shown.VALUE:
+        return (cell.value, cell.value)
     if shown is Shown.FEW:
         return (0, THRESHOLD - 1) if cell.value == cell.pupils else (0, None)
     return (THRESHOLD if cell.value == cell.pupils else 0, cap)
 
 
-def determined(cells: Sequence[Cell], shown: Sequence[Shown], total: int) -> list[int]:
-    """Indexes of hidden cells whose value follows from the total, the shown cells and the
-    display's own bounds: the attack this module exists to stop."""
+def _meet(a: Interval, b: Interval | None) -> Interval:
+    if b is None:
+        return a
+    high = a[1] if b[1] is None else b[1] if a[1] is None else min(a[1], b[1])
+    return (max(a[0], b[0]), high)
+
+
+def _smallest_shown(cells: Sequence[Cell], shown: Sequence[Shown]) -> int | None:
+    values = [c.value for c, s in zip(cells, shown, strict=True) if s is Shown.VALUE]
+    return min(values) if values else None
+
+
+def determined(
+    cells: Sequence[Cell],
+    shown: Sequence[Shown],
+    total: int,
+    limits: Sequence[Interval | None] | None = None,
+) -> list[int]:
+    """Indexes of "<5" cells whose value follows from the total, the shown cells, the display's
+    own bounds and `limits` (what other published figures say about a cell, e.g. a numerator
+    is at most its denominator): the attack this module exists to stop. A "–" that can be
+    worked out gives away only a figure of five or more; what matters is whether it then
+    gives away a "<5", and the "<5" cells' own intervals account for it."""
     hidden = [i for i, s in enumerate(shown) if s is not Shown.VALUE]
     if not hidden:
         return []
-    values = [cells[i].value for i, s in enumerate(shown) if s is Shown.VALUE]
-    rest = total - sum(values)
-    cap = min(values) if values else None
-    bounds = {i: _bounds(cells[i], shown[i], cap) for i in hidden}
+    rest = total - sum(c.value for c, s in zip(cells, shown, strict=True) if s is Shown.VALUE)
+    cap = _smallest_shown(cells, shown)
+    bounds = {
+        i: _meet(_bounds(cells[i], shown[i], cap), limits[i] if limits else None) for i in hidden
+    }
     pinned = []
-    for i in hidden:
+    for i in (i for i in hidden if shown[i] is Shown.FEW):
         others = [bounds[j] for j in hidden if j != i]
         low_others = sum(low for low, _ in others)
         high_others = (
@@ -91,24 +117,132 @@ def determined(cells: Sequence[Cell], shown: Sequence[Shown], total: int) -> lis
     return pinned
 
 
+def _publish(
+    cells: Sequence[Cell],
+    total: Cell,
+    shown: list[Shown],
+    total_shown: Shown,
+    limits: Sequence[Interval | None] | None = None,
+) -> Shown:
+    """Hide the smallest shown cell until no hidden cell is determined; then the total."""
+    if total_shown is not Shown.VALUE:
+        return total_shown
+    while determined(cells, shown, total.value, limits):
+        candidates = [i for i, s in enumerate(shown) if s is Shown.VALUE]
+        if not candidates:
+            return Shown.HIDDEN
+        # The smallest published figure costs the reader least to lose.
+        shown[min(candidates, key=lambda i: (cells[i].value, i))] = Shown.HIDDEN
+    return total_shown
+
+
+def _primary(cells: Sequence[Cell]) -> list[Shown]:
+    return [Shown.FEW if is_few(cell) else Shown.VALUE for cell in cells]
+
+
+def _as_published(
+    cells: Sequence[Cell], shown: Sequence[Shown], total: Cell, total_shown: Shown
+) -> tuple[list[Published], Published]:
+    return (
+        [
+            Published(c.value if s is Shown.VALUE else None, s)
+            for c, s in zip(cells, shown, strict=True)
+        ],
+        Published(total.value if total_shown is Shown.VALUE else None, total_shown),
+    )
+
+
 def suppress_group(cells: Sequence[Cell], total: Cell) -> tuple[list[Published], Published]:
     """Publish one group: the cells and their total. The total is the sum of the cells."""
-    shown = [Shown.FEW if is_few(cell) else Shown.VALUE for cell in cells]
-    total_shown = Shown.FEW if is_few(total) else Shown.VALUE
-    if total_shown is Shown.VALUE:
-        while determined(cells, shown, total.value):
-            candidates = [i for i, s in enumerate(shown) if s is Shown.VALUE]
-            if not candidates:
-                total_shown = Shown.HIDDEN
-                break
-            # The smallest published figure costs the reader least to lose.
-            smallest = min(candidates, key=lambda i: (cells[i].value, i))
-            shown[smallest] = Shown.HIDDEN
-    published = [
-        Published(cell.value if s is Shown.VALUE else None, s)
-        for cell, s in zip(cells, shown, strict=True)
-    ]
-    return published, Published(total.value if total_shown is Shown.VALUE else None, total_shown)
+    shown = _primary(cells)
+    total_shown = _publish(cells, total, shown, Shown.FEW if is_few(total) else Shown.VALUE)
+    return _as_published(cells, shown, total, total_shown)
+
+
+# ------------------------------------------------------------ columns that constrain each other
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """In every row, column `small` is at most column `large` (a numerator and its
+    denominator; steps within the deadline and all steps)."""
+
+    small: str
+    large: str
+
+
+@dataclass(frozen=True)
+class PartsAtMost:
+    """In every row, the two `parts` together are at most `whole` (pupils with extra
+    adaptations and pupils with special support, of all the unit's pupils)."""
+
+    parts: tuple[str, str]
+    whole: str
+
+
+Link = AtMost | PartsAtMost
+
+
+def publish_table(
+    columns: dict[str, list[Cell]], links: Sequence[Link] = ()
+) -> dict[str, tuple[list[Published], Published]]:
+    """Publish columns of one table (rows are the same units in every column); each column is
+    a group whose total is the sum of its cells. `links` are what a reader knows across
+    columns in a row; each column's check uses what the others publish, and the columns are
+    checked again until nothing more is hidden (hiding only grows, so this ends)."""
+    totals = {
+        key: Cell(sum(c.value for c in cells), sum(c.pupils for c in cells))
+        for key, cells in columns.items()
+    }
+    shown = {key: _primary(cells) for key, cells in columns.items()}
+    total_shown = {key: Shown.FEW if is_few(t) else Shown.VALUE for key, t in totals.items()}
+    changed = True
+    while changed:
+        changed = False
+        for key, cells in columns.items():
+            before = (list(shown[key]), total_shown[key])
+            limits = _limits(key, columns, shown, links)
+            total_shown[key] = _publish(cells, totals[key], shown[key], total_shown[key], limits)
+            changed = changed or before != (shown[key], total_shown[key])
+    return {
+        key: _as_published(cells, shown[key], totals[key], total_shown[key])
+        for key, cells in columns.items()
+    }
+
+
+def _limits(
+    key: str,
+    columns: dict[str, list[Cell]],
+    shown: dict[str, list[Shown]],
+    links: Sequence[Link],
+) -> list[Interval | None]:
+    """For each row of column `key`: what the linked columns' published figures say of it."""
+
+    def known(column: str, row: int) -> Interval:
+        cells = columns[column]
+        return _bounds(cells[row], shown[column][row], _smallest_shown(cells, shown[column]))
+
+    rows = len(columns[key])
+    limits: list[Interval | None] = [None] * rows
+    for row in range(rows):
+        bound: Interval = (0, None)
+        for link in links:
+            if isinstance(link, AtMost):
+                if link.small == key:
+                    bound = _meet(bound, (0, known(link.large, row)[1]))
+                if link.large == key:
+                    bound = _meet(bound, (known(link.small, row)[0], None))
+            else:
+                first, second = link.parts
+                whole = known(link.whole, row)
+                if key in link.parts:
+                    other = known(second if key == first else first, row)
+                    if whole[1] is not None:
+                        bound = _meet(bound, (0, whole[1] - other[0]))
+                if key == link.whole:
+                    bound = _meet(bound, (known(first, row)[0] + known(second, row)[0], None))
+        limits[row] = bound
+    return limits
 
 
 def share(numerator: Published, denominator: Published) -> float | None:

@@ -333,17 +333,30 @@ def _provider_context(request: HttpRequest) -> dict[str, Any]:
                 for day, cells in table.over_time
             ],
         ),
-        "grade_rows": [(name, [cells[level] for level in levels]) for name, cells in grade_rows],
-        "grade_chart": charts.stacked(
+        "grade_rows": [
+            (name, [cells[level] for level in selectors.BREAKDOWN_LEVELS])
+            for name, cells in grade_rows
+        ],
+        "grade_chart": charts.bars(
             "p-grade-caption",
             [
-                (str(name), [cells[level].value or 0 for level in levels])
+                (str(name), cells[wf.SupportLevel.SPECIAL_SUPPORT.value].value)
                 for name, cells in grade_rows
             ],
+            max(
+                [
+                    cells[wf.SupportLevel.SPECIAL_SUPPORT.value].value or 0
+                    for _n, cells in grade_rows
+                ]
+                + [1]
+            ),
         ),
         "gender_rows": [
-            (str(genders.get(name, name)), [cells[level] for level in levels])
+            (str(genders.get(name, name)), [cells[level] for level in selectors.BREAKDOWN_LEVELS])
             for name, cells in table.breakdowns["gender"]
+        ],
+        "breakdown_labels": [
+            presentation.level_labels()[level] for level in selectors.BREAKDOWN_LEVELS
         ],
         "result_columns": [selectors.MATCH_COLUMNS[4]]
         + [c for c in selectors.SHARE_COLUMNS if c[0] in selectors.RESULT_SHARES],
