@@ -31,5 +31,7 @@ def elevstod(request: HttpRequest) -> dict[str, object]:
             # The quality system (issue 4): the unit leaders' dashboard, the huvudman's.
             "quality": bool(ctx and ctx.leader_units),
             "quality_provider": bool(ctx and ctx.administered_providers),
+            # Routines every staff member follows, and cooperation problems anyone may report.
+            "routines": bool(ctx and (ctx.staff_units or ctx.administered_providers)),
         },
     }

@@ -1562,7 +1562,8 @@ def generate(
     )
     timings: dict[str, float] = {}
     counts = write_plan(plan, stdout, access_log=access_log, timings=timings)
-    counts.update(_quality_work(today, seed, stdout))
+    for model, rows in _quality_work(today, seed, stdout, access_log=access_log).items():
+        counts[model] = counts.get(model, 0) + rows
     seconds = time.perf_counter() - started
     _say(
         stdout,
@@ -1584,13 +1585,17 @@ def generate(
     }
 
 
-def _quality_work(today: date, seed: int, stdout: "Writer | None") -> dict[str, int]:
+def _quality_work(
+    today: date, seed: int, stdout: "Writer | None", *, access_log: bool
+) -> dict[str, int]:
     """The quality system's own demo content, and its figures computed once so that the
     dashboards open warm (as after the nightly task)."""
     from elevstod.quality.services import refresh_all
+    from elevstod.routines import demo as routines_demo
 
     started = time.perf_counter()
-    counts = {"QualitySnapshot": refresh_all(today)}
+    counts = dict(routines_demo.generate(today=today, seed=seed, access_log=access_log))
+    counts["QualitySnapshot"] = refresh_all(today)
     _say(
         stdout,
         f"  Kvalitetssiffror: {counts['QualitySnapshot']} ({time.perf_counter() - started:.1f} s)",

@@ -17,7 +17,7 @@ from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
 from elevstod.access.context import UserContext
-from elevstod.organisation.models import AcademicYear, SchoolUnit
+from elevstod.organisation.models import AcademicYear, EducationProvider, SchoolUnit
 from elevstod.quality import services
 from elevstod.quality import suppression as sup
 from elevstod.quality.models import ImprovementAction, QualityAnalysis, QualitySnapshot
@@ -26,6 +26,22 @@ from elevstod.support import workflow as wf
 from elevstod.support.models import Investigation, Referral
 
 # ------------------------------------------------------------------------------ the principal
+
+
+def units(ids: frozenset[uuid.UUID]) -> list[SchoolUnit]:
+    return list(SchoolUnit.objects.filter(pk__in=ids).select_related("provider").order_by("name"))
+
+
+def unit(unit_id: uuid.UUID) -> SchoolUnit | None:
+    return SchoolUnit.objects.filter(pk=unit_id).first()
+
+
+def provider(provider_id: uuid.UUID) -> EducationProvider | None:
+    return EducationProvider.objects.filter(pk=provider_id).first()
+
+
+def providers(ids: frozenset[uuid.UUID]) -> list[EducationProvider]:
+    return list(EducationProvider.objects.filter(pk__in=ids).order_by("name"))
 
 
 def unit_figures(unit: SchoolUnit, period: Period, grade: str, today: date) -> QualitySnapshot:

@@ -40,11 +40,7 @@ def _uuid(raw: str | None) -> uuid.UUID | None:
 
 
 def _led_units(ctx: UserContext) -> list[SchoolUnit]:
-    units = list(
-        SchoolUnit.objects.filter(pk__in=ctx.leader_units)
-        .select_related("provider")
-        .order_by("name")
-    )
+    units = selectors.units(ctx.leader_units)
     if not units:
         raise Http404
     return units
@@ -153,7 +149,7 @@ def _scope(request: HttpRequest, ctx: UserContext) -> dict[str, Any]:
     if provider_id is not None:
         if not policy.can_view_provider_quality(ctx, provider_id):
             raise Http404
-        provider = EducationProvider.objects.filter(pk=provider_id).first()
+        provider = selectors.provider(provider_id)
         if provider is None:
             raise Http404
         return {
@@ -166,7 +162,7 @@ def _scope(request: HttpRequest, ctx: UserContext) -> dict[str, Any]:
         unit_id = min(ctx.leader_units)
     if unit_id is None or not policy.can_write_quality_analysis(ctx, unit_id):
         raise Http404
-    unit = SchoolUnit.objects.filter(pk=unit_id).first()
+    unit = selectors.unit(unit_id)
     if unit is None:
         raise Http404
     return {"school_unit_id": unit_id, "name": unit.name, "query": f"enhet={unit_id}"}
@@ -292,7 +288,7 @@ def _provider(request: HttpRequest) -> tuple[UserContext, EducationProvider]:
     wanted = _uuid(request.GET.get("huvudman")) or min(ctx.administered_providers)
     if not policy.can_view_provider_quality(ctx, wanted):
         raise Http404
-    provider = EducationProvider.objects.filter(pk=wanted).first()
+    provider = selectors.provider(wanted)
     if provider is None:
         raise Http404
     return ctx, provider
@@ -364,9 +360,7 @@ def _provider_context(request: HttpRequest) -> dict[str, Any]:
             c for c in selectors.SHARE_COLUMNS if c[0] not in selectors.RESULT_SHARES
         ],
         "provider": provider,
-        "providers": list(
-            EducationProvider.objects.filter(pk__in=ctx.administered_providers).order_by("name")
-        )
+        "providers": list(selectors.providers(ctx.administered_providers))
         if len(ctx.administered_providers) > 1
         else [],
         "period": period,

@@ -150,10 +150,12 @@ def test_the_worker_enqueues_the_day_and_runs_it_with_the_database_backend(world
     call_command("run_reminders_worker", "--once", stdout=out)
     today = timezone.localdate()
     assert f"Påminnelser för {today.isoformat()} köade." in out.getvalue()
-    # The day's two jobs: the reminders, and the quality figures the dashboards read.
+    # The day's jobs: the reminders, the routines due for review, and the quality figures
+    # the dashboards read.
     tasks = {task.task_path: task.status for task in DBTaskResult.objects.all()}
     assert tasks == {
         "elevstod.support.tasks.send_daily_reminders": "SUCCESSFUL",
+        "elevstod.routines.tasks.send_routine_review_reminders": "SUCCESSFUL",
         "elevstod.quality.tasks.refresh_quality_figures": "SUCCESSFUL",
     }
     assert len(mail.outbox) == 2
@@ -161,7 +163,7 @@ def test_the_worker_enqueues_the_day_and_runs_it_with_the_database_backend(world
     assert QualitySnapshot.objects.filter(as_of=today).exists()
     # A second round the same day enqueues nothing and sends nothing.
     call_command("run_reminders_worker", "--once", stdout=StringIO())
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 3
     assert len(mail.outbox) == 2
 
 

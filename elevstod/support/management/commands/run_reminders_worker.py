@@ -25,6 +25,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from elevstod.quality.services import refreshed_on
 from elevstod.quality.tasks import refresh_quality_figures
+from elevstod.routines.tasks import send_routine_review_reminders
 from elevstod.support.due import reminder_sent_for
 from elevstod.support.tasks import send_daily_reminders
 
@@ -91,6 +92,9 @@ class Command(BaseCommand):
             return enqueued_for
         if not reminder_sent_for(today):
             send_daily_reminders.enqueue(today.isoformat())
+            # Routines due for review go out with the day's reminders; the task itself sends at
+            # most one e-mail per routine and review date (elevstod.routines.tasks).
+            send_routine_review_reminders.enqueue(today.isoformat())
             if self.verbosity >= 1:
                 self.stdout.write(f"Påminnelser för {today.isoformat()} köade.")
         # The quality dashboards read figures computed once a day (elevstod.quality.tasks).

@@ -1,0 +1,124 @@
+"""Background jobs of routines and deviation reports (Django's Tasks API, django-tasks).
+
+- `send_routine_review_reminders(day_iso)`: the daily reminder to each routine owner whose
+  routines are due for review within rules.REVIEW_WARNING_DAYS days or overdue. Each routine is
+  reminded about once per review date (Routine.reminded_for), however often the job runs, so
+  the daily worker may simply enqueue it every day.
+- `notify_deviation_reported(report_id)`: tells the unit's leaders that a new deviation report
+  waits for them (the report is routed to the responsible manager, seed 001, last page).
+
+E-mail is not a secure channel (see elevstod.support.tasks): the mails name routines, which are
+no personal data, and never a pupil, a description or who reported what; the details are
+behind sign-in.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from elevstod.routines import rules, selectors, services
+from elevstod.routines.models import Routine
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_routine_review_reminders(day_iso: str) -> int:
+    """One e-mail per owner with the routines that need review. Returns e-mails sent.
+
+    `day_iso` is the day as YYYY-MM-DD (task arguments must be JSON, and the day is fixed when
+    the job is enqueued). A routine whose e-mail fails is released and tried again next run.
+    """
+    day = date.fromisoformat(day_iso)
+    by_owner: dict[uuid.UUID, list[tuple[Routine, date | None]]] = defaultdict(list)
+    for routine in selectors.routines_to_remind(day):
+        previous = routine.reminded_for
+        if services.routine_reminder_claim(routine=routine):
+            by_owner[routine.owner_id].append((routine, previous))
+    sent = 0
+    with get_connection() as connection:
+        for claimed in by_owner.values():
+            routines = [routine for routine, _previous in claimed]
+            message = _reminder_message(routines, day)
+            message.to = [routines[0].owner.email]
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:  # the mail server's errors vary by backend
+                # Log the user's id only: never a name or an address (base.py LOGGING).
+                logger.exception("Routine reminder to user %s failed", routines[0].owner_id)
+                for routine, previous in claimed:
+                    services.routine_reminder_release(routine=routine, previous=previous)
+                continue
+            sent += 1
+    logger.info("Routine reminders for %s: %d e-mails sent", day_iso, sent)
+    return sent
+
+
+def _reminder_message(routines: list[Routine], day: date) -> EmailMessage:
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            {
+                "title": routine.current_version.title if routine.current_version else "",
+                "where": routine.school_unit.name if routine.school_unit else routine.provider,
+                "review_by": routine.review_by,
+                "overdue": rules.review_state(routine.review_by, day) is rules.ReviewState.OVERDUE,
+                "url": settings.ELEVSTOD_SITE_URL
+                + reverse("routines:routine_detail", args=[routine.pk]),
+            }
+            for routine in routines
+        ]
+        context = {
+            "day": day,
+            "lines": lines,
+            "count": len(lines),
+            "overdue": sum(1 for line in lines if line["overdue"]),
+            "warning_days": rules.REVIEW_WARNING_DAYS,
+        }
+        subject = render_to_string("routines/email/review_reminder_subject.txt", context)
+        body = render_to_string("routines/email/review_reminder.txt", context)
+    return EmailMessage(subject=" ".join(subject.split()), body=body)
+
+
+@task()
+def notify_deviation_reported(report_id: str) -> int:
+    """Tell the unit's leaders (with an address) that a report waits. Returns e-mails sent."""
+    report = selectors.report_by_id(uuid.UUID(report_id))
+    if report is None:
+        return 0
+    addresses = selectors.leader_addresses(
+        report.school_unit_id, timezone.localdate(), exclude_user_id=report.created_by_id
+    )
+    if not addresses:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "unit": report.school_unit.name,
+            "url": settings.ELEVSTOD_SITE_URL
+            + reverse("routines:deviation_detail", args=[report.pk]),
+        }
+        subject = render_to_string("routines/email/deviation_reported_subject.txt", context)
+        body = render_to_string("routines/email/deviation_reported.txt", context)
+    sent = 0
+    with get_connection() as connection:
+        for address in addresses:
+            message = EmailMessage(
+                subject=" ".join(subject.split()), body=body, to=[address], connection=connection
+            )
+            try:
+                message.send()
+            except Exception:
+                logger.exception("Deviation notice for report %s failed", report.pk)
+                continue
+            sent += 1
+    return sent
