@@ -31,6 +31,8 @@ def elevstod(request: HttpRequest) -> dict[str, object]:
             # The quality system (issue 4): the unit leaders' dashboard, the huvudman's.
             "quality": bool(ctx and ctx.leader_units),
             "quality_provider": bool(ctx and ctx.administered_providers),
+            # The special educators' documentation, reports and competence plans (seed 001).
+            "special_education": bool(ctx and (ctx.support_units or ctx.leader_units)),
             # Routines every staff member follows, and cooperation problems anyone may report.
             "routines": bool(ctx and (ctx.staff_units or ctx.administered_providers)),
         },

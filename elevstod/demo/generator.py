@@ -1592,9 +1592,12 @@ def _quality_work(
     dashboards open warm (as after the nightly task)."""
     from elevstod.quality.services import refresh_all
     from elevstod.routines import demo as routines_demo
+    from elevstod.specialed import demo as special_education_demo
 
     started = time.perf_counter()
     counts = dict(routines_demo.generate(today=today, seed=seed, access_log=access_log))
+    for model, rows in special_education_demo.generate(today=today, seed=seed).items():
+        counts[model] = counts.get(model, 0) + rows
     counts["QualitySnapshot"] = refresh_all(today)
     _say(
         stdout,

@@ -536,3 +536,25 @@ def _patterns(
             for e in evaluations
         ),
     }
+
+
+def summary_of(figures: dict[str, Any]) -> dict[str, Any]:
+    """What the huvudman's table and API use of a unit's figures (elevstod.quality.selectors).
+    Keys a set of figures lacks are left out, as the table reads a missing key as zero."""
+    results = figures.get("results", {})
+    patterns = figures.get("patterns", {})
+    summary = {key: figures[key] for key in SUMMARY_KEYS if key in figures}
+    if results:
+        summary["results"] = {
+            key: results[key] for key in ("closed", "closed_needs_met") if key in results
+        } | {
+            kind: {"all": results[kind]["all"]}
+            for kind in ("adaptations", "measures")
+            if "all" in results.get(kind, {})
+        }
+    if patterns:
+        summary["patterns"] = {key: patterns[key] for key in ("grade", "gender") if key in patterns}
+    return summary
+
+
+SUMMARY_KEYS = ("window", "pyramid", "over_time", "promptness", "match", "participation")

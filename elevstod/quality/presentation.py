@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from elevstod.people.models import Gender
 from elevstod.quality import charts
+from elevstod.quality.selectors import BREAKDOWN_LEVELS
 from elevstod.support import workflow as wf
 from elevstod.support.labels import (
     ADAPTATION_EFFECT_LABELS,
@@ -218,4 +219,41 @@ def principal_sections(figures: dict[str, Any]) -> dict[str, Any]:
         "by_group": by_group,
         "by_gender": by_gender,
         "subjects": subjects,
+    }
+
+
+def provider_sections(table: Any) -> dict[str, Any]:
+    """The huvudman's table (selectors.ProviderTable) shaped for the page and the report."""
+    levels = list(level_labels())
+    special = wf.SupportLevel.SPECIAL_SUPPORT.value
+    grade_rows = [
+        (_("Åk %(grade)s") % {"grade": name} if name else _("Ingen årskurs"), cells)
+        for name, cells in table.breakdowns["grade"]
+    ]
+    genders = dict(Gender.choices)
+    return {
+        "table": table,
+        "over_time_rows": [
+            (day, [cells[level] for level in levels] + [cells["pupils"]])
+            for day, cells in table.over_time
+        ],
+        "over_time_chart": charts.stacked(
+            "p-time-caption",
+            [
+                (day[5:], [cells[level].value or 0 for level in levels])
+                for day, cells in table.over_time
+            ],
+        ),
+        "grade_rows": [
+            (name, [cells[level] for level in BREAKDOWN_LEVELS]) for name, cells in grade_rows
+        ],
+        "grade_chart": charts.bars(
+            "p-grade-caption",
+            [(str(name), cells[special].value) for name, cells in grade_rows],
+            max([cells[special].value or 0 for _n, cells in grade_rows] + [1]),
+        ),
+        "gender_rows": [
+            (str(genders.get(name, name)), [cells[level] for level in BREAKDOWN_LEVELS])
+            for name, cells in table.breakdowns["gender"]
+        ],
     }

@@ -8,18 +8,21 @@ than five pupils, and no hidden figure that subtraction would give back.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Subquery
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from elevstod.access.context import UserContext
 from elevstod.organisation.models import AcademicYear, EducationProvider, SchoolUnit
 from elevstod.quality import services
 from elevstod.quality import suppression as sup
+from elevstod.quality.figures import summary_of as figures_summary
 from elevstod.quality.models import ImprovementAction, QualityAnalysis, QualitySnapshot
 from elevstod.quality.periods import Period
 from elevstod.support import workflow as wf
@@ -329,6 +332,60 @@ class ProviderTable:
     missing: int
 
 
+def table_version(provider_id: uuid.UUID, period: Period) -> str:
+    """What the huvudman's table is built from, in one query: how many units have figures,
+    when the newest were computed, and how many units there are. Equal versions mean an equal
+    table, so a computed table is reused until the figures change (the nightly refresh)."""
+    units = (
+        SchoolUnit.objects.filter(provider_id=OuterRef("pk"))
+        .order_by()
+        .values("provider_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    snapshots = (
+        QualitySnapshot.objects.filter(
+            school_unit__provider_id=OuterRef("pk"), period=period.key, grade=""
+        )
+        .order_by()
+        .values("period")
+        .annotate(n=Count("id"), latest=Max("computed_at"))
+    )
+    found = (
+        EducationProvider.objects.filter(pk=provider_id)
+        .annotate(
+            units=Subquery(units),
+            rows=Subquery(snapshots.values("n")),
+            latest=Subquery(snapshots.values("latest")),
+        )
+        .values("units", "rows", "latest")
+        .first()
+    ) or {}
+    # SQLite hands back the subquery's timestamp as text, PostgreSQL as a datetime: either
+    # way it only needs to change when the figures do.
+    stamp = str(found.get("latest") or "-")
+    return f"{found.get('rows') or 0}:{found.get('units') or 0}:{stamp}"
+
+
+def provider_table_cached(
+    provider_id: uuid.UUID, period: Period, today: date, version: str | None = None
+) -> ProviderTable:
+    """The huvudman's table, published once per version of its figures (decision 0009)."""
+    version = version or table_version(provider_id, period)
+    rows, units, _latest = version.split(":", 2)
+    digest = hashlib.sha256(f"{period.key}|{version}".encode()).hexdigest()[:32]
+    key = f"quality:provider:{provider_id}:{digest}"
+    table = cache.get(key) if rows == units else None
+    if table is None:
+        table = provider_table(provider_id, period, today)
+        if rows == units:
+            cache.set(key, table, CACHE_SECONDS)
+    return table
+
+
+CACHE_SECONDS = 24 * 60 * 60
+
+
 def _publish_column(values: list[sup.Cell]) -> tuple[list[sup.Published], sup.Published]:
     total = sup.Cell(sum(c.value for c in values), sum(c.pupils for c in values))
     return sup.suppress_group(values, total)
@@ -344,7 +401,7 @@ def provider_table(provider_id: uuid.UUID, period: Period, today: date) -> Provi
         row.school_unit_id: row
         for row in QualitySnapshot.objects.filter(
             school_unit__provider_id=provider_id, period=period.key, grade=""
-        ).only("school_unit_id", "as_of", "figures")
+        ).only("school_unit_id", "as_of", "summary")
     }
     new_units = [unit for unit in units_of_provider if unit.pk not in snapshots]
     if new_units:
@@ -353,7 +410,16 @@ def provider_table(provider_id: uuid.UUID, period: Period, today: date) -> Provi
             snapshots[row.school_unit_id] = row
     missing = len(new_units)
     rows = [(unit, snapshots[unit.pk]) for unit in units_of_provider]
-    figures = [row.figures for _unit, row in rows]
+    # Rows written before the summary existed (or by hand) are summarised here, in one query.
+    unsummarised = [row.pk for _unit, row in rows if not row.summary and row.pk is not None]
+    full = dict(
+        QualitySnapshot.objects.filter(pk__in=unsummarised).values_list("pk", "figures")
+        if unsummarised
+        else []
+    )
+    figures = [
+        row.summary or figures_summary(full.get(row.pk) or row.figures) for _unit, row in rows
+    ]
     units = [UnitRow(unit.pk, unit.name, row.as_of) for unit, row in rows]
     total = UnitRow(None, "", None)
 

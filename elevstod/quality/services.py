@@ -67,6 +67,7 @@ def compute_snapshots(
         by_grade = grade_of(data, window.last)
         for grade in grades:
             keep = (lambda pupil: True) if not grade else _grade_filter(by_grade, grade)
+            computed = f.compute(data, window, deadlines, keep)
             rows.append(
                 QualitySnapshot(
                     school_unit=unit,
@@ -74,7 +75,8 @@ def compute_snapshots(
                     grade=grade,
                     as_of=window.last,
                     computed_at=now,
-                    figures=f.compute(data, window, deadlines, keep),
+                    figures=computed,
+                    summary=f.summary_of(computed),
                 )
             )
     return rows
@@ -89,7 +91,7 @@ def store(rows: list[QualitySnapshot]) -> None:
         rows,
         update_conflicts=True,
         unique_fields=["school_unit", "period", "grade"],
-        update_fields=["as_of", "computed_at", "figures"],
+        update_fields=["as_of", "computed_at", "figures", "summary"],
         batch_size=200,
     )
 

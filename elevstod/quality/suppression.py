@@ -102,14 +102,18 @@ def determined(
     bounds = {
         i: _meet(_bounds(cells[i], shown[i], cap), limits[i] if limits else None) for i in hidden
     }
+    # Sums over every hidden cell once; each cell's "others" are the sums less its own bounds.
+    low_sum = sum(low for low, _ in bounds.values())
+    unbounded = sum(1 for _, high in bounds.values() if high is None)
+    high_sum = sum(high for _, high in bounds.values() if high is not None)
     pinned = []
     for i in (i for i in hidden if shown[i] is Shown.FEW):
-        others = [bounds[j] for j in hidden if j != i]
-        low_others = sum(low for low, _ in others)
-        high_others = (
-            None if any(high is None for _, high in others) else sum(h or 0 for _, h in others)
-        )
         own_low, own_high = bounds[i]
+        low_others = low_sum - own_low
+        if own_high is None:
+            high_others = None if unbounded > 1 else high_sum
+        else:
+            high_others = None if unbounded else high_sum - own_high
         low = own_low if high_others is None else max(own_low, rest - high_others)
         high = rest - low_others if own_high is None else min(own_high, rest - low_others)
         if low >= high:
@@ -217,10 +221,17 @@ def _limits(
     links: Sequence[Link],
 ) -> list[Interval | None]:
     """For each row of column `key`: what the linked columns' published figures say of it."""
+    links = [link for link in links if key in _columns_of(link)]
+    if not links:
+        return [None] * len(columns[key])
+    smallest = {
+        column: _smallest_shown(columns[column], shown[column])
+        for link in links
+        for column in _columns_of(link)
+    }
 
     def known(column: str, row: int) -> Interval:
-        cells = columns[column]
-        return _bounds(cells[row], shown[column][row], _smallest_shown(cells, shown[column]))
+        return _bounds(columns[column][row], shown[column][row], smallest[column])
 
     rows = len(columns[key])
     limits: list[Interval | None] = [None] * rows
@@ -243,6 +254,10 @@ def _limits(
                     bound = _meet(bound, (known(first, row)[0] + known(second, row)[0], None))
         limits[row] = bound
     return limits
+
+
+def _columns_of(link: Link) -> tuple[str, ...]:
+    return (link.small, link.large) if isinstance(link, AtMost) else (*link.parts, link.whole)
 
 
 def share(numerator: Published, denominator: Published) -> float | None:

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from elevstod.access import policy
@@ -23,8 +24,7 @@ from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import record_access
 from elevstod.documents.rendering import render_pdf
 from elevstod.organisation.models import EducationProvider, SchoolUnit
-from elevstod.people.models import Gender
-from elevstod.quality import charts, periods, presentation, selectors, services
+from elevstod.quality import periods, presentation, selectors, services
 from elevstod.quality.forms import ActionForm, AnalysisForm, FollowUpForm
 from elevstod.support import workflow as wf
 from elevstod.support.labels import TASK_KIND_LABELS
@@ -304,56 +304,21 @@ def _provider_context(request: HttpRequest) -> dict[str, Any]:
     period = next((p for p in years if p.key == key), None)
     if period is None:
         raise Http404
-    table = selectors.provider_table(provider.pk, period, today)
+    version = selectors.table_version(provider.pk, period)
     record_access(
         actor_id=ctx.user_id,
         action=AccessAction.VIEW,
         record_type="quality_summary",
         purpose=f"period:{period.key}",
     )
-    levels = list(presentation.level_labels())
-    grade_rows = [
-        (_("Åk %(grade)s") % {"grade": name} if name else _("Ingen årskurs"), cells)
-        for name, cells in table.breakdowns["grade"]
-    ]
-    genders = dict(Gender.choices)
     return {
-        "over_time_rows": [
-            (day, [cells[level] for level in levels] + [cells["pupils"]])
-            for day, cells in table.over_time
-        ],
-        "over_time_chart": charts.stacked(
-            "p-time-caption",
-            [
-                (day[5:], [cells[level].value or 0 for level in levels])
-                for day, cells in table.over_time
-            ],
+        # Computed only when the page's cached tables (keyed by `version`) are not at hand.
+        "p": SimpleLazyObject(
+            lambda: presentation.provider_sections(
+                selectors.provider_table_cached(provider.pk, period, today, version)
+            )
         ),
-        "grade_rows": [
-            (name, [cells[level] for level in selectors.BREAKDOWN_LEVELS])
-            for name, cells in grade_rows
-        ],
-        "grade_chart": charts.bars(
-            "p-grade-caption",
-            [
-                (str(name), cells[wf.SupportLevel.SPECIAL_SUPPORT.value].value)
-                for name, cells in grade_rows
-            ],
-            max(
-                [
-                    cells[wf.SupportLevel.SPECIAL_SUPPORT.value].value or 0
-                    for _n, cells in grade_rows
-                ]
-                + [1]
-            ),
-        ),
-        "gender_rows": [
-            (str(genders.get(name, name)), [cells[level] for level in selectors.BREAKDOWN_LEVELS])
-            for name, cells in table.breakdowns["gender"]
-        ],
-        "breakdown_labels": [
-            presentation.level_labels()[level] for level in selectors.BREAKDOWN_LEVELS
-        ],
+        "version": version,
         "result_columns": [selectors.MATCH_COLUMNS[4]]
         + [c for c in selectors.SHARE_COLUMNS if c[0] in selectors.RESULT_SHARES],
         "participation_columns": [
@@ -365,12 +330,14 @@ def _provider_context(request: HttpRequest) -> dict[str, Any]:
         else [],
         "period": period,
         "periods": years,
-        "table": table,
         "count_columns": selectors.COUNT_COLUMNS,
         "match_columns": selectors.MATCH_COLUMNS[:4],
         "share_columns": selectors.SHARE_COLUMNS,
         "step_labels": presentation.step_labels(),
         "level_labels": presentation.level_labels(),
+        "breakdown_labels": [
+            presentation.level_labels()[level] for level in selectors.BREAKDOWN_LEVELS
+        ],
         "today": today,
     }
 

@@ -30,6 +30,8 @@ from tests.browser.support import (
 pytestmark = pytest.mark.browser
 
 ROLES = list(DEMO_USERNAMES)
+# Every staff member reads the routines and may report a cooperation problem (issue 4).
+ROUTINES = {"/rutiner/", "/avvikelser/"}
 # Routes each role must reach by links, so that a crawl that silently reaches less fails.
 STAFF_WITH_PUPILS = {
     "/",
@@ -38,19 +40,36 @@ STAFF_WITH_PUPILS = {
     "/konto/api-nycklar/",
     "/elever/<uuid>/stod/",
     "/mina-uppgifter/",
+} | ROUTINES
+LEADER = {
+    "/elever/<uuid>/logg/",
+    "/enheter/<uuid>/",
+    "/logg/",
+    "/delegeringar/",
+    "/kvalitet/",
+    "/kvalitet/analys/",
+    "/specialpedagogik/",
 }
-LEADER = {"/elever/<uuid>/logg/", "/enheter/<uuid>/", "/logg/", "/delegeringar/"}
+
 TEACHER = {"/mina-anpassningar/"}
 PROTECTED_PUPIL = "/elever/<uuid>/" + BADGE_KIND  # a pupil with protected identity
 FAMILY = {"/", "/elever/<uuid>/", "/elever/<uuid>/stod/"}
 EXPECTED_ROUTES = {
     "rektor": STAFF_WITH_PUPILS | LEADER | {PROTECTED_PUPIL},
     "rektor2": STAFF_WITH_PUPILS | LEADER,
-    "specialpedagog": STAFF_WITH_PUPILS | {PROTECTED_PUPIL},
+    "specialpedagog": STAFF_WITH_PUPILS | {PROTECTED_PUPIL, "/specialpedagogik/"},
     "mentor": STAFF_WITH_PUPILS | TEACHER,
     "larare": STAFF_WITH_PUPILS | TEACHER,
     "kurator": STAFF_WITH_PUPILS,
-    "huvudman": {"/", "/organisation/", "/konto/api-nycklar/", "/tidsfrister/"},
+    "huvudman": {
+        "/",
+        "/organisation/",
+        "/konto/api-nycklar/",
+        "/tidsfrister/",
+        "/kvalitet/huvudman/",
+        "/kvalitet/analys/",
+    }
+    | ROUTINES,
     "vardnadshavare": FAMILY,
     "elev": FAMILY,
 }

@@ -206,3 +206,22 @@ def test_the_huvudman_writes_its_own_analysis(world: World) -> None:
     )
     assert response.status_code == 302
     assert QualityAnalysis.objects.get().provider_id == provider_id
+
+
+def test_the_huvudmans_tables_follow_a_refresh_of_the_figures(world: World) -> None:
+    """The published table and the page's tables are reused until the figures change."""
+    client = world.client_for("huvudman_admin")
+    url = reverse("quality:provider_dashboard")
+    assert client.get(url).status_code == 200
+    for unit, pupils in (("a", 4321), ("b", 1234)):
+        row = QualitySnapshot.objects.get(school_unit=world.units[unit], grade="")
+        summary = dict(row.summary)
+        summary["pyramid"] = {**summary["pyramid"], "pupils": {"v": pupils, "p": pupils}}
+        QualitySnapshot.objects.filter(pk=row.pk).update(
+            summary=summary, computed_at=row.computed_at + timedelta(seconds=1)
+        )
+    body = client.get(url).content.decode()
+    assert "4321" in body
+    assert "5555" in body  # the huvudman's total
+    api = client.get("/api/v1/quality/summary/").json()
+    assert api["total"]["counts"]["pupils"]["value"] == 5555
