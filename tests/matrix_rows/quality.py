@@ -30,8 +30,9 @@ ROWS = {
     "quality:dashboard": UNIT_PAGE,
     "quality:unit_report": UNIT_PAGE,
     "quality:analysis": Row(
-        allowed=lambda p, t: p
-        in {"-": LEADERS, "a": LEADERS_A, "c": set(), "provider": ADMIN, "other": set()}[t],
+        allowed=lambda p, t: (
+            p in {"-": LEADERS, "a": LEADERS_A, "c": set(), "provider": ADMIN, "other": set()}[t]
+        ),
         targets=_units("a", "c", "provider", "other"),
         query=lambda w, t: {
             "-": {},
