@@ -22,8 +22,10 @@ demo: install
 	@$(BIN)/python manage.py demo_logins
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The whole suite on both cores (pytest-xdist, decision 0010). PYTEST_ARGS adds options, e.g.
+# PYTEST_ARGS='-n0 -k matrix' for one serial run of the matrix.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

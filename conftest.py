@@ -1,10 +1,27 @@
+import os
+
 import factory.random
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.world import World, build_world
 
+# With ELEVSTOD_REQUIRE_BROWSER=1 (CI's PostgreSQL run), a run without a browser test fails.
+pytest_plugins = ["tests.browser_required"]
+
 # Faker-generated names are repeatable between runs.
 factory.random.reseed_random("elevstod")
+
+# Hypothesis: HYPOTHESIS_PROFILE=ci (.ci/run) is Hypothesis's own "ci" profile (the same
+# examples every run, no example database, no deadline, a failure printed as a blob to
+# reproduce) with half the examples. Properties whose ground is also covered elsewhere (table
+# tests beside them, or the same property at another level) state their counts as multiples of
+# settings.default.max_examples, so CI runs half of them; the others keep fixed counts. No
+# example database in CI: the tree is fresh, and the pytest-xdist workers share nothing.
+# Without the variable Hypothesis chooses as before: "default", or "ci" (this one) if CI is set.
+hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("ci"), max_examples=50)
+if "HYPOTHESIS_PROFILE" in os.environ:
+    hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 @pytest.fixture

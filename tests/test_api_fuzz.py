@@ -16,6 +16,7 @@ params = st.fixed_dictionaries(
 )
 
 
+# Fixed counts, in CI too (conftest.py): no other test sends the API odd parameters.
 @settings(
     max_examples=40,
     deadline=None,

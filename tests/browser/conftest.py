@@ -39,11 +39,13 @@ def _in_browser_suite(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     missing = not chromium_path().exists()
     for item in items:
-        if not _in_browser_suite(item):
-            continue
-        item.add_marker(pytest.mark.browser)
-        if missing and not browser_required():
+        if _in_browser_suite(item):
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") and missing and not browser_required():
             item.add_marker(pytest.mark.skip(reason=SKIP_MESSAGE))
+    # The browser tests are the longest: started first, they run beside the short ones on the
+    # other pytest-xdist worker instead of after them (decision 0010).
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]

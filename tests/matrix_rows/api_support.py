@@ -79,6 +79,13 @@ def _early_records(world: World, key: str) -> dict[str, Any]:
     return cache[key]
 
 
+def prepare(world: World) -> None:
+    """The records the rows below use, built before the matrix's first test."""
+    for key in AUTHORS:
+        chain_for(world, key)
+        _early_records(world, key)
+
+
 def _early(kwarg: str, record: str) -> dict[str, Target]:
     def pick(key: str) -> Target:
         return lambda w: {kwarg: _early_records(w, key)[record].pk}

@@ -157,6 +157,11 @@ def _seeded(w: World) -> dict[str, object]:
     return {}
 
 
+def prepare(world: World) -> None:
+    """Every first half the rows below use, built before the matrix's first test."""
+    _seeded(world)
+
+
 def _pupil_of(target: str) -> str:
     return target.split("-")[0]
 

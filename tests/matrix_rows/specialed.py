@@ -112,6 +112,12 @@ def seed_interventions(world: World) -> dict[str, object]:
     return {}
 
 
+def prepare(world: World) -> None:
+    """The entries the intervention list shows, built before the matrix's first test; every
+    other record here is made afresh by its target, inside the test."""
+    seed_interventions(world)
+
+
 def report(world: World, *, state: str = "draft", improvements: str = "") -> Report:
     """A report by special_educator_a on a fresh period with one goal, in `state`."""
     in_period = period(world)

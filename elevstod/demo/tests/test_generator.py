@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 from django.http import Http404
+from django.test import override_settings
 from django.utils import timezone
 
 from elevstod.access.context import load_user_context
@@ -47,6 +48,7 @@ from elevstod.people.models import (
     ProtectedPupilAssignment,
     Pupil,
 )
+from tests.scoped_data import kept_for_scope
 
 
 @pytest.fixture
@@ -61,14 +63,36 @@ TODAY = date(2026, 11, 16)
 CURRENT = academic_year_for(TODAY)
 
 
-@pytest.fixture
-def municipality(db, demo_mode):  # type: ignore[no-untyped-def]
-    return generate(tier="small", seed=1, today=TODAY, access_log=False)
+# The municipality is generated once per class below, not per test (tests/scoped_data.py): each
+# test's own writes are undone by its savepoint, the class's data at the end of the class. The
+# tests that generate for themselves (the guard, --if-empty, the options) stay outside the classes,
+# on an empty database.
+
+
+@pytest.fixture(scope="class")
+def _small(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with kept_for_scope(django_db_blocker):
+        with override_settings(ELEVSTOD_DEMO_MODE=True):
+            generated = generate(tier="small", seed=1, today=TODAY, access_log=False)
+        yield generated
+
+
+@pytest.fixture(scope="class")
+def _small_logged(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with kept_for_scope(django_db_blocker):
+        with override_settings(ELEVSTOD_DEMO_MODE=True):
+            generated = generate(tier="small", seed=1, today=TODAY)
+        yield generated
 
 
 @pytest.fixture
-def logged_municipality(db, demo_mode):  # type: ignore[no-untyped-def]
-    return generate(tier="small", seed=1, today=TODAY)
+def municipality(_small, db, demo_mode):  # type: ignore[no-untyped-def]
+    return _small
+
+
+@pytest.fixture
+def logged_municipality(_small_logged, db, demo_mode):  # type: ignore[no-untyped-def]
+    return _small_logged
 
 
 def context(username: str):  # type: ignore[no-untyped-def]
@@ -175,199 +199,6 @@ def test_plan_is_the_same_in_another_process() -> None:
 
 
 @pytest.mark.django_db
-def test_database_holds_exactly_the_plan(municipality) -> None:  # type: ignore[no-untyped-def]
-    plan = build_plan("small", 1, demo_users=True, today=TODAY)
-    stored = sorted(Pupil.objects.values_list("identity_number", flat=True))
-    assert stored == sorted(p.identity_number for p in plan.pupils)
-    assert set(Guardian.objects.values_list("id", flat=True)) == {g.id for g in plan.guardians}
-    assert GroupMembership.objects.count() == len(plan.memberships)
-
-
-# --- shape and realism --------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_small_tier_counts(municipality) -> None:  # type: ignore[no-untyped-def]
-    tier = TIERS["small"]
-    counts = municipality["counts"]
-    assert SchoolUnit.objects.count() == tier.units == counts["SchoolUnit"]
-    assert Pupil.objects.count() == tier.pupils
-    # Staff accounts plus the guardian and pupil demo users.
-    assert User.objects.count() == tier.staff + 2
-    assert 500 <= Guardian.objects.count() <= 800
-    assert 650 <= Guardianship.objects.count() <= 800
-    classes = Group.objects.filter(kind="class", academic_year__name=CURRENT.name)
-    assert classes.count() >= 2 * 9
-    # Every pupil has one current placement and a mentor this academic year.
-    current = Placement.objects.filter(ends_on__isnull=True)
-    assert current.count() == tier.pupils
-    assert not current.values("pupil").annotate(n=Count("id")).filter(n__gt=1).exists()
-    mentored = GroupMembership.objects.filter(
-        group__academic_year__name=CURRENT.name, group__staff__role="mentor"
-    ).values("pupil_id")
-    assert not Pupil.objects.exclude(id__in=mentored).exists()
-    # Every staff account holds a duty; every unit has an elevhälsoteam with members.
-    staff = User.objects.filter(pupil__isnull=True, guardian__isnull=True)
-    with_duty = set(UnitDuty.objects.values_list("user_id", flat=True)) | set(
-        ProviderDuty.objects.values_list("user_id", flat=True)
-    )
-    assert set(staff.values_list("id", flat=True)) == with_duty
-    for team in PupilHealthTeam.objects.all():
-        assert team.members.count() >= 5
-    assert set(UnitDuty.objects.filter(school_unit_id=municipality["unit_a_id"]).values_list(
-        "duty", flat=True
-    )) == {
-        "principal", "deputy_principal", "teacher", "mentor", "special_educator",
-        "special_teacher", "school_counsellor", "school_psychologist", "school_nurse",
-        "school_doctor", "career_counsellor",
-    }  # fmt: skip
-
-
-@pytest.mark.django_db
-def test_identity_numbers_are_valid_and_match_birth_and_gender(municipality) -> None:  # type: ignore[no-untyped-def]
-    people = [*Pupil.objects.all(), *Guardian.objects.all()]
-    numbers = [p.identity_number for p in people if p.identity_kind != IdentityKind.RESERVE]
-    assert len(numbers) == len(set(numbers))
-    for person in people:
-        if person.identity_kind == IdentityKind.RESERVE:
-            assert person.identity_number == ""
-            continue
-        normalised, kind = parse_identity_number(person.identity_number)
-        assert normalised == person.identity_number
-        assert kind == person.identity_kind
-    for pupil in Pupil.objects.exclude(identity_kind=IdentityKind.RESERVE):
-        number = pupil.identity_number
-        day = int(number[6:8]) - (
-            60 if pupil.identity_kind == IdentityKind.COORDINATION_NUMBER else 0
-        )
-        assert (int(number[:4]), int(number[4:6]), day) == (
-            pupil.birth_date.year, pupil.birth_date.month, pupil.birth_date.day
-        )  # fmt: skip
-        if pupil.gender in ("male", "female"):
-            assert int(number[10]) % 2 == (1 if pupil.gender == "male" else 0)
-    kinds = set(Pupil.objects.values_list("identity_kind", flat=True))
-    assert {IdentityKind.COORDINATION_NUMBER, IdentityKind.RESERVE} <= kinds
-
-
-@pytest.mark.django_db
-def test_ages_match_grades(municipality) -> None:  # type: ignore[no-untyped-def]
-    start = CURRENT.starts_on.year
-    for placement in Placement.objects.filter(ends_on__isnull=True).select_related("pupil"):
-        expected = start - 6 - (placement.grade or 0)
-        assert placement.pupil.birth_date.year in (expected, expected - 1)
-
-
-@pytest.mark.django_db
-def test_protected_pupils_custody_and_movers(municipality) -> None:  # type: ignore[no-untyped-def]
-    unit_a = municipality["unit_a_id"]
-    unit_b = municipality["unit_b_id"]
-    protected = Pupil.objects.exclude(protected_identity=ProtectedIdentity.NONE)
-    assert protected.filter(placements__school_unit_id=unit_a).exists()
-    for pupil in protected:
-        unit = pupil.placements.get(ends_on__isnull=True).school_unit_id
-        assigned = set(
-            ProtectedPupilAssignment.objects.filter(pupil=pupil).values_list("user_id", flat=True)
-        )
-        leaders = set(
-            UnitDuty.objects.filter(
-                school_unit_id=unit, duty__in=["principal", "special_educator"]
-            ).values_list("user_id", flat=True)
-        )
-        assert len(assigned) == 2
-        assert assigned <= leaders
-    assert Guardianship.objects.filter(
-        has_custody=False, pupil__placements__school_unit_id=unit_a
-    ).exists()
-    moved_in = Pupil.objects.filter(
-        placements__school_unit_id=unit_b, placements__ends_on__isnull=False
-    ).filter(placements__school_unit_id=unit_a, placements__ends_on__isnull=True)
-    assert moved_in.count() >= 2
-    for pupil in moved_in:
-        ended = pupil.placements.get(school_unit_id=unit_b)
-        current = pupil.placements.get(school_unit_id=unit_a)
-        assert ended.ends_on is not None
-        assert ended.ends_on < current.starts_on <= TODAY
-
-
-# --- the demo users -----------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_demo_users_have_their_relations(municipality) -> None:  # type: ignore[no-untyped-def]
-    unit_a, unit_b = municipality["unit_a_id"], municipality["unit_b_id"]
-    demo_class = Group.objects.get(
-        school_unit_id=unit_a, name=DEMO_CLASS, academic_year__name=CURRENT.name
-    )
-    demo_users = User.objects.filter(username__in=DEMO_USERNAMES)
-    assert set(demo_users.values_list("username", flat=True)) == set(DEMO_USERNAMES)
-    assert User.objects.get(username="rektor").check_password("demo")
-
-    rektor = context("rektor")
-    assert unit_a in rektor.principal_units
-    assert unit_a in rektor.eht_units
-    assert unit_b in context("rektor2").principal_units
-
-    educator = context("specialpedagog")
-    assert unit_a in educator.support_units
-    assert unit_a in educator.eht_units
-    protected_at_a = set(
-        Pupil.objects.exclude(protected_identity=ProtectedIdentity.NONE)
-        .filter(placements__school_unit_id=unit_a, placements__ends_on__isnull=True)
-        .values_list("id", flat=True)
-    )
-    assert protected_at_a
-    assert protected_at_a <= educator.protected_assignments
-
-    mentor = context("mentor")
-    assert mentor.mentor_groups == {demo_class.id}
-    assert {"mentor", "teacher"} <= mentor.unit_duty_kinds
-    mentor_taught = Group.objects.filter(id__in=mentor.taught_groups)
-    assert mentor_taught.filter(name=f"Sv {DEMO_CLASS}").exists()
-
-    larare = context("larare")
-    assert larare.unit_duty_kinds == {"teacher"}
-    assert not larare.mentor_groups
-    assert len(larare.taught_groups) >= 3
-
-    assert unit_a in context("kurator").eht_units
-
-    huvudman = context("huvudman")
-    assert not huvudman.unit_duties
-    assert municipality["provider_id"] in huvudman.administered_providers
-
-    guardian = context("vardnadshavare")
-    assert len(guardian.custody_pupils) == 2
-    children_groups = set(
-        GroupMembership.objects.filter(pupil_id__in=guardian.custody_pupils).values_list(
-            "group_id", flat=True
-        )
-    )
-    assert children_groups & mentor.mentor_groups
-    assert children_groups & larare.taught_groups
-
-    elev = context("elev")
-    assert elev.own_pupil is not None
-    assert elev.own_pupil in guardian.custody_pupils
-    pupil = Pupil.objects.get(id=elev.own_pupil)
-    assert pupil.placements.get(ends_on__isnull=True).grade in (8, 9)
-    assert GroupMembership.objects.filter(pupil=pupil, group=demo_class).exists()
-    assert GroupStaff.objects.filter(
-        group__memberships__pupil=pupil, user__username="larare", role="teacher"
-    ).exists()
-
-
-@pytest.mark.django_db
-def test_demo_logins_lists_the_users(municipality) -> None:  # type: ignore[no-untyped-def]
-    out = StringIO()
-    call_command("demo_logins", stdout=out)
-    text = out.getvalue()
-    assert "demo" in text
-    for username in DEMO_USERNAMES:
-        assert username in text
-    assert "saknas" not in text
-
-
-@pytest.mark.django_db
 def test_demo_logins_outside_demo_mode(settings) -> None:  # type: ignore[no-untyped-def]
     settings.ELEVSTOD_DEMO_MODE = False
     out = StringIO()
@@ -447,126 +278,6 @@ def test_nothing_lies_after_today(today: date | None) -> None:
         assert review.period_start <= review.period_end < review.reviewed_at.date() < today
 
 
-# --- the access log -----------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_access_log_volume_and_shape(logged_municipality) -> None:  # type: ignore[no-untyped-def]
-    counts = logged_municipality["counts"]
-    total = AccessEvent.objects.count()
-    assert total == counts["AccessEvent"]
-    # 28 % of the small tier's 90 000 rows a year, plus the log reviews' own events.
-    assert 25_200 <= total <= 25_200 + 2 * 6
-    assert AccessEvent.objects.filter(record_type="pupil").count() > 0.9 * total
-    views = AccessEvent.objects.filter(record_type="pupil", outcome="allowed")
-    assert views.filter(action="view").count() > 0.95 * views.count()
-    assert views.filter(action="print").exists()
-    assert views.filter(action="export").exists()
-    assert AccessEvent.objects.filter(channel="api").count() < 0.1 * total
-    assert not AccessEvent.objects.exclude(channel__in=["web", "api"]).exists()
-    assert not views.filter(pupil__isnull=True).exists()
-    assert not views.exclude(acting_role__in=[
-        "mentor", "teacher", "principal", "special_education", "pupil_health_team",
-    ]).exists()  # fmt: skip
-    lists = AccessEvent.objects.filter(record_type="pupil_list")
-    assert lists.count() > 0.03 * total
-    assert set(lists.values_list("action", "acting_role").distinct()) == {("list", "")}
-    assert not lists.filter(pupil__isnull=False).exists()
-    denied = AccessEvent.objects.filter(outcome="denied")
-    assert 0.002 * total <= denied.count() <= 0.01 * total
-    # Pupils who moved in mid-year are read only from their arrival.
-    arrivals = Placement.objects.filter(ends_on__isnull=True, starts_on__gt=CURRENT.starts_on)
-    assert arrivals.exists()
-    for placement in arrivals:
-        for occurred in AccessEvent.objects.filter(pupil_id=placement.pupil_id).values_list(
-            "occurred_at", flat=True
-        ):
-            assert occurred.astimezone(SCHOOL_TZ).date() >= placement.starts_on
-    # Ids follow time: the database assigned them in the order the rows happened.
-    by_id = list(AccessEvent.objects.order_by("id").values_list("occurred_at", flat=True))
-    assert by_id == sorted(by_id)
-    first, last = by_id[0].astimezone(SCHOOL_TZ), by_id[-1].astimezone(SCHOOL_TZ)
-    assert first.date() == CURRENT.starts_on
-    assert last.date() < TODAY
-    # The rest of the data is stamped no later than today either.
-    end_of_today = datetime.combine(TODAY, time.max, tzinfo=SCHOOL_TZ)
-    assert not Pupil.objects.filter(created_at__gt=end_of_today).exists()
-    assert not User.objects.filter(date_joined__gt=end_of_today).exists()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "role", ["mentor", "teacher", "principal", "special_education", "pupil_health_team"]
-)
-def test_logged_readers_have_the_stated_relation(logged_municipality, role: str) -> None:  # type: ignore[no-untyped-def]
-    rows = list(
-        AccessEvent.objects.filter(record_type="pupil", outcome="allowed", acting_role=role)
-        .order_by("id")
-        .values("actor_id", "pupil_id", "school_unit_id")
-    )
-    assert len(rows) >= 20
-    contexts = {}
-    for row in rows[:: len(rows) // 20][:20]:
-        actor = row["actor_id"]
-        if actor not in contexts:
-            contexts[actor] = load_user_context(User.objects.get(pk=actor), today=TODAY)
-        access = get_pupil_for(contexts[actor], row["pupil_id"])
-        assert access.acting_role == role
-        assert access.school_unit_id == row["school_unit_id"]
-
-
-@pytest.mark.django_db
-def test_refusals_come_from_staff_without_a_relation(logged_municipality) -> None:  # type: ignore[no-untyped-def]
-    denied = list(
-        AccessEvent.objects.filter(outcome="denied").values(
-            "actor_id", "pupil_id", "school_unit_id", "acting_role"
-        )
-    )
-    assert denied
-    for row in denied:
-        assert row["acting_role"] == ""
-        assert not UnitDuty.objects.filter(
-            user_id=row["actor_id"], school_unit_id=row["school_unit_id"]
-        ).exists()
-        assert UnitDuty.objects.filter(user_id=row["actor_id"]).exists()  # staff elsewhere
-        current = Placement.objects.get(pupil_id=row["pupil_id"], ends_on__isnull=True)
-        assert current.school_unit_id == row["school_unit_id"]
-    for row in denied[:20]:
-        ctx = load_user_context(User.objects.get(pk=row["actor_id"]), today=TODAY)
-        with pytest.raises(Http404):
-            get_pupil_for(ctx, row["pupil_id"])
-
-
-@pytest.mark.django_db
-def test_log_reviews_by_each_units_rektor(logged_municipality) -> None:  # type: ignore[no-untyped-def]
-    assert logged_municipality["counts"]["LogReview"] == LogReview.objects.count()
-    for unit in SchoolUnit.objects.all():
-        reviews = LogReview.objects.filter(school_unit=unit)
-        assert 3 <= reviews.count() <= 6
-        principal = UnitDuty.objects.get(school_unit=unit, duty="principal").user_id
-        assert set(reviews.values_list("reviewer_id", flat=True)) == {principal}
-        for review in reviews:
-            assert review.period_end < review.reviewed_at.astimezone(SCHOOL_TZ).date() < TODAY
-            # events_seen is what the review page showed for the same filters.
-            assert (
-                review.events_seen
-                == events_for_review(
-                    unit_ids=frozenset({unit.pk}),
-                    pupil_id=review.pupil_id,
-                    user_id=review.reviewed_user_id,
-                    period_start=review.period_start,
-                    period_end=review.period_end,
-                ).count()
-            )
-            # The review page itself was logged.
-            assert AccessEvent.objects.filter(
-                actor_id=principal, action="log_review", school_unit=unit,
-                occurred_at__date__lte=review.reviewed_at.date(),
-            ).exists()  # fmt: skip
-    outcomes = list(LogReview.objects.values_list("outcome", flat=True))
-    assert outcomes.count("no_remarks") > len(outcomes) / 2
-
-
 @pytest.mark.django_db
 def test_no_access_log_option(demo_mode) -> None:  # type: ignore[no-untyped-def]
     out = StringIO()
@@ -583,3 +294,312 @@ def test_no_access_log_option(demo_mode) -> None:  # type: ignore[no-untyped-def
 def test_today_option_rejects_a_bad_date(settings) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CommandError, match="datum"):
         call_command("generate_municipality", "--today", "16/11/2026", stdout=StringIO())
+
+
+# --- the generated municipality -----------------------------------------------------------
+
+
+class TestGeneratedMunicipality:
+    @pytest.mark.django_db
+    def test_database_holds_exactly_the_plan(self, municipality) -> None:  # type: ignore[no-untyped-def]
+        plan = build_plan("small", 1, demo_users=True, today=TODAY)
+        stored = sorted(Pupil.objects.values_list("identity_number", flat=True))
+        assert stored == sorted(p.identity_number for p in plan.pupils)
+        assert set(Guardian.objects.values_list("id", flat=True)) == {g.id for g in plan.guardians}
+        assert GroupMembership.objects.count() == len(plan.memberships)
+
+    # --- shape and realism ----------------------------------------------------------------
+
+    @pytest.mark.django_db
+    def test_small_tier_counts(self, municipality) -> None:  # type: ignore[no-untyped-def]
+        tier = TIERS["small"]
+        counts = municipality["counts"]
+        assert SchoolUnit.objects.count() == tier.units == counts["SchoolUnit"]
+        assert Pupil.objects.count() == tier.pupils
+        # Staff accounts plus the guardian and pupil demo users.
+        assert User.objects.count() == tier.staff + 2
+        assert 500 <= Guardian.objects.count() <= 800
+        assert 650 <= Guardianship.objects.count() <= 800
+        classes = Group.objects.filter(kind="class", academic_year__name=CURRENT.name)
+        assert classes.count() >= 2 * 9
+        # Every pupil has one current placement and a mentor this academic year.
+        current = Placement.objects.filter(ends_on__isnull=True)
+        assert current.count() == tier.pupils
+        assert not current.values("pupil").annotate(n=Count("id")).filter(n__gt=1).exists()
+        mentored = GroupMembership.objects.filter(
+            group__academic_year__name=CURRENT.name, group__staff__role="mentor"
+        ).values("pupil_id")
+        assert not Pupil.objects.exclude(id__in=mentored).exists()
+        # Every staff account holds a duty; every unit has an elevhälsoteam with members.
+        staff = User.objects.filter(pupil__isnull=True, guardian__isnull=True)
+        with_duty = set(UnitDuty.objects.values_list("user_id", flat=True)) | set(
+            ProviderDuty.objects.values_list("user_id", flat=True)
+        )
+        assert set(staff.values_list("id", flat=True)) == with_duty
+        for team in PupilHealthTeam.objects.all():
+            assert team.members.count() >= 5
+        assert set(UnitDuty.objects.filter(school_unit_id=municipality["unit_a_id"]).values_list(
+            "duty", flat=True
+        )) == {
+            "principal", "deputy_principal", "teacher", "mentor", "special_educator",
+            "special_teacher", "school_counsellor", "school_psychologist", "school_nurse",
+            "school_doctor", "career_counsellor",
+        }  # fmt: skip
+
+    @pytest.mark.django_db
+    def test_identity_numbers_are_valid_and_match_birth_and_gender(self, municipality) -> None:  # type: ignore[no-untyped-def]
+        people = [*Pupil.objects.all(), *Guardian.objects.all()]
+        numbers = [p.identity_number for p in people if p.identity_kind != IdentityKind.RESERVE]
+        assert len(numbers) == len(set(numbers))
+        for person in people:
+            if person.identity_kind == IdentityKind.RESERVE:
+                assert person.identity_number == ""
+                continue
+            normalised, kind = parse_identity_number(person.identity_number)
+            assert normalised == person.identity_number
+            assert kind == person.identity_kind
+        for pupil in Pupil.objects.exclude(identity_kind=IdentityKind.RESERVE):
+            number = pupil.identity_number
+            day = int(number[6:8]) - (
+                60 if pupil.identity_kind == IdentityKind.COORDINATION_NUMBER else 0
+            )
+            assert (int(number[:4]), int(number[4:6]), day) == (
+                pupil.birth_date.year, pupil.birth_date.month, pupil.birth_date.day
+            )  # fmt: skip
+            if pupil.gender in ("male", "female"):
+                assert int(number[10]) % 2 == (1 if pupil.gender == "male" else 0)
+        kinds = set(Pupil.objects.values_list("identity_kind", flat=True))
+        assert {IdentityKind.COORDINATION_NUMBER, IdentityKind.RESERVE} <= kinds
+
+    @pytest.mark.django_db
+    def test_ages_match_grades(self, municipality) -> None:  # type: ignore[no-untyped-def]
+        start = CURRENT.starts_on.year
+        for placement in Placement.objects.filter(ends_on__isnull=True).select_related("pupil"):
+            expected = start - 6 - (placement.grade or 0)
+            assert placement.pupil.birth_date.year in (expected, expected - 1)
+
+    @pytest.mark.django_db
+    def test_protected_pupils_custody_and_movers(self, municipality) -> None:  # type: ignore[no-untyped-def]
+        unit_a = municipality["unit_a_id"]
+        unit_b = municipality["unit_b_id"]
+        protected = Pupil.objects.exclude(protected_identity=ProtectedIdentity.NONE)
+        assert protected.filter(placements__school_unit_id=unit_a).exists()
+        for pupil in protected:
+            unit = pupil.placements.get(ends_on__isnull=True).school_unit_id
+            assigned = set(
+                ProtectedPupilAssignment.objects.filter(pupil=pupil).values_list(
+                    "user_id", flat=True
+                )
+            )
+            leaders = set(
+                UnitDuty.objects.filter(
+                    school_unit_id=unit, duty__in=["principal", "special_educator"]
+                ).values_list("user_id", flat=True)
+            )
+            assert len(assigned) == 2
+            assert assigned <= leaders
+        assert Guardianship.objects.filter(
+            has_custody=False, pupil__placements__school_unit_id=unit_a
+        ).exists()
+        moved_in = Pupil.objects.filter(
+            placements__school_unit_id=unit_b, placements__ends_on__isnull=False
+        ).filter(placements__school_unit_id=unit_a, placements__ends_on__isnull=True)
+        assert moved_in.count() >= 2
+        for pupil in moved_in:
+            ended = pupil.placements.get(school_unit_id=unit_b)
+            current = pupil.placements.get(school_unit_id=unit_a)
+            assert ended.ends_on is not None
+            assert ended.ends_on < current.starts_on <= TODAY
+
+    # --- the demo users -------------------------------------------------------------------
+
+    @pytest.mark.django_db
+    def test_demo_users_have_their_relations(self, municipality) -> None:  # type: ignore[no-untyped-def]
+        unit_a, unit_b = municipality["unit_a_id"], municipality["unit_b_id"]
+        demo_class = Group.objects.get(
+            school_unit_id=unit_a, name=DEMO_CLASS, academic_year__name=CURRENT.name
+        )
+        demo_users = User.objects.filter(username__in=DEMO_USERNAMES)
+        assert set(demo_users.values_list("username", flat=True)) == set(DEMO_USERNAMES)
+        assert User.objects.get(username="rektor").check_password("demo")
+
+        rektor = context("rektor")
+        assert unit_a in rektor.principal_units
+        assert unit_a in rektor.eht_units
+        assert unit_b in context("rektor2").principal_units
+
+        educator = context("specialpedagog")
+        assert unit_a in educator.support_units
+        assert unit_a in educator.eht_units
+        protected_at_a = set(
+            Pupil.objects.exclude(protected_identity=ProtectedIdentity.NONE)
+            .filter(placements__school_unit_id=unit_a, placements__ends_on__isnull=True)
+            .values_list("id", flat=True)
+        )
+        assert protected_at_a
+        assert protected_at_a <= educator.protected_assignments
+
+        mentor = context("mentor")
+        assert mentor.mentor_groups == {demo_class.id}
+        assert {"mentor", "teacher"} <= mentor.unit_duty_kinds
+        mentor_taught = Group.objects.filter(id__in=mentor.taught_groups)
+        assert mentor_taught.filter(name=f"Sv {DEMO_CLASS}").exists()
+
+        larare = context("larare")
+        assert larare.unit_duty_kinds == {"teacher"}
+        assert not larare.mentor_groups
+        assert len(larare.taught_groups) >= 3
+
+        assert unit_a in context("kurator").eht_units
+
+        huvudman = context("huvudman")
+        assert not huvudman.unit_duties
+        assert municipality["provider_id"] in huvudman.administered_providers
+
+        guardian = context("vardnadshavare")
+        assert len(guardian.custody_pupils) == 2
+        children_groups = set(
+            GroupMembership.objects.filter(pupil_id__in=guardian.custody_pupils).values_list(
+                "group_id", flat=True
+            )
+        )
+        assert children_groups & mentor.mentor_groups
+        assert children_groups & larare.taught_groups
+
+        elev = context("elev")
+        assert elev.own_pupil is not None
+        assert elev.own_pupil in guardian.custody_pupils
+        pupil = Pupil.objects.get(id=elev.own_pupil)
+        assert pupil.placements.get(ends_on__isnull=True).grade in (8, 9)
+        assert GroupMembership.objects.filter(pupil=pupil, group=demo_class).exists()
+        assert GroupStaff.objects.filter(
+            group__memberships__pupil=pupil, user__username="larare", role="teacher"
+        ).exists()
+
+    @pytest.mark.django_db
+    def test_demo_logins_lists_the_users(self, municipality) -> None:  # type: ignore[no-untyped-def]
+        out = StringIO()
+        call_command("demo_logins", stdout=out)
+        text = out.getvalue()
+        assert "demo" in text
+        for username in DEMO_USERNAMES:
+            assert username in text
+        assert "saknas" not in text
+
+
+# --- the access log -----------------------------------------------------------------------
+
+
+class TestGeneratedAccessLog:
+    @pytest.mark.django_db
+    def test_access_log_volume_and_shape(self, logged_municipality) -> None:  # type: ignore[no-untyped-def]
+        counts = logged_municipality["counts"]
+        total = AccessEvent.objects.count()
+        assert total == counts["AccessEvent"]
+        # 28 % of the small tier's 90 000 rows a year, plus the log reviews' own events.
+        assert 25_200 <= total <= 25_200 + 2 * 6
+        assert AccessEvent.objects.filter(record_type="pupil").count() > 0.9 * total
+        views = AccessEvent.objects.filter(record_type="pupil", outcome="allowed")
+        assert views.filter(action="view").count() > 0.95 * views.count()
+        assert views.filter(action="print").exists()
+        assert views.filter(action="export").exists()
+        assert AccessEvent.objects.filter(channel="api").count() < 0.1 * total
+        assert not AccessEvent.objects.exclude(channel__in=["web", "api"]).exists()
+        assert not views.filter(pupil__isnull=True).exists()
+        assert not views.exclude(acting_role__in=[
+            "mentor", "teacher", "principal", "special_education", "pupil_health_team",
+        ]).exists()  # fmt: skip
+        lists = AccessEvent.objects.filter(record_type="pupil_list")
+        assert lists.count() > 0.03 * total
+        assert set(lists.values_list("action", "acting_role").distinct()) == {("list", "")}
+        assert not lists.filter(pupil__isnull=False).exists()
+        denied = AccessEvent.objects.filter(outcome="denied")
+        assert 0.002 * total <= denied.count() <= 0.01 * total
+        # Pupils who moved in mid-year are read only from their arrival.
+        arrivals = Placement.objects.filter(ends_on__isnull=True, starts_on__gt=CURRENT.starts_on)
+        assert arrivals.exists()
+        for placement in arrivals:
+            for occurred in AccessEvent.objects.filter(pupil_id=placement.pupil_id).values_list(
+                "occurred_at", flat=True
+            ):
+                assert occurred.astimezone(SCHOOL_TZ).date() >= placement.starts_on
+        # Ids follow time: the database assigned them in the order the rows happened.
+        by_id = list(AccessEvent.objects.order_by("id").values_list("occurred_at", flat=True))
+        assert by_id == sorted(by_id)
+        first, last = by_id[0].astimezone(SCHOOL_TZ), by_id[-1].astimezone(SCHOOL_TZ)
+        assert first.date() == CURRENT.starts_on
+        assert last.date() < TODAY
+        # The rest of the data is stamped no later than today either.
+        end_of_today = datetime.combine(TODAY, time.max, tzinfo=SCHOOL_TZ)
+        assert not Pupil.objects.filter(created_at__gt=end_of_today).exists()
+        assert not User.objects.filter(date_joined__gt=end_of_today).exists()
+
+    @pytest.mark.django_db
+    @pytest.mark.parametrize(
+        "role", ["mentor", "teacher", "principal", "special_education", "pupil_health_team"]
+    )
+    def test_logged_readers_have_the_stated_relation(self, logged_municipality, role: str) -> None:  # type: ignore[no-untyped-def]
+        rows = list(
+            AccessEvent.objects.filter(record_type="pupil", outcome="allowed", acting_role=role)
+            .order_by("id")
+            .values("actor_id", "pupil_id", "school_unit_id")
+        )
+        assert len(rows) >= 20
+        contexts = {}
+        for row in rows[:: len(rows) // 20][:20]:
+            actor = row["actor_id"]
+            if actor not in contexts:
+                contexts[actor] = load_user_context(User.objects.get(pk=actor), today=TODAY)
+            access = get_pupil_for(contexts[actor], row["pupil_id"])
+            assert access.acting_role == role
+            assert access.school_unit_id == row["school_unit_id"]
+
+    @pytest.mark.django_db
+    def test_refusals_come_from_staff_without_a_relation(self, logged_municipality) -> None:  # type: ignore[no-untyped-def]
+        denied = list(
+            AccessEvent.objects.filter(outcome="denied").values(
+                "actor_id", "pupil_id", "school_unit_id", "acting_role"
+            )
+        )
+        assert denied
+        for row in denied:
+            assert row["acting_role"] == ""
+            assert not UnitDuty.objects.filter(
+                user_id=row["actor_id"], school_unit_id=row["school_unit_id"]
+            ).exists()
+            assert UnitDuty.objects.filter(user_id=row["actor_id"]).exists()  # staff elsewhere
+            current = Placement.objects.get(pupil_id=row["pupil_id"], ends_on__isnull=True)
+            assert current.school_unit_id == row["school_unit_id"]
+        for row in denied[:20]:
+            ctx = load_user_context(User.objects.get(pk=row["actor_id"]), today=TODAY)
+            with pytest.raises(Http404):
+                get_pupil_for(ctx, row["pupil_id"])
+
+    @pytest.mark.django_db
+    def test_log_reviews_by_each_units_rektor(self, logged_municipality) -> None:  # type: ignore[no-untyped-def]
+        assert logged_municipality["counts"]["LogReview"] == LogReview.objects.count()
+        for unit in SchoolUnit.objects.all():
+            reviews = LogReview.objects.filter(school_unit=unit)
+            assert 3 <= reviews.count() <= 6
+            principal = UnitDuty.objects.get(school_unit=unit, duty="principal").user_id
+            assert set(reviews.values_list("reviewer_id", flat=True)) == {principal}
+            for review in reviews:
+                assert review.period_end < review.reviewed_at.astimezone(SCHOOL_TZ).date() < TODAY
+                # events_seen is what the review page showed for the same filters.
+                assert (
+                    review.events_seen
+                    == events_for_review(
+                        unit_ids=frozenset({unit.pk}),
+                        pupil_id=review.pupil_id,
+                        user_id=review.reviewed_user_id,
+                        period_start=review.period_start,
+                        period_end=review.period_end,
+                    ).count()
+                )
+                # The review page itself was logged.
+                assert AccessEvent.objects.filter(
+                    actor_id=principal, action="log_review", school_unit=unit,
+                    occurred_at__date__lte=review.reviewed_at.date(),
+                ).exists()  # fmt: skip
+        outcomes = list(LogReview.objects.values_list("outcome", flat=True))
+        assert outcomes.count("no_remarks") > len(outcomes) / 2

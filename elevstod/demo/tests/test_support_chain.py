@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db.models import Count, Q
+from django.test import override_settings
 
 from elevstod.access.context import load_user_context
 from elevstod.accounts.models import User
@@ -37,15 +38,25 @@ from elevstod.support.models import (
     Referral,
 )
 from elevstod.support.services import programme_facts
+from tests.scoped_data import kept_for_scope
 
 # As in test_generator: a pinned day, so the tests pass on any real date.
 TODAY = date(2026, 11, 16)
 
 
+@pytest.fixture(scope="module")
+def _generated(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Generated once for the module (tests/scoped_data.py); a test's own writes are undone."""
+    with kept_for_scope(django_db_blocker):
+        with override_settings(ELEVSTOD_DEMO_MODE=True):
+            generated = generate(tier="small", seed=1, today=TODAY, access_log=False)
+        yield generated
+
+
 @pytest.fixture
-def municipality(db, settings):  # type: ignore[no-untyped-def]
+def municipality(_generated, db, settings):  # type: ignore[no-untyped-def]
     settings.ELEVSTOD_DEMO_MODE = True
-    return generate(tier="small", seed=1, today=TODAY, access_log=False)
+    return _generated
 
 
 def values(model, field: str) -> set[str]:  # type: ignore[no-untyped-def]

@@ -33,6 +33,8 @@ def test_invalid_numbers_are_refused_with_a_swedish_message(raw: str) -> None:
         validate_identity_number(raw)
 
 
+# The profile's count (conftest.py): 100, 50 with HYPOTHESIS_PROFILE=ci; the cases above and the
+# generator's pupils and guardians (elevstod/demo/tests) check the same numbers.
 @given(st.dates(), st.integers(min_value=1, max_value=999))
 def test_generated_numbers_always_validate(born, serial) -> None:  # type: ignore[no-untyped-def]
     if born.year < 1900:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.db.models import Q
+from django.test import override_settings
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,17 +29,26 @@ from elevstod.specialed.models import (
     ReportGoal,
     ReportState,
 )
+from tests.scoped_data import kept_for_scope
 
 # As in elevstod/demo/tests: a pinned day, so the tests pass on any real date.
 TODAY = date(2026, 11, 16)
 
 
+@pytest.fixture(scope="module")
+def _generated(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Generated once for the module (tests/scoped_data.py); a test's own writes are undone."""
+    with kept_for_scope(django_db_blocker):
+        with override_settings(ELEVSTOD_DEMO_MODE=True):
+            # The generator writes the special-education demo itself (elevstod.demo.generator).
+            generated = generate_municipality(tier="small", seed=1, today=TODAY, access_log=False)
+        yield generated
+
+
 @pytest.fixture
-def municipality(db, settings):  # type: ignore[no-untyped-def]
+def municipality(_generated, db, settings):  # type: ignore[no-untyped-def]
     settings.ELEVSTOD_DEMO_MODE = True
-    # The generator writes the special-education demo itself (elevstod.demo.generator).
-    generated = generate_municipality(tier="small", seed=1, today=TODAY, access_log=False)
-    return generated, generated["counts"]
+    return _generated, _generated["counts"]
 
 
 def test_every_unit_gets_periods_goals_interventions_reports_and_plans(municipality) -> None:  # type: ignore[no-untyped-def]
@@ -139,9 +149,7 @@ def _clear() -> None:
     CompetencePlan.objects.all().delete()
 
 
-def test_same_seed_same_content(db, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.ELEVSTOD_DEMO_MODE = True
-    generate_municipality(tier="small", seed=1, today=TODAY, access_log=False)
+def test_same_seed_same_content(municipality) -> None:  # type: ignore[no-untyped-def]
     _clear()  # the generator wrote seed 1's content; this test compares two runs of seed 3
     first = demo.generate(today=TODAY, seed=3)
     rows = list(
