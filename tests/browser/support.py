@@ -128,8 +128,11 @@ class Audit:
     def add(self, who: str, url: str, problem: str) -> None:
         self.problems.append(f"[{who}] {_path(url)}: {problem}")
 
-    def visit(self, page: Page, url: str, who: str, *, status: int | None = None) -> int:
-        """Load a page, check its status and the demo banner, and run axe on it."""
+    def visit(
+        self, page: Page, url: str, who: str, *, status: int | None = None, axe: bool = True
+    ) -> int:
+        """Load a page, check its status and the demo banner, and run axe on it (unless the
+        same kind of page is audited for the same role elsewhere)."""
         try:
             response = page.goto(url)
         except PlaywrightError as error:
@@ -144,7 +147,8 @@ class Audit:
         if status is None and signed_out and not _path(url).startswith("/accounts/login/"):
             self.add(who, url, "ended on the login page: the session was lost")
         self.check_banner(page, who)
-        self.axe(page, who)
+        if axe:
+            self.axe(page, who)
         return code
 
     def check_banner(self, page: Page, who: str) -> None:
@@ -251,7 +255,15 @@ class Crawl:
         return set(self.first_of_kind)
 
 
-def crawl(page: Page, audit: Audit, who: str, base_url: str, *, start: str = "/") -> Crawl:
+def crawl(
+    page: Page,
+    audit: Audit,
+    who: str,
+    base_url: str,
+    *,
+    start: str = "/",
+    audited_elsewhere: frozenset[str] = frozenset(),
+) -> Crawl:
     """Visit, breadth-first, the same-origin pages reachable by links from the start page, and
     audit one page of each kind.
 
@@ -260,7 +272,8 @@ def crawl(page: Page, audit: Audit, who: str, base_url: str, *, start: str = "/"
     only for its links, since another pupil may lead to kinds the first does not (a programme
     with versions); no more are loaded. So the time grows with the kinds of page, not with the
     pupils. A link in a row or item with a badge (a pupil with protected identity) is a kind of
-    its own: such pages render differently.
+    its own: such pages render differently. Kinds in `audited_elsewhere` (audited for the same
+    role by another test) are loaded and checked like the others, without axe.
     """
     origin = urlsplit(base_url)[:2]
     queue: deque[tuple[str, str]] = deque([(start, pattern(start))])
@@ -272,7 +285,7 @@ def crawl(page: Page, audit: Audit, who: str, base_url: str, *, start: str = "/"
         if kind in result.first_of_kind:
             _load_for_links(page, audit, url, who)
         else:
-            audit.visit(page, url, who)
+            audit.visit(page, url, who, axe=kind not in audited_elsewhere)
             result.first_of_kind[kind] = _path(page.url)
         result.paths.append(_path(page.url))
         for link in page.evaluate(LINKS):

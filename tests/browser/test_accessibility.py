@@ -77,12 +77,39 @@ SPECIALED_EDUCATOR = {
     "/specialpedagogik/kompetensplaner/<uuid>/aktiviteter/ny/",
 }
 
+# The chain, the routines and the deviation reports as every principal's crawl reaches them.
+PRINCIPAL_WORK = {
+    "/elever/<uuid>/stod/oro/ny/",
+    "/elever/<uuid>/stod/anpassningar/ny/",
+    "/elever/<uuid>/stod/anmalan/ny/",
+    "/stod/anmalan/<uuid>/",
+    "/stod/anpassningar/<uuid>/",
+    "/stod/utredningar/<uuid>/redigera/",
+    "/utredning/<uuid>/beslut/",
+    "/beslut/<uuid>/",
+    "/beslut/<uuid>/overklagande/",
+    "/atgardsprogram/<uuid>/",
+    "/atgardsprogram/<uuid>/redigera/",
+    "/atgardsprogram/<uuid>/uppfoljning/",
+    "/atgardsprogram/<uuid>/avsluta/",
+    "/uppfoljning/<uuid>/",
+    "/rutiner/ny/",
+    "/rutiner/<uuid>/",
+    "/rutiner/<uuid>/granska/",
+    "/rutiner/<uuid>/revidera/",
+    "/rutiner/<uuid>/versioner/<int>/",
+    "/avvikelser/ny/",
+    "/avvikelser/<uuid>/",
+    "/specialpedagogik/mal/<uuid>/andra/",
+    "/specialpedagogik/uppdrag/<uuid>/andra/",
+}
+
 TEACHER = {"/mina-anpassningar/"}
 PROTECTED_PUPIL = "/elever/<uuid>/" + BADGE_KIND  # a pupil with protected identity
 FAMILY = {"/", "/elever/<uuid>/", "/elever/<uuid>/stod/"}
 EXPECTED_ROUTES = {
-    "rektor": STAFF_WITH_PUPILS | LEADER | SPECIALED_LEADER | {PROTECTED_PUPIL},
-    "rektor2": STAFF_WITH_PUPILS | LEADER | SPECIALED_LEADER,
+    "rektor": STAFF_WITH_PUPILS | LEADER | SPECIALED_LEADER | PRINCIPAL_WORK | {PROTECTED_PUPIL},
+    "rektor2": STAFF_WITH_PUPILS | LEADER | SPECIALED_LEADER | PRINCIPAL_WORK,
     "specialpedagog": STAFF_WITH_PUPILS | SPECIALED_EDUCATOR | {PROTECTED_PUPIL},
     "mentor": STAFF_WITH_PUPILS | TEACHER,
     "larare": STAFF_WITH_PUPILS | TEACHER,
@@ -99,6 +126,10 @@ EXPECTED_ROUTES = {
     "vardnadshavare": FAMILY,
     "elev": FAMILY,
 }
+# rektor2 is a principal too, at another unit and outside its elevhälsoteam: the kinds of page
+# the first principal's test must reach and audit are loaded and checked for rektor2 without
+# axe, since one page per kind and role is audited (decision 0010); the rest are audited.
+AUDITED_WITH = {"rektor2": "rektor"}
 NOT_FOUND_PATH = "/finns-inte/"
 SEARCH_FIELD = "#pupil-search"
 
@@ -115,7 +146,8 @@ def test_every_page_a_role_reaches_passes_axe(chromium: Browser, demo_site: str,
     status = sign_in(page, role)
     signed_in = status < 400 and not page.url.endswith("/accounts/login/")
     assert signed_in, f"{role} could not sign in with demo password (HTTP {status}, {page.url})"
-    visited = crawl(page, audit, role, demo_site)
+    elsewhere = frozenset(EXPECTED_ROUTES[AUDITED_WITH[role]]) if role in AUDITED_WITH else None
+    visited = crawl(page, audit, role, demo_site, audited_elsewhere=elsewhere or frozenset())
     audit.visit(page, NOT_FOUND_PATH, role, status=404)
     _check_form_states(page, audit, role, visited.routes)
     context.close()
