@@ -209,6 +209,8 @@
     timers.set(
       form,
       window.setTimeout(function () {
+        // Saved now: leaving the page afterwards has nothing left to send (flush).
+        timers.delete(form);
         post(form);
       }, DELAY_MS)
     );
