@@ -14,8 +14,8 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto` (pyproject.toml): on SQLite one worker more than there are cores, since a
     browser test waits on chromium and the live server in turn (two workers on two cores left
     a fifth of the CPU idle; three kept it 94 % busy). On PostgreSQL as many as cores: the
-    server needs its share, and each worker migrates its own database (9 s); the PostgreSQL
-    suite took 4:44 with two workers and 5:05 with three (decision 0010)."""
+    server needs its share and each worker migrates its own database (9 s), and a third worker
+    gained nothing (4:44 and 5:07 with two, 5:05 with three; decision 0010)."""
     cores = os.cpu_count() or 1
     on_postgresql = os.environ.get("ELEVSTOD_DB_ENGINE", "").startswith("postgres")
     return cores if on_postgresql else cores + 1
