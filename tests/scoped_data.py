@@ -17,9 +17,11 @@ live server commit and flush, which would end the scope's transaction.
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import date
 
 from django.core.cache import cache
 from django.db import connections, transaction
+from django.test import override_settings
 
 
 @contextmanager
@@ -34,3 +36,22 @@ def kept_for_scope(django_db_blocker) -> Iterator[None]:  # type: ignore[no-unty
                 transaction.set_rollback(True, using=alias)
             # Cached fragments may name rows that are about to disappear.
             cache.clear()
+
+
+@contextmanager
+def demo_municipality_for_scope(  # type: ignore[no-untyped-def]
+    django_db_blocker, *, today: date, access_log: bool = False
+) -> Iterator[dict]:
+    """The small demo municipality (seed 1) as of `today`, generated once for a scope:
+
+    @pytest.fixture(scope="module")
+    def _generated(django_db_setup, django_db_blocker):
+        with demo_municipality_for_scope(django_db_blocker, today=TODAY) as generated:
+            yield generated
+    """
+    from elevstod.demo.generator import generate
+
+    with kept_for_scope(django_db_blocker):
+        with override_settings(ELEVSTOD_DEMO_MODE=True):  # the generator refuses outside it
+            generated = generate(tier="small", seed=1, today=today, access_log=access_log)
+        yield generated

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 from django.http import Http404
-from django.test import override_settings
 from django.utils import timezone
 
 from elevstod.access.context import load_user_context
@@ -48,7 +47,7 @@ from elevstod.people.models import (
     ProtectedPupilAssignment,
     Pupil,
 )
-from tests.scoped_data import kept_for_scope
+from tests.scoped_data import demo_municipality_for_scope
 
 
 @pytest.fixture
@@ -71,17 +70,13 @@ CURRENT = academic_year_for(TODAY)
 
 @pytest.fixture(scope="class")
 def _small(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with kept_for_scope(django_db_blocker):
-        with override_settings(ELEVSTOD_DEMO_MODE=True):
-            generated = generate(tier="small", seed=1, today=TODAY, access_log=False)
+    with demo_municipality_for_scope(django_db_blocker, today=TODAY) as generated:
         yield generated
 
 
 @pytest.fixture(scope="class")
 def _small_logged(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with kept_for_scope(django_db_blocker):
-        with override_settings(ELEVSTOD_DEMO_MODE=True):
-            generated = generate(tier="small", seed=1, today=TODAY)
+    with demo_municipality_for_scope(django_db_blocker, today=TODAY, access_log=True) as generated:
         yield generated
 
 

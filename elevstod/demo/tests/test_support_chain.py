@@ -6,11 +6,10 @@ from datetime import date
 
 import pytest
 from django.db.models import Count, Q
-from django.test import override_settings
 
 from elevstod.access.context import load_user_context
 from elevstod.accounts.models import User
-from elevstod.demo.generator import build_plan, generate
+from elevstod.demo.generator import build_plan
 from elevstod.demo.support_chain import SupportChain
 from elevstod.organisation.models import Delegation, UnitDuty
 from elevstod.people.models import Guardianship, Pupil
@@ -38,7 +37,7 @@ from elevstod.support.models import (
     Referral,
 )
 from elevstod.support.services import programme_facts
-from tests.scoped_data import kept_for_scope
+from tests.scoped_data import demo_municipality_for_scope
 
 # As in test_generator: a pinned day, so the tests pass on any real date.
 TODAY = date(2026, 11, 16)
@@ -47,9 +46,7 @@ TODAY = date(2026, 11, 16)
 @pytest.fixture(scope="module")
 def _generated(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Generated once for the module (tests/scoped_data.py); a test's own writes are undone."""
-    with kept_for_scope(django_db_blocker):
-        with override_settings(ELEVSTOD_DEMO_MODE=True):
-            generated = generate(tier="small", seed=1, today=TODAY, access_log=False)
+    with demo_municipality_for_scope(django_db_blocker, today=TODAY) as generated:
         yield generated
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.db.models import Count
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -17,7 +17,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessEvent
-from elevstod.demo.generator import generate as generate_municipality
 from elevstod.organisation.models import SchoolUnit, UnitDuty
 from elevstod.routines import demo, rules
 from elevstod.routines.models import (
@@ -29,17 +28,13 @@ from elevstod.routines.models import (
 )
 from elevstod.routines.services import DEVIATION_RECORD
 from elevstod.routines.tasks import send_routine_review_reminders
-from tests.scoped_data import kept_for_scope
+from tests.scoped_data import demo_municipality_for_scope
 
 
 @pytest.fixture(scope="module")
 def _generated(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Generated once for the module (tests/scoped_data.py); a test's own writes are undone."""
-    with kept_for_scope(django_db_blocker):
-        with override_settings(ELEVSTOD_DEMO_MODE=True):
-            result = generate_municipality(
-                tier="small", seed=1, today=timezone.localdate(), access_log=False
-            )
+    with demo_municipality_for_scope(django_db_blocker, today=timezone.localdate()) as result:
         # The generator writes the routines demo itself; these tests run it again on a clean
         # slate, to see what it writes and that it writes the same every time.
         assert Routine.objects.exists()

@@ -7,14 +7,12 @@ from datetime import date
 
 import pytest
 from django.db.models import Q
-from django.test import override_settings
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from elevstod.access.context import load_user_context
 from elevstod.accounts.models import User
-from elevstod.demo.generator import generate as generate_municipality
 from elevstod.organisation.models import SchoolUnit, UnitDuty
 from elevstod.specialed import demo
 from elevstod.specialed import selectors as sel
@@ -29,7 +27,7 @@ from elevstod.specialed.models import (
     ReportGoal,
     ReportState,
 )
-from tests.scoped_data import kept_for_scope
+from tests.scoped_data import demo_municipality_for_scope
 
 # As in elevstod/demo/tests: a pinned day, so the tests pass on any real date.
 TODAY = date(2026, 11, 16)
@@ -38,10 +36,8 @@ TODAY = date(2026, 11, 16)
 @pytest.fixture(scope="module")
 def _generated(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Generated once for the module (tests/scoped_data.py); a test's own writes are undone."""
-    with kept_for_scope(django_db_blocker):
-        with override_settings(ELEVSTOD_DEMO_MODE=True):
-            # The generator writes the special-education demo itself (elevstod.demo.generator).
-            generated = generate_municipality(tier="small", seed=1, today=TODAY, access_log=False)
+    # The generator writes the special-education demo itself (elevstod.demo.generator).
+    with demo_municipality_for_scope(django_db_blocker, today=TODAY) as generated:
         yield generated
 
 
