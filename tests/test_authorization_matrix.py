@@ -130,19 +130,28 @@ _NO_DEVICE = {
 _merge_area_rows()
 
 
-def url_names() -> Iterator[str]:
-    def walk(resolver: URLResolver, namespace: str | None) -> Iterator[str]:
+def url_routes() -> Iterator[tuple[str, str]]:
+    """Every URL pattern's name (with its namespaces) and its whole route."""
+
+    def walk(
+        resolver: URLResolver, namespace: str | None, prefix: str
+    ) -> Iterator[tuple[str, str]]:
         for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 inner = namespace
                 if pattern.namespace:
                     inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-                yield from walk(pattern, inner)
+                yield from walk(pattern, inner, route)
             elif isinstance(pattern, URLPattern):
                 name = pattern.name or f"<unnamed {pattern.pattern}>"
-                yield f"{namespace}:{name}" if namespace else name
+                yield (f"{namespace}:{name}" if namespace else name), route
 
-    yield from walk(get_resolver(), None)
+    yield from walk(get_resolver(), None, "")
+
+
+def url_names() -> Iterator[str]:
+    return (name for name, _route in url_routes())
 
 
 ALL_NAMES = sorted(set(url_names()))
@@ -295,19 +304,8 @@ def test_pdf_rows_are_checked_in_the_document_text(
 
 def test_every_pdf_route_is_in_pdf_rows() -> None:
     """PDF_ROWS names every URL pattern whose route serves a PDF (the routes say "pdf")."""
-
-    def walk(resolver: URLResolver, namespace: str | None, prefix: str) -> Iterator[str]:
-        for pattern in resolver.url_patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                inner = namespace
-                if pattern.namespace:
-                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-                yield from walk(pattern, inner, route)
-            elif isinstance(pattern, URLPattern) and "pdf" in route.lower():
-                yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
-
-    assert sorted(walk(get_resolver(), None, "")) == sorted(PDF_ROWS)
+    pdf_names = {name for name, route in url_routes() if "pdf" in route.lower()}
+    assert sorted(pdf_names) == sorted(PDF_ROWS)
 
 
 def test_a_logout_is_undone_with_its_test(matrix: SignedIn, world: World) -> None:

@@ -21,14 +21,8 @@ AXE_PATH = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
 # page is audited, so what is checked is what a user gets. Compiled at document start, it costs
 # less than a script tag added to each page afterwards (decision 0010).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# A change of colour scheme starts CSS transitions (Pico fades link colours): the audit waits
-# for every finite animation to end, so it judges the colours a reader ends up seeing.
 AXE_RUN = """
 async ([tags, colourOnly]) => {
-  const finite = document.getAnimations().filter(
-    (a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity
-  );
-  await Promise.all(finite.map((a) => a.finished.catch(() => null)));
   const colourRules = axe.getRules(["cat.color"])
     .filter((rule) => rule.tags.some((tag) => tags.includes(tag)))
     .map((rule) => rule.ruleId);
@@ -67,7 +61,7 @@ CRAWL_SKIP_PREFIXES = (
     "/healthz",
 )
 CRAWL_SKIP_SUFFIXES = ("pdf", ".pdf", ".csv")  # downloads, not pages
-# Kinds of page (URL patterns) audited per role at most: a bound on time, well above the 59
+# Kinds of page (URL patterns) audited per role at most: a bound on time, well above the 58
 # kinds the principal reaches today, so that the crawl ends because it has seen everything.
 MAX_KINDS_PER_ROLE = 96
 MAX_PAGES_PER_KIND = 2  # the first is audited, the second read for its links (decision 0010)
@@ -90,8 +84,8 @@ def open_context(
         locale="sv-SE",
         java_script_enabled=javascript,
         color_scheme=colour_scheme,
-        # With reduced motion Pico changes colours without a fade, so an audit right after a
-        # change of colour scheme need not wait (the colours it ends on are the same).
+        # A change of colour scheme fades Pico's link colours; with reduced motion it does not,
+        # so an audit right after the change judges the colours a reader ends up seeing.
         reduced_motion="reduce",
         viewport={"width": 1280, "height": 900},
     )
@@ -131,8 +125,8 @@ class Audit:
     def visit(
         self, page: Page, url: str, who: str, *, status: int | None = None, axe: bool = True
     ) -> int:
-        """Load a page, check its status and the demo banner, and run axe on it (unless the
-        same kind of page is audited for the same role elsewhere)."""
+        """Load a page, check its status and the demo banner, and run axe on it unless told
+        not to (a kind of page already audited for the same role)."""
         try:
             response = page.goto(url)
         except PlaywrightError as error:
@@ -282,10 +276,10 @@ def crawl(
     result = Crawl()
     while queue and len(result.first_of_kind) < MAX_KINDS_PER_ROLE:
         url, kind = queue.popleft()
-        if kind in result.first_of_kind:
-            _load_for_links(page, audit, url, who)
-        else:
-            audit.visit(page, url, who, axe=kind not in audited_elsewhere)
+        # A second page of a kind is checked like the first, but read only for its links.
+        first = kind not in result.first_of_kind
+        audit.visit(page, url, who, axe=first and kind not in audited_elsewhere)
+        if first:
             result.first_of_kind[kind] = _path(page.url)
         result.paths.append(_path(page.url))
         for link in page.evaluate(LINKS):
@@ -301,15 +295,3 @@ def crawl(
             per_kind[kind] += 1
             queue.append((parts.path + (f"?{parts.query}" if parts.query else ""), kind))
     return result
-
-
-def _load_for_links(page: Page, audit: Audit, url: str, who: str) -> None:
-    """A second page of a kind already audited: it must load, and its links are followed."""
-    try:
-        response = page.goto(url)
-    except PlaywrightError as error:
-        audit.add(who, url, f"could not load: {error.message.splitlines()[0]}")
-        return
-    code = response.status if response is not None else 0
-    if not 0 < code < 400:
-        audit.add(who, url, f"HTTP {code}")
