@@ -44,8 +44,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("browser") and missing and not browser_required():
             item.add_marker(pytest.mark.skip(reason=SKIP_MESSAGE))
     # The browser tests are the longest: started first, they run beside the short ones on the
-    # other pytest-xdist worker instead of after them (decision 0010).
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+    # other pytest-xdist workers instead of after them (decision 0010). pytest-xdist deals the
+    # first quarter of the items round robin, so the chain walk goes first: dealt next to the
+    # principal's crawl it would run on the same worker, the two longest tests one after the
+    # other.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is None,
+            item.name != "test_the_whole_chain_across_roles",
+        )
+    )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
