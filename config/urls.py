@@ -11,7 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("elevstod.accounts.urls")),
     path("", include("elevstod.organisation.urls")),
-    path("", include("elevstod.audit.urls")),
+    path("", include("elevstod.logreview.urls")),
     path("", include("elevstod.support.urls")),
     path("", include("elevstod.quality.urls")),
     path("", include("elevstod.specialed.urls")),

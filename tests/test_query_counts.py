@@ -59,15 +59,6 @@ def _url(world: World, name: str, target: str | None) -> str:
     return reverse(name)
 
 
-def _count(world: World, persona: str, url: str) -> int:
-    client = world.client_for(persona)
-    client.get(url)  # warm: the first request after sign-in may refresh the session
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (persona, url, response.status_code)
-    return len(queries)
-
-
 def _grow(world: World, n: int = 25) -> None:
     """More of everything each page shows: pupils, guardians, groups, units, log rows."""
     unit_a = world.units["a"]
@@ -117,9 +108,9 @@ def _grow(world: World, n: int = 25) -> None:
 @pytest.mark.parametrize(("persona", "name", "target"), PAGES)
 def test_query_count_does_not_grow_with_data(world: World, persona, name, target) -> None:  # type: ignore[no-untyped-def]
     url = _url(world, name, target)
-    small = _count(world, persona, url)
+    small = world.count_queries(persona, url)
     _grow(world)
-    large = _count(world, persona, url)
+    large = world.count_queries(persona, url)
     assert small == large, f"{persona} {name}: {small} queries, then {large} with more data"
     assert large <= FULL_PAGE_BUDGET, f"{persona} {name}: {large} queries"
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -99,6 +101,16 @@ class World:
             session.save()
         assert client.session[SESSION_KEY]
         return client
+
+    def count_queries(self, persona: str, url: str) -> int:
+        """The queries one GET of `url` costs the persona, after a first GET that warms the
+        session (the first request after sign-in may refresh it)."""
+        client = self.client_for(persona)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (persona, url, response.status_code)
+        return len(queries)
 
 
 def build_world() -> World:

@@ -19,7 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "elevstod.accounts.admin_site.ElevstodAdminConfig",  # django.contrib.admin, our site
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "elevstod.routines",
     "elevstod.documents",
     "elevstod.access",
+    "elevstod.logreview",
     "elevstod.front",
     "elevstod.api",
     "elevstod.demo",

@@ -7,7 +7,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import HttpRequest
 from django.utils import timezone
 
 from elevstod.organisation.duties import (
@@ -125,12 +128,14 @@ def _relations_sql() -> str:
     """  # noqa: S608
 
 
-def load_user_context(user: object, today: date | None = None) -> UserContext:
+def load_user_context(
+    user: AbstractBaseUser | AnonymousUser, today: date | None = None
+) -> UserContext:
     """One query gathers every relation the user has. Tags are namespaced strings."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return ANONYMOUS
     today = today or timezone.localdate()
-    user_id = user.pk  # type: ignore[attr-defined]
+    user_id = user.pk
     params = {
         "user": UnitDuty._meta.get_field("user").get_db_prep_value(user_id, connection),
         "today": connection.ops.adapt_datefield_value(today),
@@ -176,10 +181,13 @@ def _as_uuid(raw: object) -> uuid.UUID:
     return raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
 
 
-def context_for(request: object) -> UserContext:
+_KEPT_ON_REQUEST = "_elevstod_context"
+
+
+def context_for(request: HttpRequest) -> UserContext:
     """The request's context, loaded on first use and kept for the rest of the request."""
-    cached = getattr(request, "_elevstod_context", None)
-    if cached is None:
-        cached = load_user_context(request.user)  # type: ignore[attr-defined]
-        request._elevstod_context = cached  # type: ignore[attr-defined]
+    cached = getattr(request, _KEPT_ON_REQUEST, None)
+    if not isinstance(cached, UserContext):
+        cached = load_user_context(request.user)
+        setattr(request, _KEPT_ON_REQUEST, cached)
     return cached

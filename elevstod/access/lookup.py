@@ -1,14 +1,17 @@
 """The only way views and the API get a pupil: checked by the policy, logged, 404 otherwise.
 
 Missing and forbidden give the same 404 (security.md P5); both refusals are logged (P1).
+Support records have their own door beside this one, elevstod.access.records, built on the
+same pieces: the pupil's facts (`fact_prefetches`, `facts_of`) and one log row per attempt
+(`AccessAttempt`).
 """
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 
 from elevstod.access.context import UserContext
@@ -16,7 +19,22 @@ from elevstod.access.policy import PupilFacts, Relation, acting_role, relations_
 from elevstod.access.scoping import current_membership_q, current_placement_q
 from elevstod.audit.models import AccessAction, AccessOutcome
 from elevstod.audit.recording import act_as, record_access
+from elevstod.core.parsing import uuid_or_none
 from elevstod.people.models import GroupMembership, Placement, Pupil
+
+
+def _prefetched(instance: Model, to_attr: str) -> list[Any]:
+    """A list a `Prefetch(to_attr=…)` put on the instance. A KeyError when it was not loaded,
+    never a silent empty list that would read as "no relation"."""
+    return cast(list[Any], vars(instance)[to_attr])
+
+
+def current_placements(pupil: Pupil) -> list[Placement]:
+    return _prefetched(pupil, "current_placements")
+
+
+def current_memberships(pupil: Pupil) -> list[GroupMembership]:
+    return _prefetched(pupil, "current_memberships")
 
 
 @dataclass(frozen=True)
@@ -31,12 +49,13 @@ class PupilAccess:
 
     @property
     def school_unit_id(self) -> uuid.UUID | None:
-        placements = self.pupil.current_placements  # type: ignore[attr-defined]
+        placements = current_placements(self.pupil)
         return placements[0].school_unit_id if placements else None
 
 
-def pupil_queryset_with_facts(ctx: UserContext):  # type: ignore[no-untyped-def]
-    return Pupil.objects.prefetch_related(
+def fact_prefetches(ctx: UserContext) -> tuple[Prefetch, Prefetch]:
+    """The pupil's current placements and groups, what `facts_of` reads."""
+    return (
         Prefetch(
             "placements",
             queryset=Placement.objects.filter(current_placement_q(ctx)).select_related(
@@ -54,13 +73,69 @@ def pupil_queryset_with_facts(ctx: UserContext):  # type: ignore[no-untyped-def]
     )
 
 
+def pupil_queryset_with_facts(ctx: UserContext) -> QuerySet[Pupil]:
+    return Pupil.objects.prefetch_related(*fact_prefetches(ctx))
+
+
 def facts_of(pupil: Pupil) -> PupilFacts:
     return PupilFacts(
         pupil_id=pupil.pk,
         is_protected=pupil.is_protected,
-        current_units=frozenset(p.school_unit_id for p in pupil.current_placements),  # type: ignore[attr-defined]
-        current_groups=frozenset(m.group_id for m in pupil.current_memberships),  # type: ignore[attr-defined]
+        current_units=frozenset(p.school_unit_id for p in current_placements(pupil)),
+        current_groups=frozenset(m.group_id for m in current_memberships(pupil)),
     )
+
+
+def parsed_id(raw: uuid.UUID | str) -> uuid.UUID | None:
+    """The id in `raw`, or None for one that is not an id (a 404 then, never a 500)."""
+    return uuid_or_none(str(raw))
+
+
+@dataclass(frozen=True)
+class AccessAttempt:
+    """One read asked for, and the one access-log row it leaves, allowed or denied (P1)."""
+
+    ctx: UserContext
+    record_type: str
+    action: AccessAction
+    purpose: str
+    channel: str
+
+    def denied(
+        self,
+        record_id: object,
+        *,
+        pupil_id: uuid.UUID | None = None,
+        facts: PupilFacts | None = None,
+        acting_role: str = "",
+    ) -> None:
+        record_access(
+            actor_id=self.ctx.user_id,
+            action=self.action,
+            outcome=AccessOutcome.DENIED,
+            pupil_id=facts.pupil_id if facts is not None else pupil_id,
+            # So that the unit's log review sees refused attempts on its pupils too.
+            school_unit_id=min(facts.current_units) if facts and facts.current_units else None,
+            record_type=self.record_type,
+            record_id=record_id,
+            acting_role=acting_role,
+            purpose=self.purpose,
+            channel=self.channel,
+        )
+
+    def allowed(self, access: PupilAccess, record_id: object) -> None:
+        act_as(access.pupil.pk, access.acting_role)
+        record_access(
+            actor_id=self.ctx.user_id,
+            action=self.action,
+            pupil_id=access.pupil.pk,
+            school_unit_id=access.school_unit_id,
+            record_type=self.record_type,
+            record_id=record_id,
+            acting_role=access.acting_role,
+            purpose=self.purpose,
+            channel=self.channel,
+        )
 
 
 def get_pupil_for(
@@ -80,88 +155,24 @@ def get_pupil_for(
     `allow` is a further check on the relations (the record-level rule of the policy);
     `record_id` names the record in the log when it is not the pupil itself.
     """
-    try:
-        pupil_uuid = uuid.UUID(str(pupil_id))
-    except ValueError as exc:
-        raise Http404 from exc
+    pupil_uuid = parsed_id(pupil_id)
+    if pupil_uuid is None:
+        raise Http404
+    attempt = AccessAttempt(ctx, record_type, action, purpose, channel)
+    logged_id = record_id if record_id is not None else pupil_uuid
     pupil = pupil_queryset_with_facts(ctx).filter(pk=pupil_uuid).first()
-    facts = facts_of(pupil) if pupil is not None else None
-    relations = relations_to_pupil(ctx, facts) if facts is not None else frozenset()
+    if pupil is None:
+        attempt.denied(logged_id, pupil_id=pupil_uuid)
+        raise Http404
+    facts = facts_of(pupil)
+    relations = relations_to_pupil(ctx, facts)
     if only is not None:
         relations = relations & only
     if relations and allow is not None and not allow(relations):
         relations = frozenset()
-    logged_id = record_id if record_id is not None else pupil_uuid
-    if pupil is None or facts is None or not relations:
-        record_access(
-            actor_id=ctx.user_id,
-            action=action,
-            outcome=AccessOutcome.DENIED,
-            pupil_id=pupil_uuid,
-            # So that the unit's log review sees refused attempts on its pupils too.
-            school_unit_id=min(facts.current_units) if facts and facts.current_units else None,
-            record_type=record_type,
-            record_id=logged_id,
-            purpose=purpose,
-            channel=channel,
-        )
+    if not relations:
+        attempt.denied(logged_id, facts=facts)
         raise Http404
     access = PupilAccess(pupil=pupil, facts=facts, relations=relations)
-    act_as(pupil.pk, access.acting_role)
-    record_access(
-        actor_id=ctx.user_id,
-        action=action,
-        pupil_id=pupil.pk,
-        school_unit_id=access.school_unit_id,
-        record_type=record_type,
-        record_id=logged_id,
-        acting_role=access.acting_role,
-        purpose=purpose,
-        channel=channel,
-    )
+    attempt.allowed(access, logged_id)
     return access
-
-
-def get_record_for(
-    ctx: UserContext,
-    queryset: Any,
-    record_id: uuid.UUID | str,
-    *,
-    record_type: str,
-    allow: Callable[[frozenset[Relation], Any], bool],
-    action: AccessAction = AccessAction.VIEW,
-    purpose: str = "",
-    channel: str = "web",
-) -> tuple[Any, PupilAccess]:
-    """A support record and its pupil, checked by the policy and logged once, or 404.
-
-    `allow(relations, record)` is the policy's record-level rule. Missing and forbidden records
-    give the same 404 and are both logged (security.md P1, P5).
-    """
-    try:
-        record_uuid = uuid.UUID(str(record_id))
-    except ValueError as exc:
-        raise Http404 from exc
-    record = queryset.filter(pk=record_uuid).first()
-    if record is None:
-        record_access(
-            actor_id=ctx.user_id,
-            action=action,
-            outcome=AccessOutcome.DENIED,
-            record_type=record_type,
-            record_id=record_uuid,
-            purpose=purpose,
-            channel=channel,
-        )
-        raise Http404
-    access = get_pupil_for(
-        ctx,
-        record.pupil_id,
-        record_type=record_type,
-        record_id=record.pk,
-        action=action,
-        purpose=purpose,
-        channel=channel,
-        allow=lambda relations: allow(relations, record),
-    )
-    return record, access

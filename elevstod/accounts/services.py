@@ -1,6 +1,7 @@
 """Second-factor devices and personal API tokens: the only writes the accounts app makes."""
 
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -9,6 +10,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from elevstod.accounts.models import ApiToken, User, hash_token
+
+# Writing last_used_at on every API call would turn each read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 def confirmed_device_for(user: User) -> TOTPDevice | None:
@@ -37,6 +41,23 @@ def api_token_create(*, user: User, name: str) -> str:
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def api_token_in_use(raw: str) -> ApiToken | None:
+    """The live token of an active account with this raw value, its use noted (coarsely)."""
+    if not raw.startswith(ApiToken.PREFIX):
+        return None
+    api_token = (
+        ApiToken.objects.filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if api_token is None or not api_token.user.is_active:
+        return None
+    now = timezone.now()
+    if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token
 
 
 def api_token_revoke(*, user: User, token_id: uuid.UUID) -> bool:

@@ -10,7 +10,9 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from elevstod.access.context import context_for
 from elevstod.accounts import services
 from elevstod.accounts.forms import ApiTokenForm, LoginForm, TokenForm
+from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.accounts.middleware import SESSION_SEEN, SESSION_STARTED
 
 
@@ -28,7 +31,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         now = time.time()
         self.request.session[SESSION_STARTED] = now
@@ -37,7 +40,7 @@ class LoginView(auth_views.LoginView):
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: HttpRequest) -> HttpResponseBase:
     return auth_views.LogoutView.as_view()(request)
 
 
@@ -56,7 +59,7 @@ def _verify(device: TOTPDevice, form: TokenForm) -> bool:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     device = services.confirmed_device_for(request.user)
     if device is None:
         return redirect("accounts:otp_setup")
@@ -68,7 +71,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol a TOTP device; confirmed only after the user types a valid code from it."""
     if services.confirmed_device_for(request.user) is not None:
         return redirect("accounts:otp_verify")
@@ -90,13 +93,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_setup.html", context)
 
 
-def _may_hold_tokens(request: HttpRequest) -> bool:
+def _may_hold_tokens(request: AuthenticatedRequest) -> bool:
     """Staff and integration accounts; guardians and pupils have no use for the API."""
-    return request.user.is_integration or context_for(request).is_staff_member  # type: ignore[union-attr]
+    return request.user.is_integration or context_for(request).is_staff_member
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedRequest) -> HttpResponse:
     if not _may_hold_tokens(request):
         raise Http404
     form = ApiTokenForm(request.POST or None)
@@ -114,7 +117,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedRequest, token_id: uuid.UUID) -> HttpResponse:
     if services.api_token_revoke(user=request.user, token_id=token_id):
         messages.success(request, _("Nyckeln är återkallad."))
     return redirect("accounts:api_tokens")

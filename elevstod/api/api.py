@@ -1,17 +1,20 @@
 """API v1: the same policy, lookup, services and access log as the pages."""
 
 import uuid
+from typing import cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from elevstod.access.context import context_for
 from elevstod.access.lookup import get_pupil_for, pupil_queryset_with_facts
-from elevstod.access.policy import Relation, can_see_contact_details
+from elevstod.access.policy import can_see_contact_details
 from elevstod.access.scoping import groups_visible_to, pupils_visible_to, school_units_visible_to
 from elevstod.api import quality, support
-from elevstod.api.auth import auth
+from elevstod.api.auth import auth, channel_of
+from elevstod.api.paging import ShapedPage
 from elevstod.api.schemas import (
     AccessEventOut,
     GroupOut,
@@ -19,10 +22,12 @@ from elevstod.api.schemas import (
     PupilListOut,
     SchoolOut,
 )
-from elevstod.audit.models import AccessAction
+from elevstod.audit.models import AccessAction, AccessEvent
 from elevstod.audit.recording import record_access
-from elevstod.audit.selectors import events_for_pupil
 from elevstod.front.selectors import pupil_page_details
+from elevstod.logreview.extract import log_extract_for
+from elevstod.organisation.models import Group, SchoolUnit
+from elevstod.people.models import Guardianship, Placement, Pupil
 
 api = NinjaAPI(
     title="Elevstöd API",
@@ -39,12 +44,10 @@ api = NinjaAPI(
 )
 router = Router()
 
-
-def _channel(request: HttpRequest) -> str:
-    return getattr(request, "api_channel", "api")
+Row = dict[str, object]
 
 
-def _placement(p) -> dict:  # type: ignore[no-untyped-def]
+def _placement(p: Placement) -> Row:
     return {
         "id": p.pk,
         "school_unit_id": p.school_unit_id,
@@ -56,7 +59,7 @@ def _placement(p) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _pupil_summary(pupil) -> dict:  # type: ignore[no-untyped-def]
+def _pupil_summary(pupil: Pupil) -> Row:
     return {
         "id": pupil.pk,
         "first_name": pupil.first_name,
@@ -67,34 +70,20 @@ def _pupil_summary(pupil) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-class _ShapedPage:
-    """Lets the paginator slice the queryset first, then shapes only the rows it kept."""
-
-    def __init__(self, queryset, shape) -> None:  # type: ignore[no-untyped-def]
-        self.queryset = queryset
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, item):  # type: ignore[no-untyped-def]
-        return [self.shape(row) for row in self.queryset[item]]
-
-
 @router.get("/schools/", response=list[SchoolOut], tags=["organisation"])
 @paginate(LimitOffsetPagination)
-def list_schools(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_schools(request: HttpRequest) -> QuerySet[SchoolUnit]:
     return school_units_visible_to(context_for(request)).order_by("name")
 
 
 @router.get("/groups/", response=list[GroupOut], tags=["organisation"])
 @paginate(LimitOffsetPagination)
-def list_groups(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_groups(request: HttpRequest) -> ShapedPage[Group]:
     groups = groups_visible_to(context_for(request)).select_related("academic_year")
-    return _ShapedPage(groups.order_by("name", "pk"), _group)
+    return ShapedPage(groups.order_by("name", "pk"), _group)
 
 
-def _group(g) -> dict:  # type: ignore[no-untyped-def]
+def _group(g: Group) -> Row:
     return {
         "id": g.pk,
         "name": g.name,
@@ -109,48 +98,40 @@ def _group(g) -> dict:  # type: ignore[no-untyped-def]
 
 @router.get("/pupils/", response=list[PupilListOut], tags=["pupils"])
 @paginate(LimitOffsetPagination)
-def list_pupils(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_pupils(request: HttpRequest) -> ShapedPage[Pupil]:
     ctx = context_for(request)
     record_access(
         actor_id=ctx.user_id,
         action=AccessAction.LIST,
         record_type="pupil_list",
-        channel=_channel(request),
+        channel=channel_of(request),
     )
     pupils = (
         pupil_queryset_with_facts(ctx)
         .filter(pk__in=pupils_visible_to(ctx).values("pk"))
         .order_by("last_name", "first_name", "pk")
     )
-    return _ShapedPage(pupils, _pupil_summary)
+    return ShapedPage(pupils, _pupil_summary)
 
 
 @router.get("/pupils/{pupil_id}/", response=PupilDetailOut, tags=["pupils"])
-def get_pupil(request: HttpRequest, pupil_id: uuid.UUID):  # type: ignore[no-untyped-def]
+def get_pupil(request: HttpRequest, pupil_id: uuid.UUID) -> Row:
     ctx = context_for(request)
-    access = get_pupil_for(ctx, pupil_id, purpose="api_pupil", channel=_channel(request))
+    access = get_pupil_for(ctx, pupil_id, purpose="api_pupil", channel=channel_of(request))
     pupil = access.pupil
     details = pupil_page_details(ctx, pupil)
+    placements = cast(list[Placement], details["placements"])
+    guardianships = cast(list[Guardianship], details["guardianships"])
     contact = can_see_contact_details(ctx, access.facts)
     body = _pupil_summary(pupil) | {
         "identity_number": pupil.identity_number,
         "identity_kind": pupil.identity_kind,
         "gender": pupil.gender,
-        "placements": [_placement(p) for p in details["placements"]],
+        "placements": [_placement(p) for p in placements],
         "groups": [
             {"group_id": m.group_id, "group_name": m.group.name} for m in pupil.current_memberships
         ],
-        "guardians": [
-            {
-                "id": g.guardian.pk,
-                "first_name": g.guardian.first_name,
-                "last_name": g.guardian.last_name,
-                "has_custody": g.has_custody,
-                "phone": g.guardian.phone if contact else None,
-                "email": g.guardian.email if contact else None,
-            }
-            for g in details["guardianships"]
-        ],
+        "guardians": [_guardian(g, contact=contact) for g in guardianships],
     }
     if contact:
         body |= {
@@ -161,42 +142,51 @@ def get_pupil(request: HttpRequest, pupil_id: uuid.UUID):  # type: ignore[no-unt
     return body
 
 
+def _guardian(guardianship: Guardianship, *, contact: bool) -> Row:
+    guardian = guardianship.guardian
+    return {
+        "id": guardian.pk,
+        "first_name": guardian.first_name,
+        "last_name": guardian.last_name,
+        "has_custody": guardianship.has_custody,
+        "phone": guardian.phone if contact else None,
+        "email": guardian.email if contact else None,
+    }
+
+
 class AccessEventFilter(Schema):
     pupil: uuid.UUID
 
 
 @router.get("/access-events/", response=list[AccessEventOut], tags=["audit"])
 @paginate(LimitOffsetPagination)
-def list_access_events(request: HttpRequest, filters: Query[AccessEventFilter]):  # type: ignore[no-untyped-def]
+def list_access_events(request: HttpRequest, filters: Query[AccessEventFilter]) -> list[Row]:
     """One pupil's access log, for the leaders of the pupil's unit (registerutdrag)."""
-    ctx = context_for(request)
-    access = get_pupil_for(
-        ctx,
+    extract = log_extract_for(
+        context_for(request),
         filters.pupil,
-        record_type="access_log_extract",
-        action=AccessAction.EXPORT,
         purpose="api_log_extract",
-        channel=_channel(request),
-        only=frozenset({Relation.PRINCIPAL}),
+        channel=channel_of(request),
     )
-    return [
-        {
-            "id": e.pk,
-            "occurred_at": e.occurred_at,
-            "actor_id": e.actor_id,
-            "actor_name": e.actor.display_name if e.actor else "",
-            "acting_role": e.acting_role,
-            "school_unit_id": e.school_unit_id,
-            "pupil_id": e.pupil_id,
-            "record_type": e.record_type,
-            "record_id": e.record_id,
-            "action": e.action,
-            "outcome": e.outcome,
-            "purpose": e.purpose,
-            "channel": e.channel,
-        }
-        for e in events_for_pupil(access.pupil.pk)[:1000]
-    ]
+    return [_access_event(e) for e in extract.events]
+
+
+def _access_event(e: AccessEvent) -> Row:
+    return {
+        "id": e.pk,
+        "occurred_at": e.occurred_at,
+        "actor_id": e.actor_id,
+        "actor_name": e.actor.display_name if e.actor else "",
+        "acting_role": e.acting_role,
+        "school_unit_id": e.school_unit_id,
+        "pupil_id": e.pupil_id,
+        "record_type": e.record_type,
+        "record_id": e.record_id,
+        "action": e.action,
+        "outcome": e.outcome,
+        "purpose": e.purpose,
+        "channel": e.channel,
+    }
 
 
 api.add_router("/", router)

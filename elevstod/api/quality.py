@@ -13,10 +13,11 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from elevstod.access import policy
-from elevstod.access.context import context_for
+from elevstod.access.context import UserContext, context_for
+from elevstod.api.auth import channel_of
 from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import record_access
-from elevstod.organisation.models import EducationProvider, SchoolUnit
+from elevstod.organisation.models import EducationProvider
 from elevstod.quality import periods, selectors
 from elevstod.quality import suppression as sup
 
@@ -100,20 +101,12 @@ def quality_summary(
     (`period`, e.g. "2026/27"; default the current one). `school_unit` gives one unit's row,
     cut from the huvudman-wide table so that its suppression is the same. No personal data."""
     ctx = context_for(request)
-    if school_unit is not None:
-        provider_id = (
-            SchoolUnit.objects.filter(pk=school_unit).values_list("provider_id", flat=True).first()
-        )
-    else:
-        provider_id = huvudman or (
-            min(ctx.administered_providers) if ctx.administered_providers else None
-        )
-    if provider_id is None or not policy.can_view_provider_quality(ctx, provider_id):
+    provider_id = _provider_asked_for(ctx, school_unit, huvudman)
+    provider = selectors.provider(provider_id)
+    if provider is None:
         raise Http404
-    provider = EducationProvider.objects.get(pk=provider_id)
     today = timezone.localdate()
-    years = [p for p in periods.available(today) if p.is_year]
-    chosen = next((p for p in years if p.key == period), None) if period else years[0]
+    chosen = periods.find(period, today, periods.school_years(today))
     if chosen is None:
         raise Http404
     version = selectors.table_version(provider_id, chosen)
@@ -123,7 +116,7 @@ def quality_summary(
         record_type="quality_summary",
         school_unit_id=school_unit,
         purpose=f"period:{chosen.key}",
-        channel=getattr(request, "api_channel", "api"),
+        channel=channel_of(request),
     )
     # The answer is the same for everyone until the figures change: kept with their version.
     digest = hashlib.sha256(f"{chosen.key}|{version}|{school_unit}".encode()).hexdigest()[:32]
@@ -132,17 +125,43 @@ def quality_summary(
     if cached is not None:
         return HttpResponse(cached, content_type="application/json")
     table = selectors.provider_table_cached(provider_id, chosen, today, version)
+    # Built here to the schema above (the OpenAPI document and the tests hold it to it):
+    # validating 170 units' cells through the schema took longer than computing them.
+    response = JsonResponse(
+        _summary(provider, chosen, table, school_unit), encoder=DjangoJSONEncoder
+    )
+    cache.set(key, response.content, selectors.CACHE_SECONDS)
+    return response
+
+
+def _provider_asked_for(
+    ctx: UserContext, school_unit: uuid.UUID | None, huvudman: uuid.UUID | None
+) -> uuid.UUID:
+    """The huvudman of `school_unit`, or the one named, or the reader's own; 404 unless the
+    reader administers it."""
+    if school_unit is not None:
+        provider_id = selectors.provider_of_unit(school_unit)
+    else:
+        provider_id = huvudman or (
+            min(ctx.administered_providers) if ctx.administered_providers else None
+        )
+    if provider_id is None or not policy.can_view_provider_quality(ctx, provider_id):
+        raise Http404
+    return provider_id
+
+
+def _summary(
+    provider: EducationProvider,
+    period: periods.Period,
+    table: selectors.ProviderTable,
+    school_unit: uuid.UUID | None,
+) -> dict[str, object]:
     units = [row for row in table.units if school_unit is None or row.unit_id == school_unit]
-    body = {
+    return {
         "provider_id": provider.pk,
         "provider_name": provider.name,
-        "period": chosen.key,
+        "period": period.key,
         "threshold": sup.THRESHOLD,
         "total": _unit(table.total),
         "units": [_unit(row) for row in units],
     }
-    # Built here to the schema above (the OpenAPI document and the tests hold it to it):
-    # validating 170 units' cells through the schema took longer than computing them.
-    response = JsonResponse(body, encoder=DjangoJSONEncoder)
-    cache.set(key, response.content, selectors.CACHE_SECONDS)
-    return response

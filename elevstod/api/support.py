@@ -1,25 +1,24 @@
 """API v1 for the support chain (Skollagen 3 kap.): lists, details, the programme PDF and writes.
 
-The same door as the pages. Every read goes through access.lookup.get_record_for (checked by
-the policy, logged with channel "api", 404 for missing and forbidden alike); every list is the
-twin of that check (support.selectors_api) and logs LIST once per page. Every write asks
-policy.can_act, then calls exactly one service in support.services, which writes the change,
-its ChainEvent and its access-log row in one transaction.
+The same door as the pages. Every record comes through access.records.get_support_record_for
+(checked by the policy, logged with channel "api", 404 for missing and forbidden alike), with
+`act=` for a write; every list is that door's twin (support_records_visible_to) and logs LIST
+once per page. A write then calls exactly one service in support.services, which writes the
+change, its ChainEvent and its access-log row in one transaction.
 
 Answers beside 2xx: 401 without a session or token; 403 when the caller may see the record but
-not do this with it (logged as DENIED); 404 for a record the caller may not see; 409 for a
-refusal by the workflow `{"code", "message", "paragraph"}` or an edit conflict
-`{"code": "edit_conflict", "message", "version", "conflicts"}`; 422 for invalid input, with
-Swedish messages.
+not do this with it (access.records.ActRefused, logged as DENIED); 404 for a record the caller
+may not see; 409 for a refusal by the workflow `{"code", "message", "paragraph"}` or an edit
+conflict `{"code": "edit_conflict", "message", "version", "conflicts"}`; 422 for invalid input,
+with Swedish messages.
 """
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
@@ -27,34 +26,64 @@ from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from elevstod.access.context import UserContext, context_for
-from elevstod.access.lookup import PupilAccess, get_pupil_for, get_record_for
+from elevstod.access import records
+from elevstod.access.context import context_for
+from elevstod.access.lookup import PupilAccess, get_pupil_for
 from elevstod.access.policy import (
     FAMILY,
     STAFF_RELATIONS,
     Relation,
     SupportAct,
     SupportRecord,
-    can_act,
-    can_view_support_record,
     sees_teaching_part_only,
 )
+from elevstod.access.records import (
+    ActRefused,
+    RecordKind,
+    get_support_record_for,
+    require_act,
+    support_records_visible_to,
+)
+from elevstod.accounts.http import AuthenticatedRequest
+from elevstod.accounts.models import User
 from elevstod.api import support_schemas as s
-from elevstod.audit.models import AccessAction, AccessOutcome
+from elevstod.api.auth import channel_of
+from elevstod.api.paging import ShapedPage
+from elevstod.api.support_lists import listed
+from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import record_access
-from elevstod.documents.rendering import programme_pdf
-from elevstod.support import selectors_api as sel
+from elevstod.documents.rendering import pdf_response, programme_pdf
 from elevstod.support import services
 from elevstod.support import workflow as wf
-from elevstod.support.models import ParticipantView, RaisedBy, RecipientKind
+from elevstod.support.models import (
+    MEASURE_FIELDS,
+    ActionProgramme,
+    Decision,
+    DecisionService,
+    FollowUp,
+    PupilRecord,
+    RaisedBy,
+    RecipientKind,
+)
+from elevstod.support.selectors.adaptations import adaptations_of_pupil, group_at_unit
+from elevstod.support.selectors.concerns import concern_of_pupil
+from elevstod.support.selectors.deadlines import deadlines_at_unit
+from elevstod.support.selectors.programmes import people_named_in
+from elevstod.support.staff import (
+    Choice,
+    adaptation_staff,
+    not_offered,
+    responsible_staff,
+    with_saved_people,
+)
+
+M = TypeVar("M", bound=PupilRecord)
+Request = AuthenticatedRequest
+Row = dict[str, Any]
 
 router = Router(tags=["support"])
 
 # --------------------------------------------------------------------------- errors
-
-
-class NotPermittedError(Exception):
-    """The caller may see the record but not do this with it (answered 403)."""
 
 
 class ErrorOut(Schema):
@@ -166,7 +195,8 @@ def edit_conflict(
     return api.create_response(request, body, status=409)
 
 
-def not_permitted(request: HttpRequest, exc: NotPermittedError, api: NinjaAPI) -> HttpResponse:
+def not_permitted(request: HttpRequest, exc: ActRefused, api: NinjaAPI) -> HttpResponse:
+    """The caller may see the record but not do this with it: 403 rather than the pages' 404."""
     with translation.override("sv"):
         message = gettext("Du har inte behörighet att göra detta för eleven.")
     return api.create_response(request, {"code": "not_permitted", "message": message}, status=403)
@@ -179,7 +209,7 @@ def add_exception_handlers(api: NinjaAPI) -> None:
         (ValidationError, validation_error),
         (wf.RefusalError, refusal),
         (services.EditConflictError, edit_conflict),
-        (NotPermittedError, not_permitted),
+        (ActRefused, not_permitted),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api=api))
@@ -194,111 +224,68 @@ def _invalid(field: str, message: str) -> ValidationError:
 # --------------------------------------------------------------------------- shared steps
 
 
-def _channel(request: HttpRequest) -> str:
-    return getattr(request, "api_channel", "api")
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.user
-
-
-class _ShapedPage:
-    """Lets the paginator slice the queryset first, then shapes only the rows it kept."""
-
-    def __init__(self, queryset: Any, shape: Callable[[Any], dict[str, Any]]) -> None:
-        self.queryset = queryset
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return int(self.queryset.count())
-
-    def __getitem__(self, item: Any) -> list[dict[str, Any]]:
-        return [self.shape(row) for row in self.queryset[item]]
-
-
-def _log_list(request: HttpRequest, ctx: UserContext, record: SupportRecord, pupil: Any) -> None:
-    """One LIST row per page asked for; the filter's pupil is named only as a record id."""
-    record_access(
-        actor_id=ctx.user_id,
-        action=AccessAction.LIST,
-        record_type=f"{record.value}_list",
-        record_id=pupil or "",
-        purpose=f"api_{record.value}_list",
-        channel=_channel(request),
-    )
-
-
-def _visible_rule(
-    ctx: UserContext, record: SupportRecord, *, whole_record: bool = False
-) -> Callable[[frozenset[Relation], Any], bool]:
-    """policy.can_view_support_record for one loaded record: participants, and no drafts for
-    the family. `whole_record` (a PDF): not for a teacher who sees only the teaching part."""
-
-    def allow(relations: frozenset[Relation], obj: Any) -> bool:
-        if whole_record and sees_teaching_part_only(relations):
-            return False
-        family_may_see = not (
-            record is SupportRecord.PROGRAMME and obj.state in wf.UNDECIDED_PROGRAMME_STATES
-        )
-        return can_view_support_record(
-            relations,
-            record,
-            participant=sel.is_participant(record, ctx.user_id, obj),
-            family_may_see=family_may_see,
-        )
-
-    return allow
-
-
-def _fetch(
-    request: HttpRequest,
-    ctx: UserContext,
-    queryset: Any,
+def _open(
+    request: Request,
+    kind: RecordKind[M],
     record_id: uuid.UUID,
-    record: SupportRecord,
     *,
+    act: SupportAct | None = None,
     action: AccessAction = AccessAction.VIEW,
     purpose: str = "",
     whole_record: bool = False,
-) -> tuple[Any, PupilAccess]:
-    return get_record_for(  # type: ignore[no-any-return]
-        ctx,
-        queryset,
+) -> tuple[M, PupilAccess]:
+    """The record through the door, for reading or, with `act`, for doing `act` with it."""
+    return get_support_record_for(
+        context_for(request),
+        kind,
         record_id,
-        record_type=record.value,
-        allow=_visible_rule(ctx, record, whole_record=whole_record),
+        act=act,
         action=action,
-        purpose=purpose or f"api_{record.value}",
-        channel=_channel(request),
+        purpose=purpose or f"api_{(act or kind.kind).value}",
+        channel=channel_of(request),
+        whole_record=whole_record,
     )
 
 
-def _require(
-    request: HttpRequest,
-    ctx: UserContext,
-    access: PupilAccess,
-    act: SupportAct,
-    *,
-    record_type: str,
-    record_id: object,
-    participant: bool = False,
-) -> None:
-    """policy.can_act, or a 403 logged as DENIED (security.md P1: refusals are logged too)."""
-    if can_act(access.relations, act, participant=participant):
-        return
+def _listed(
+    request: Request, kind: RecordKind[M], filters: Schema, shape: Callable[[M], Row]
+) -> ShapedPage[M]:
+    """One page of the records the caller may open, filtered; one LIST row per page asked for
+    (the filter's pupil is named only as a record id)."""
+    ctx = context_for(request)
+    sent = filters.dict()
     record_access(
         actor_id=ctx.user_id,
-        action=AccessAction.UPDATE,
-        outcome=AccessOutcome.DENIED,
-        pupil_id=access.pupil.pk,
-        school_unit_id=access.school_unit_id,
-        record_type=record_type,
-        record_id=record_id,
-        acting_role=access.acting_role,
-        purpose=f"api_{act.value}",
-        channel=_channel(request),
+        action=AccessAction.LIST,
+        record_type=f"{kind.kind.value}_list",
+        record_id=sent.get("pupil_id") or "",
+        purpose=f"api_{kind.kind.value}_list",
+        channel=channel_of(request),
     )
-    raise NotPermittedError
+    rows = listed(support_records_visible_to(ctx, kind), kind.kind, sent)
+    return ShapedPage(rows, shape)
+
+
+def _reloaded(request: Request, kind: RecordKind[M], record_id: uuid.UUID) -> M:
+    """The record read again in its detail shape after a service changed it. Access was checked
+    and logged by the door earlier in the same request."""
+    return kind.records(request.user.pk).get(pk=record_id)
+
+
+def _pupil_for_new(request: Request, pupil_id: uuid.UUID, kind: SupportRecord) -> PupilAccess:
+    """The pupil a new record is for: seen through the lookup (logged), 404 otherwise."""
+    return get_pupil_for(
+        context_for(request),
+        pupil_id,
+        purpose=f"api_{kind.value}_create",
+        channel=channel_of(request),
+    )
+
+
+def _require(request: Request, access: PupilAccess, act: SupportAct, kind: SupportRecord) -> None:
+    """An act on the pupil rather than on a record, or 403 logged as DENIED."""
+    ctx, channel = context_for(request), channel_of(request)
+    require_act(ctx, access, act, kind.value, purpose=f"api_{act.value}", channel=channel)
 
 
 def _unit_of(access: PupilAccess) -> uuid.UUID:
@@ -313,13 +300,33 @@ def _unit_of(access: PupilAccess) -> uuid.UUID:
     return unit_id
 
 
-def _staff_or_invalid(
-    unit_id: uuid.UUID, field: str, user_ids: list[uuid.UUID], ctx: UserContext
-) -> None:
-    named = {user_id for user_id in user_ids if user_id is not None}
-    if named - sel.staff_at_unit(unit_id, named, ctx.today):
+def _named_or_invalid(field: str, named: list[uuid.UUID], people: list[Choice]) -> None:
+    """Everyone `named` in `field` is one of the `people` the page's form would offer
+    (elevstod.support.staff), or 422."""
+    if not_offered(people, named):
         with translation.override("sv"):
             raise _invalid(field, gettext("Ange personal med tjänst vid elevens skolenhet."))
+
+
+def _unit_staff(request: Request, unit_id: uuid.UUID, access: PupilAccess) -> list[Choice]:
+    """Who may be named responsible or to investigate (staff.responsible_staff)."""
+    today = context_for(request).today
+    return responsible_staff(school_unit_id=unit_id, facts=access.facts, day=today)
+
+
+class _Written(TypedDict):
+    actor: User
+    today: date
+    channel: str
+
+
+def _written(request: Request) -> _Written:
+    """Who writes, on which day, through which channel: what every service call is given."""
+    return {
+        "actor": request.user,
+        "today": context_for(request).today,
+        "channel": channel_of(request),
+    }
 
 
 # --------------------------------------------------------------------------- concerns
@@ -327,20 +334,14 @@ def _staff_or_invalid(
 
 @router.get("/concerns/", response=list[s.ConcernOut], url_name="list_concerns")
 @paginate(LimitOffsetPagination)
-def list_concerns(request: HttpRequest, filters: Query[s.ConcernFilter]) -> Any:
-    ctx = context_for(request)
-    _log_list(request, ctx, SupportRecord.CONCERN, filters.pupil_id)
-    rows = sel.concerns_visible_to(ctx, pupil=filters.pupil_id, state=filters.state)
-    return _ShapedPage(rows, s.shape_concern)
+def list_concerns(request: Request, filters: Query[s.ConcernFilter]) -> Any:
+    return _listed(request, records.CONCERNS, filters, s.shape_concern)
 
 
 @router.post("/concerns/", response={201: s.ConcernOut, **WRITE_ERRORS})
-def create_concern(request: HttpRequest, payload: s.ConcernIn) -> Any:
+def create_concern(request: Request, payload: s.ConcernIn) -> Any:
     """Staff record a concern (SL 3 kap. 5 §); the pupil or a guardian submits one of their own."""
-    ctx = context_for(request)
-    access = get_pupil_for(
-        ctx, payload.pupil, purpose="api_concern_create", channel=_channel(request)
-    )
+    access = _pupil_for_new(request, payload.pupil, SupportRecord.CONCERN)
     source: str = payload.source
     raised_by: str = RaisedBy.STAFF
     if access.relations & STAFF_RELATIONS:
@@ -349,28 +350,22 @@ def create_concern(request: HttpRequest, payload: s.ConcernIn) -> Any:
         act = SupportAct.SUBMIT_CONCERN
         source = wf.ConcernSource.PUPIL_OR_GUARDIAN
         raised_by = RaisedBy.PUPIL if Relation.SELF in access.relations else RaisedBy.GUARDIAN
-    _require(request, ctx, access, act, record_type="concern", record_id=access.pupil.pk)
+    _require(request, access, act, SupportRecord.CONCERN)
     concern = services.concern_create(
-        actor=_user(request),
         pupil=access.pupil,
         school_unit_id=_unit_of(access),
         source=source,
         description=payload.description,
         subject=payload.subject,
         raised_by_kind=raised_by,
-        today=ctx.today,
-        channel=_channel(request),
+        **_written(request),
     )
-    return Status(201, s.shape_concern(sel.reloaded(sel.concern_records, concern.pk)))
+    return Status(201, s.shape_concern(_reloaded(request, records.CONCERNS, concern.pk)))
 
 
 @router.get("/concerns/{concern_id}/", response=s.ConcernOut, url_name="get_concern")
-def get_concern(request: HttpRequest, concern_id: uuid.UUID) -> Any:
-    ctx = context_for(request)
-    concern, _access = _fetch(
-        request, ctx, sel.concern_records(), concern_id, SupportRecord.CONCERN
-    )
-    return s.shape_concern(concern)
+def get_concern(request: Request, concern_id: uuid.UUID) -> Any:
+    return s.shape_concern(_open(request, records.CONCERNS, concern_id)[0])
 
 
 # --------------------------------------------------------------------------- adaptations
@@ -378,79 +373,74 @@ def get_concern(request: HttpRequest, concern_id: uuid.UUID) -> Any:
 
 @router.get("/adaptations/", response=list[s.AdaptationOut], url_name="list_adaptations")
 @paginate(LimitOffsetPagination)
-def list_adaptations(request: HttpRequest, filters: Query[s.AdaptationFilter]) -> Any:
-    ctx = context_for(request)
-    _log_list(request, ctx, SupportRecord.ADAPTATION, filters.pupil_id)
-    rows = sel.adaptations_visible_to(ctx, pupil=filters.pupil_id, state=filters.state)
-    return _ShapedPage(rows, s.shape_adaptation)
+def list_adaptations(request: Request, filters: Query[s.AdaptationFilter]) -> Any:
+    return _listed(request, records.ADAPTATIONS, filters, s.shape_adaptation)
 
 
-@router.post("/adaptations/", response={201: s.AdaptationDetailOut, **WRITE_ERRORS})
-def create_adaptation(request: HttpRequest, payload: s.AdaptationIn) -> Any:
-    """An extra adaptation (SL 3 kap. 5 §), given skyndsamt within ordinary teaching."""
-    ctx = context_for(request)
-    access = get_pupil_for(
-        ctx, payload.pupil, purpose="api_adaptation_create", channel=_channel(request)
-    )
-    _require(
-        request,
-        ctx,
-        access,
-        SupportAct.MANAGE_ADAPTATIONS,
-        record_type="adaptation",
-        record_id=access.pupil.pk,
-    )
+def _adaptation_values(
+    access: PupilAccess, payload: s.AdaptationIn, responsible: uuid.UUID, today: date
+) -> dict[str, Any]:
+    """The new adaptation's fields, checked against the pupil's unit (422 otherwise)."""
     unit_id = _unit_of(access)
-    responsible = payload.responsible or ctx.user_id
-    assert responsible is not None  # an authenticated caller has an id
-    _staff_or_invalid(unit_id, "responsible", [responsible], ctx)
-    concern = None
     with translation.override("sv"):
-        if payload.group is not None and not sel.group_at_unit(unit_id, payload.group):
+        if payload.group is not None and not group_at_unit(unit_id, payload.group):
             raise _invalid("group", gettext("Gruppen finns inte vid elevens skolenhet."))
-        if payload.concern is not None:
-            concern = sel.concern_of_pupil(access.pupil.pk, payload.concern)
-            if concern is None:
-                raise _invalid("concern", gettext("Oron finns inte för den här eleven."))
-        starts_on = payload.starts_on or ctx.today
+        starts_on = payload.starts_on or today
         evaluate_on = payload.evaluate_on or starts_on + timedelta(
-            days=sel.unit_deadlines(unit_id).adaptation_evaluation_days
+            days=deadlines_at_unit(unit_id).adaptation_evaluation_days
         )
         if evaluate_on <= starts_on:
             raise _invalid("evaluate_on", gettext("Utvärderingen måste ligga efter startdatumet."))
+    return {
+        "need_categories": [str(category) for category in payload.need_categories],
+        "need_description": payload.need_description,
+        "measure": payload.measure,
+        "responsible_id": responsible,
+        "subject": payload.subject,
+        "group_id": payload.group,
+        "starts_on": starts_on,
+        "evaluate_on": evaluate_on,
+        "guardian_informed_on": payload.guardian_informed_on,
+    }
+
+
+def _concern_or_invalid(access: PupilAccess, concern_id: uuid.UUID | None) -> Any:
+    """The pupil's own concern the new record builds on, if one is named (422 otherwise)."""
+    if concern_id is None:
+        return None
+    concern = concern_of_pupil(access.pupil.pk, concern_id)
+    if concern is None:
+        with translation.override("sv"):
+            raise _invalid("concern", gettext("Oron finns inte för den här eleven."))
+    return concern
+
+
+@router.post("/adaptations/", response={201: s.AdaptationDetailOut, **WRITE_ERRORS})
+def create_adaptation(request: Request, payload: s.AdaptationIn) -> Any:
+    """An extra adaptation (SL 3 kap. 5 §), given skyndsamt within ordinary teaching."""
+    access = _pupil_for_new(request, payload.pupil, SupportRecord.ADAPTATION)
+    _require(request, access, SupportAct.MANAGE_ADAPTATIONS, SupportRecord.ADAPTATION)
+    ctx = context_for(request)
+    responsible = payload.responsible or request.user.pk
+    offered = adaptation_staff(school_unit_id=_unit_of(access), facts=access.facts, day=ctx.today)
+    _named_or_invalid("responsible", [responsible], offered)
+    values = _adaptation_values(access, payload, responsible, ctx.today)
     adaptation = services.adaptation_create(
-        actor=_user(request),
         pupil=access.pupil,
-        school_unit_id=unit_id,
-        values={
-            "need_categories": [str(category) for category in payload.need_categories],
-            "need_description": payload.need_description,
-            "measure": payload.measure,
-            "responsible_id": responsible,
-            "subject": payload.subject,
-            "group_id": payload.group,
-            "starts_on": starts_on,
-            "evaluate_on": evaluate_on,
-            "guardian_informed_on": payload.guardian_informed_on,
-        },
-        concern=concern,
-        today=ctx.today,
-        channel=_channel(request),
+        school_unit_id=_unit_of(access),
+        values=values,
+        concern=_concern_or_invalid(access, payload.concern),
+        **_written(request),
     )
-    return Status(
-        201, s.shape_adaptation_detail(sel.reloaded(sel.adaptation_records, adaptation.pk))
-    )
+    body = s.shape_adaptation_detail(_reloaded(request, records.ADAPTATIONS, adaptation.pk))
+    return Status(201, body)
 
 
 @router.get(
     "/adaptations/{adaptation_id}/", response=s.AdaptationDetailOut, url_name="get_adaptation"
 )
-def get_adaptation(request: HttpRequest, adaptation_id: uuid.UUID) -> Any:
-    ctx = context_for(request)
-    adaptation, _access = _fetch(
-        request, ctx, sel.adaptation_records(), adaptation_id, SupportRecord.ADAPTATION
-    )
-    return s.shape_adaptation_detail(adaptation)
+def get_adaptation(request: Request, adaptation_id: uuid.UUID) -> Any:
+    return s.shape_adaptation_detail(_open(request, records.ADAPTATIONS, adaptation_id)[0])
 
 
 @router.post(
@@ -459,36 +449,15 @@ def get_adaptation(request: HttpRequest, adaptation_id: uuid.UUID) -> Any:
     url_name="evaluate_adaptation",
 )
 def evaluate_adaptation(
-    request: HttpRequest, adaptation_id: uuid.UUID, payload: s.AdaptationEvaluationIn
+    request: Request, adaptation_id: uuid.UUID, payload: s.AdaptationEvaluationIn
 ) -> Any:
     """Evaluate the effect, then continue, change, end or report to the principal."""
-    ctx = context_for(request)
-    adaptation, access = _fetch(
-        request, ctx, sel.adaptation_records(), adaptation_id, SupportRecord.ADAPTATION
-    )
-    _require(
-        request,
-        ctx,
-        access,
-        SupportAct.MANAGE_ADAPTATIONS,
-        record_type="adaptation",
-        record_id=adaptation.pk,
-        participant=sel.is_named_on_adaptation(ctx.user_id, adaptation),
-    )
-    services.adaptation_evaluate(
-        actor=_user(request),
-        adaptation=adaptation,
-        effect=payload.effect,
-        next_step=payload.next_step,
-        pupil_view=payload.pupil_view,
-        comment=payload.comment,
-        next_evaluation_on=payload.next_evaluation_on,
-        today=ctx.today,
-        channel=_channel(request),
-    )
-    return Status(
-        201, s.shape_adaptation_detail(sel.reloaded(sel.adaptation_records, adaptation.pk))
-    )
+    act = SupportAct.MANAGE_ADAPTATIONS
+    adaptation, _access = _open(request, records.ADAPTATIONS, adaptation_id, act=act)
+    # The evaluation's fields are named as the service's keywords.
+    services.adaptation_evaluate(adaptation=adaptation, **payload.dict(), **_written(request))
+    body = s.shape_adaptation_detail(_reloaded(request, records.ADAPTATIONS, adaptation.pk))
+    return Status(201, body)
 
 
 # --------------------------------------------------------------------------- referrals
@@ -496,56 +465,35 @@ def evaluate_adaptation(
 
 @router.get("/referrals/", response=list[s.ReferralOut], url_name="list_referrals")
 @paginate(LimitOffsetPagination)
-def list_referrals(request: HttpRequest, filters: Query[s.ReferralFilter]) -> Any:
-    ctx = context_for(request)
-    _log_list(request, ctx, SupportRecord.REFERRAL, filters.pupil_id)
-    rows = sel.referrals_visible_to(ctx, pupil=filters.pupil_id, state=filters.state)
-    return _ShapedPage(rows, s.shape_referral)
+def list_referrals(request: Request, filters: Query[s.ReferralFilter]) -> Any:
+    return _listed(request, records.REFERRALS, filters, s.shape_referral)
 
 
 @router.post("/referrals/", response={201: s.ReferralDetailOut, **WRITE_ERRORS})
-def create_referral(request: HttpRequest, payload: s.ReferralIn) -> Any:
+def create_referral(request: Request, payload: s.ReferralIn) -> Any:
     """A report to the principal (SL 3 kap. 7 §): every member of staff has the duty."""
-    ctx = context_for(request)
-    access = get_pupil_for(
-        ctx, payload.pupil, purpose="api_referral_create", channel=_channel(request)
-    )
-    _require(
-        request, ctx, access, SupportAct.REFER, record_type="referral", record_id=access.pupil.pk
-    )
-    adaptations = sel.adaptations_of_pupil(access.pupil.pk, set(payload.adaptations))
-    concern = None
-    with translation.override("sv"):
-        if len(adaptations) != len(set(payload.adaptations)):
+    access = _pupil_for_new(request, payload.pupil, SupportRecord.REFERRAL)
+    _require(request, access, SupportAct.REFER, SupportRecord.REFERRAL)
+    adaptations = adaptations_of_pupil(access.pupil.pk, set(payload.adaptations))
+    if len(adaptations) != len(set(payload.adaptations)):
+        with translation.override("sv"):
             raise _invalid("adaptations", gettext("Anpassningarna finns inte för den här eleven."))
-        if payload.concern is not None:
-            concern = sel.concern_of_pupil(access.pupil.pk, payload.concern)
-            if concern is None:
-                raise _invalid("concern", gettext("Oron finns inte för den här eleven."))
     referral = services.referral_create(
-        actor=_user(request),
         pupil=access.pupil,
         school_unit_id=_unit_of(access),
-        ground=payload.ground,
-        description=payload.description,
         adaptations=adaptations,
-        results=payload.results,
-        guardian_informed=payload.guardian_informed,
-        pupil_informed=payload.pupil_informed,
-        concern=concern,
-        today=ctx.today,
-        channel=_channel(request),
+        concern=_concern_or_invalid(access, payload.concern),
+        # The report's own fields (ground, description, results, who was informed), as sent.
+        **payload.dict(exclude={"pupil", "adaptations", "concern"}),
+        **_written(request),
     )
-    return Status(201, s.shape_referral_detail(sel.reloaded(sel.referral_records, referral.pk)))
+    body = s.shape_referral_detail(_reloaded(request, records.REFERRALS, referral.pk))
+    return Status(201, body)
 
 
 @router.get("/referrals/{referral_id}/", response=s.ReferralDetailOut, url_name="get_referral")
-def get_referral(request: HttpRequest, referral_id: uuid.UUID) -> Any:
-    ctx = context_for(request)
-    referral, _access = _fetch(
-        request, ctx, sel.referral_records(), referral_id, SupportRecord.REFERRAL
-    )
-    return s.shape_referral_detail(referral)
+def get_referral(request: Request, referral_id: uuid.UUID) -> Any:
+    return s.shape_referral_detail(_open(request, records.REFERRALS, referral_id)[0])
 
 
 @router.post(
@@ -553,24 +501,12 @@ def get_referral(request: HttpRequest, referral_id: uuid.UUID) -> Any:
     response={200: s.ReferralDetailOut, **WRITE_ERRORS},
     url_name="receive_referral",
 )
-def receive_referral(request: HttpRequest, referral_id: uuid.UUID) -> Any:
+def receive_referral(request: Request, referral_id: uuid.UUID) -> Any:
     """The rektor's receipt starts the "skyndsamt" clock of the investigation (SL 3 kap. 7 §)."""
-    ctx = context_for(request)
-    referral, access = _fetch(
-        request, ctx, sel.referral_records(), referral_id, SupportRecord.REFERRAL
-    )
-    _require(
-        request,
-        ctx,
-        access,
-        SupportAct.RECEIVE_REFERRAL,
-        record_type="referral",
-        record_id=referral.pk,
-    )
-    services.referral_receive(
-        actor=_user(request), referral=referral, today=ctx.today, channel=_channel(request)
-    )
-    return s.shape_referral_detail(sel.reloaded(sel.referral_records, referral.pk))
+    act = SupportAct.RECEIVE_REFERRAL
+    referral, _access = _open(request, records.REFERRALS, referral_id, act=act)
+    services.referral_receive(referral=referral, **_written(request))
+    return s.shape_referral_detail(_reloaded(request, records.REFERRALS, referral.pk))
 
 
 # --------------------------------------------------------------------------- investigations
@@ -578,39 +514,25 @@ def receive_referral(request: HttpRequest, referral_id: uuid.UUID) -> Any:
 
 @router.get("/investigations/", response=list[s.InvestigationOut], url_name="list_investigations")
 @paginate(LimitOffsetPagination)
-def list_investigations(request: HttpRequest, filters: Query[s.InvestigationFilter]) -> Any:
-    ctx = context_for(request)
-    _log_list(request, ctx, SupportRecord.INVESTIGATION, filters.pupil_id)
-    rows = sel.investigations_visible_to(ctx, pupil=filters.pupil_id, state=filters.state)
-    return _ShapedPage(rows, s.shape_investigation)
+def list_investigations(request: Request, filters: Query[s.InvestigationFilter]) -> Any:
+    return _listed(request, records.INVESTIGATIONS, filters, s.shape_investigation)
 
 
 @router.post("/investigations/", response={201: s.InvestigationDetailOut, **WRITE_ERRORS})
-def open_investigation(request: HttpRequest, payload: s.InvestigationOpenIn) -> Any:
+def open_investigation(request: Request, payload: s.InvestigationOpenIn) -> Any:
     """The rektor ensures that the need is investigated skyndsamt (SL 3 kap. 7 §)."""
-    ctx = context_for(request)
-    referral, access = _fetch(
-        request, ctx, sel.referral_records(), payload.referral, SupportRecord.REFERRAL
-    )
-    _require(
-        request,
-        ctx,
-        access,
-        SupportAct.OPEN_INVESTIGATION,
-        record_type="investigation",
-        record_id=referral.pk,
-    )
-    _staff_or_invalid(referral.school_unit_id, "investigators", list(payload.investigators), ctx)
+    act = SupportAct.OPEN_INVESTIGATION
+    referral, access = _open(request, records.REFERRALS, payload.referral, act=act)
+    offered = _unit_staff(request, referral.school_unit_id, access)
+    _named_or_invalid("investigators", list(payload.investigators), offered)
     investigation = services.investigation_open(
-        actor=_user(request),
         referral=referral,
         investigator_ids=payload.investigators,
         target_on=payload.target_on,
-        today=ctx.today,
-        channel=_channel(request),
+        **_written(request),
     )
-    body = s.shape_investigation_detail(sel.reloaded(sel.investigation_records, investigation.pk))
-    return Status(201, body)
+    reloaded = _reloaded(request, records.INVESTIGATIONS, investigation.pk)
+    return Status(201, s.shape_investigation_detail(reloaded))
 
 
 @router.get(
@@ -618,30 +540,9 @@ def open_investigation(request: HttpRequest, payload: s.InvestigationOpenIn) -> 
     response=s.InvestigationDetailOut,
     url_name="get_investigation",
 )
-def get_investigation(request: HttpRequest, investigation_id: uuid.UUID) -> Any:
-    ctx = context_for(request)
-    investigation, _access = _fetch(
-        request, ctx, sel.investigation_records(), investigation_id, SupportRecord.INVESTIGATION
-    )
+def get_investigation(request: Request, investigation_id: uuid.UUID) -> Any:
+    investigation, _access = _open(request, records.INVESTIGATIONS, investigation_id)
     return s.shape_investigation_detail(investigation)
-
-
-def _investigation_for_work(
-    request: HttpRequest, ctx: UserContext, investigation_id: uuid.UUID, act: SupportAct
-) -> Any:
-    investigation, access = _fetch(
-        request, ctx, sel.investigation_records(), investigation_id, SupportRecord.INVESTIGATION
-    )
-    _require(
-        request,
-        ctx,
-        access,
-        act,
-        record_type="investigation",
-        record_id=investigation.pk,
-        participant=sel.is_participant(SupportRecord.INVESTIGATION, ctx.user_id, investigation),
-    )
-    return investigation
 
 
 @router.patch(
@@ -649,26 +550,22 @@ def _investigation_for_work(
     response={200: s.InvestigationDetailOut, **WRITE_ERRORS},
 )
 def save_investigation(
-    request: HttpRequest, investigation_id: uuid.UUID, payload: s.InvestigationUpdateIn
+    request: Request, investigation_id: uuid.UUID, payload: s.InvestigationUpdateIn
 ) -> Any:
     """Mapping and assessment (process.md §2.3), written by several investigators together."""
-    ctx = context_for(request)
-    investigation = _investigation_for_work(
-        request, ctx, investigation_id, SupportAct.WRITE_INVESTIGATION
-    )
-    sent = payload.dict(exclude_unset=True)
+    act = SupportAct.WRITE_INVESTIGATION
+    investigation, _access = _open(request, records.INVESTIGATIONS, investigation_id, act=act)
+    sent = payload.dict(exclude_unset=True, exclude={"version"})
     needs = sent.pop("needs", None)
-    sent.pop("version", None)
     services.investigation_save(
-        actor=_user(request),
         investigation=investigation,
         expected_version=payload.version,
         values=sent,
         needs=None if needs is None else [(n["category"], n["description"]) for n in needs],
-        today=ctx.today,
-        channel=_channel(request),
+        **_written(request),
     )
-    return s.shape_investigation_detail(sel.reloaded(sel.investigation_records, investigation.pk))
+    reloaded = _reloaded(request, records.INVESTIGATIONS, investigation.pk)
+    return s.shape_investigation_detail(reloaded)
 
 
 @router.post(
@@ -676,19 +573,12 @@ def save_investigation(
     response={200: s.ConclusionOut, **WRITE_ERRORS},
     url_name="conclude_investigation",
 )
-def conclude_investigation(request: HttpRequest, investigation_id: uuid.UUID) -> Any:
+def conclude_investigation(request: Request, investigation_id: uuid.UUID) -> Any:
     """Conclude the assessment; a need of special support drafts the programme (3 kap. 9 §)."""
-    ctx = context_for(request)
-    investigation = _investigation_for_work(
-        request, ctx, investigation_id, SupportAct.WRITE_INVESTIGATION
-    )
-    programme = services.investigation_conclude(
-        actor=_user(request),
-        investigation=investigation,
-        today=ctx.today,
-        channel=_channel(request),
-    )
-    reloaded = sel.reloaded(sel.investigation_records, investigation.pk)
+    act = SupportAct.WRITE_INVESTIGATION
+    investigation, _access = _open(request, records.INVESTIGATIONS, investigation_id, act=act)
+    programme = services.investigation_conclude(investigation=investigation, **_written(request))
+    reloaded = _reloaded(request, records.INVESTIGATIONS, investigation.pk)
     return {
         "investigation": s.shape_investigation_detail(reloaded),
         "programme_id": programme.pk if programme is not None else None,
@@ -701,20 +591,18 @@ def conclude_investigation(request: HttpRequest, investigation_id: uuid.UUID) ->
     url_name="decide_no_programme",
 )
 def decide_no_programme(
-    request: HttpRequest, investigation_id: uuid.UUID, payload: s.NoProgrammeDecisionIn
+    request: Request, investigation_id: uuid.UUID, payload: s.NoProgrammeDecisionIn
 ) -> Any:
     """No action programme: the investigation shows no need (SL 3 kap. 9 § third paragraph)."""
-    ctx = context_for(request)
-    investigation = _investigation_for_work(request, ctx, investigation_id, SupportAct.DECIDE)
+    act = SupportAct.DECIDE
+    investigation, _access = _open(request, records.INVESTIGATIONS, investigation_id, act=act)
     decision = services.decide_no_programme(
-        actor=_user(request),
         investigation=investigation,
         statement_of_reasons=payload.statement_of_reasons,
         instead=payload.instead,
-        today=ctx.today,
-        channel=_channel(request),
+        **_written(request),
     )
-    return Status(201, s.shape_decision_detail(sel.reloaded(sel.decision_records, decision.pk)))
+    return Status(201, _decision_body(request, decision))
 
 
 # --------------------------------------------------------------------------- programmes
@@ -722,11 +610,8 @@ def decide_no_programme(
 
 @router.get("/action-programmes/", response=list[s.ProgrammeOut], url_name="list_action_programmes")
 @paginate(LimitOffsetPagination)
-def list_action_programmes(request: HttpRequest, filters: Query[s.ProgrammeFilter]) -> Any:
-    ctx = context_for(request)
-    _log_list(request, ctx, SupportRecord.PROGRAMME, filters.pupil_id)
-    rows = sel.programmes_visible_to(ctx, pupil=filters.pupil_id, state=filters.state)
-    return _ShapedPage(rows, s.shape_programme)
+def list_action_programmes(request: Request, filters: Query[s.ProgrammeFilter]) -> Any:
+    return _listed(request, records.PROGRAMMES, filters, s.shape_programme)
 
 
 @router.get(
@@ -734,14 +619,13 @@ def list_action_programmes(request: HttpRequest, filters: Query[s.ProgrammeFilte
     response=s.ProgrammeDetailOut,
     url_name="get_action_programme",
 )
-def get_action_programme(request: HttpRequest, programme_id: uuid.UUID) -> Any:
+def get_action_programme(request: Request, programme_id: uuid.UUID) -> Any:
     """The whole programme; a teacher who is only a teacher gets the teaching part (`scope`)."""
-    ctx = context_for(request)
-    programme, access = _fetch(
-        request, ctx, _with_views(sel.programme_records()), programme_id, SupportRecord.PROGRAMME
-    )
+    programme, access = _open(request, records.PROGRAMMES, programme_id)
     return s.shape_programme_detail(
-        programme, teaching_part=sees_teaching_part_only(access.relations), user_id=ctx.user_id
+        programme,
+        teaching_part=sees_teaching_part_only(access.relations),
+        user_id=request.user.pk,
     )
 
 
@@ -761,64 +645,38 @@ PDF_RESPONSE = {
     url_name="action_programme_pdf",
     openapi_extra=PDF_RESPONSE,
 )
-def action_programme_pdf(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+def action_programme_pdf(request: Request, programme_id: uuid.UUID) -> HttpResponse:
     """The programme as a document; the export is logged (security.md P1)."""
-    ctx = context_for(request)
-    programme, _access = _fetch(
+    programme, _access = _open(
         request,
-        ctx,
-        sel.programme_records(),
+        records.PROGRAMMES,
         programme_id,
-        SupportRecord.PROGRAMME,
         action=AccessAction.EXPORT,
         purpose="api_action_programme_pdf",
         whole_record=True,
     )
-    filename, pdf = programme_pdf(programme)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(*programme_pdf(programme))
 
 
-def _programme_for_work(
-    request: HttpRequest, ctx: UserContext, programme_id: uuid.UUID, act: SupportAct
-) -> Any:
-    programme, access = _fetch(
-        request, ctx, sel.programme_records(), programme_id, SupportRecord.PROGRAMME
-    )
-    _require(
-        request,
-        ctx,
-        access,
-        act,
-        record_type="action_programme",
-        record_id=programme.pk,
-        participant=sel.is_named_on_programme(ctx.user_id, programme),
-    )
-    return programme
-
-
+# Field names in the API → the programme's columns.
 _PROGRAMME_PEOPLE = {
     "follow_up_responsible": "follow_up_responsible_id",
     "evaluation_responsible": "evaluation_responsible_id",
 }
 
 
-@router.patch(
-    "/action-programmes/{programme_id}/", response={200: s.ProgrammeDetailOut, **WRITE_ERRORS}
-)
-def save_action_programme(
-    request: HttpRequest, programme_id: uuid.UUID, payload: s.ProgrammeUpdateIn
-) -> Any:
-    """Save a draft programme; a decided one is never edited (decision 0006)."""
-    ctx = context_for(request)
-    programme = _programme_for_work(request, ctx, programme_id, SupportAct.DRAFT_PROGRAMME)
-    sent = payload.dict(exclude_unset=True)
-    sent.pop("version", None)
-    sent.pop("needs", None)
-    sent.pop("measures", None)
-    values = {_PROGRAMME_PEOPLE.get(name, name): value for name, value in sent.items()}
+def _measure(
+    need_key: str, responsible_id: uuid.UUID | None, source: object
+) -> services.MeasureInput:
+    """A measure to save, from one sent (`MeasureIn`) or one saved (`ProgrammeMeasure`)."""
+    own = {name: getattr(source, name) for name in MEASURE_FIELDS}
+    return services.MeasureInput(need_key=need_key, responsible_id=responsible_id, **own)
+
+
+def _needs_and_measures(
+    programme: ActionProgramme, payload: s.ProgrammeUpdateIn
+) -> tuple[list[services.NeedInput], list[services.MeasureInput]]:
+    """The lists to save: a list sent replaces the saved one whole, one not sent stays."""
     if payload.needs is not None:
         needs = [
             services.NeedInput(key=n.key, category=n.category, description=n.description)
@@ -830,54 +688,38 @@ def save_action_programme(
             for n in programme.needs.all()
         ]
     if payload.measures is not None:
-        measures = [
-            services.MeasureInput(
-                need_key=m.need_key,
-                description=m.description,
-                responsible_id=m.responsible,
-                extent=m.extent,
-                setting=m.setting,
-                special_reasons=m.special_reasons,
-                location=m.location,
-                deviations=m.deviations,
-                return_plan=m.return_plan,
-                starts_on=m.starts_on,
-                ends_on=m.ends_on,
-            )
-            for m in payload.measures
-        ]
+        measures = [_measure(m.need_key, m.responsible, m) for m in payload.measures]
     else:
-        measures = [
-            services.MeasureInput(
-                need_key=str(m.need_id),
-                description=m.description,
-                responsible_id=m.responsible_id,
-                extent=m.extent,
-                setting=m.setting,
-                special_reasons=m.special_reasons,
-                location=m.location,
-                deviations=m.deviations,
-                return_plan=m.return_plan,
-                starts_on=m.starts_on,
-                ends_on=m.ends_on,
-            )
-            for m in programme.measures.all()
-        ]
-    people = [values[key] for key in _PROGRAMME_PEOPLE.values() if values.get(key)]
-    if payload.measures is not None:
-        people += [m.responsible for m in payload.measures]
-    _staff_or_invalid(programme.school_unit_id, "measures", people, ctx)
+        measures = [_measure(str(m.need_id), m.responsible_id, m) for m in programme.measures.all()]
+    return needs, measures
+
+
+@router.patch(
+    "/action-programmes/{programme_id}/", response={200: s.ProgrammeDetailOut, **WRITE_ERRORS}
+)
+def save_action_programme(
+    request: Request, programme_id: uuid.UUID, payload: s.ProgrammeUpdateIn
+) -> Any:
+    """Save a draft programme; a decided one is never edited (decision 0006)."""
+    act = SupportAct.DRAFT_PROGRAMME
+    programme, access = _open(request, records.PROGRAMMES, programme_id, act=act)
+    sent = payload.dict(exclude_unset=True, exclude={"version", "needs", "measures"})
+    values = {_PROGRAMME_PEOPLE.get(name, name): value for name, value in sent.items()}
+    needs, measures = _needs_and_measures(programme, payload)
+    named = [values[key] for key in _PROGRAMME_PEOPLE.values() if values.get(key)]
+    named += [m.responsible for m in payload.measures or []]
+    # As the editor: the unit's staff, and whoever the programme already names.
+    staff = _unit_staff(request, programme.school_unit_id, access)
+    _named_or_invalid("measures", named, with_saved_people(staff, people_named_in(programme)))
     services.programme_save(
-        actor=_user(request),
         programme=programme,
         expected_version=payload.version,
         values=values,
         needs=needs,
         measures=measures,
-        today=ctx.today,
-        channel=_channel(request),
+        **_written(request),
     )
-    return s.shape_programme_detail(sel.reloaded(sel.programme_records, programme.pk))
+    return s.shape_programme_detail(_reloaded(request, records.PROGRAMMES, programme.pk))
 
 
 @router.post(
@@ -886,19 +728,10 @@ def save_action_programme(
     url_name="decide_action_programme",
 )
 def decide_action_programme(
-    request: HttpRequest, programme_id: uuid.UUID, payload: s.DecisionIn
+    request: Request, programme_id: uuid.UUID, payload: s.DecisionIn
 ) -> Any:
     """Adopt the programme or its revision (SL 3 kap. 9 §): a decision with a right to appeal."""
-    ctx = context_for(request)
-    programme = _programme_for_work(request, ctx, programme_id, SupportAct.DECIDE)
-    decision = services.decide_programme(
-        actor=_user(request),
-        programme=programme,
-        statement_of_reasons=payload.statement_of_reasons,
-        today=ctx.today,
-        channel=_channel(request),
-    )
-    return Status(201, s.shape_decision_detail(sel.reloaded(sel.decision_records, decision.pk)))
+    return _decide_programme(request, programme_id, payload, services.decide_programme)
 
 
 @router.post(
@@ -906,20 +739,24 @@ def decide_action_programme(
     response={201: s.DecisionDetailOut, **WRITE_ERRORS},
     url_name="close_action_programme",
 )
-def close_action_programme(
-    request: HttpRequest, programme_id: uuid.UUID, payload: s.DecisionIn
-) -> Any:
+def close_action_programme(request: Request, programme_id: uuid.UUID, payload: s.DecisionIn) -> Any:
     """End the programme on the strength of its evaluation (process.md §1, S7→S8)."""
-    ctx = context_for(request)
-    programme = _programme_for_work(request, ctx, programme_id, SupportAct.DECIDE)
-    decision = services.decide_closure(
-        actor=_user(request),
+    return _decide_programme(request, programme_id, payload, services.decide_closure)
+
+
+def _decide_programme(
+    request: Request,
+    programme_id: uuid.UUID,
+    payload: s.DecisionIn,
+    decide: Callable[..., Decision],
+) -> Any:
+    programme, _access = _open(request, records.PROGRAMMES, programme_id, act=SupportAct.DECIDE)
+    decision = decide(
         programme=programme,
         statement_of_reasons=payload.statement_of_reasons,
-        today=ctx.today,
-        channel=_channel(request),
+        **_written(request),
     )
-    return Status(201, s.shape_decision_detail(sel.reloaded(sel.decision_records, decision.pk)))
+    return Status(201, _decision_body(request, decision))
 
 
 # --------------------------------------------------------------------------- decisions
@@ -927,23 +764,20 @@ def close_action_programme(
 
 @router.get("/decisions/", response=list[s.DecisionOut], url_name="list_decisions")
 @paginate(LimitOffsetPagination)
-def list_decisions(request: HttpRequest, filters: Query[s.DecisionFilter]) -> Any:
-    ctx = context_for(request)
-    _log_list(request, ctx, SupportRecord.DECISION, filters.pupil_id)
-    rows = sel.decisions_visible_to(ctx, pupil=filters.pupil_id, kind=filters.kind)
-    return _ShapedPage(rows, s.shape_decision)
+def list_decisions(request: Request, filters: Query[s.DecisionFilter]) -> Any:
+    return _listed(request, records.DECISIONS, filters, s.shape_decision)
 
 
 @router.get("/decisions/{decision_id}/", response=s.DecisionDetailOut, url_name="get_decision")
-def get_decision(request: HttpRequest, decision_id: uuid.UUID) -> Any:
-    ctx = context_for(request)
-    decision, _access = _fetch(
-        request, ctx, _with_views(sel.decision_records()), decision_id, SupportRecord.DECISION
-    )
-    return s.shape_decision_detail(decision)
+def get_decision(request: Request, decision_id: uuid.UUID) -> Any:
+    return s.shape_decision_detail(_open(request, records.DECISIONS, decision_id)[0])
 
 
-def _service_of(decision: Any, service_id: uuid.UUID) -> Any:
+def _decision_body(request: Request, decision: Decision) -> Row:
+    return s.shape_decision_detail(_reloaded(request, records.DECISIONS, decision.pk))
+
+
+def _service_of(decision: Decision, service_id: uuid.UUID) -> DecisionService:
     service = next((row for row in decision.services.all() if row.pk == service_id), None)
     if service is None:
         with translation.override("sv"):
@@ -957,38 +791,28 @@ def _service_of(decision: Any, service_id: uuid.UUID) -> Any:
     url_name="record_service",
 )
 def record_service(
-    request: HttpRequest, decision_id: uuid.UUID, service_id: uuid.UUID, payload: s.ServiceIn
+    request: Request, decision_id: uuid.UUID, service_id: uuid.UUID, payload: s.ServiceIn
 ) -> Any:
     """How and when one recipient got the decision; their three weeks run from receipt."""
-    ctx = context_for(request)
-    decision, access = _fetch(
-        request, ctx, sel.decision_records(), decision_id, SupportRecord.DECISION
-    )
-    _require(
-        request,
-        ctx,
-        access,
-        SupportAct.SERVE_DECISION,
-        record_type="decision",
-        record_id=decision.pk,
-    )
+    act = SupportAct.SERVE_DECISION
+    decision, _access = _open(request, records.DECISIONS, decision_id, act=act)
     services.service_record(
-        actor=_user(request),
         service=_service_of(decision, service_id),
         method=payload.method,
         sent_on=payload.sent_on,
         received_on=payload.received_on,
-        today=ctx.today,
-        channel=_channel(request),
+        **_written(request),
     )
-    return s.shape_decision_detail(sel.reloaded(sel.decision_records, decision.pk))
+    return _decision_body(request, decision)
 
 
-def _is_own_service(ctx: UserContext, access: PupilAccess, service: Any) -> bool:
+def _is_own_service(request: Request, access: PupilAccess, service: DecisionService) -> bool:
+    if not access.relations & FAMILY:
+        return False
     if service.recipient_kind == RecipientKind.PUPIL:
         return Relation.SELF in access.relations
     guardian = service.guardian
-    return guardian is not None and guardian.user_id == ctx.user_id
+    return guardian is not None and guardian.user_id == request.user.pk
 
 
 @router.post(
@@ -996,27 +820,15 @@ def _is_own_service(ctx: UserContext, access: PupilAccess, service: Any) -> bool
     response={200: s.DecisionDetailOut, **WRITE_ERRORS},
     url_name="confirm_receipt",
 )
-def confirm_receipt(request: HttpRequest, decision_id: uuid.UUID, service_id: uuid.UUID) -> Any:
+def confirm_receipt(request: Request, decision_id: uuid.UUID, service_id: uuid.UUID) -> Any:
     """The pupil or a guardian confirms they received the decision: their appeal time starts."""
-    ctx = context_for(request)
-    decision, access = _fetch(
-        request, ctx, sel.decision_records(), decision_id, SupportRecord.DECISION
-    )
+    act = SupportAct.CONFIRM_RECEIPT
+    decision, access = _open(request, records.DECISIONS, decision_id, act=act)
     service = _service_of(decision, service_id)
-    _require(
-        request,
-        ctx,
-        access,
-        SupportAct.CONFIRM_RECEIPT,
-        record_type="decision",
-        record_id=decision.pk,
-    )
-    if not (access.relations & FAMILY and _is_own_service(ctx, access, service)):
-        raise NotPermittedError
-    services.service_confirm_receipt(
-        actor=_user(request), service=service, today=ctx.today, channel=_channel(request)
-    )
-    return s.shape_decision_detail(sel.reloaded(sel.decision_records, decision.pk))
+    if not _is_own_service(request, access, service):
+        raise ActRefused
+    services.service_confirm_receipt(service=service, **_written(request))
+    return _decision_body(request, decision)
 
 
 # --------------------------------------------------------------------------- follow-ups
@@ -1024,22 +836,16 @@ def confirm_receipt(request: HttpRequest, decision_id: uuid.UUID, service_id: uu
 
 @router.get("/follow-ups/", response=list[s.FollowUpOut], url_name="list_follow_ups")
 @paginate(LimitOffsetPagination)
-def list_follow_ups(request: HttpRequest, filters: Query[s.FollowUpFilter]) -> Any:
-    ctx = context_for(request)
-    _log_list(request, ctx, SupportRecord.FOLLOW_UP, filters.pupil_id)
-    rows = sel.follow_ups_visible_to(
-        ctx, pupil=filters.pupil_id, kind=filters.kind, programme=filters.programme_id
-    )
-    return _ShapedPage(rows, s.shape_follow_up)
+def list_follow_ups(request: Request, filters: Query[s.FollowUpFilter]) -> Any:
+    return _listed(request, records.FOLLOW_UPS, filters, s.shape_follow_up)
 
 
 @router.post("/follow-ups/", response={201: s.FollowUpDetailOut, **WRITE_ERRORS})
-def record_follow_up(request: HttpRequest, payload: s.FollowUpIn) -> Any:
+def record_follow_up(request: Request, payload: s.FollowUpIn) -> Any:
     """Follow-up or evaluation of a programme in force, measure by measure (SL 3 kap. 9 §)."""
-    ctx = context_for(request)
-    programme = _programme_for_work(request, ctx, payload.programme, SupportAct.RECORD_FOLLOW_UP)
+    act = SupportAct.RECORD_FOLLOW_UP
+    programme, _access = _open(request, records.PROGRAMMES, payload.programme, act=act)
     follow_up = services.follow_up_record(
-        actor=_user(request),
         programme=programme,
         kind=payload.kind,
         reviews=[
@@ -1052,75 +858,53 @@ def record_follow_up(request: HttpRequest, payload: s.FollowUpIn) -> Any:
             for review in payload.reviews
         ],
         outcome=payload.outcome,
-        values={
-            "participants": payload.participants,
-            "pupil_invited": payload.pupil_invited,
-            "guardian_invited": payload.guardian_invited,
-            "pupil_view": payload.pupil_view,
-            "guardian_view": payload.guardian_view,
-            "summary": payload.summary,
-        },
+        values=payload.dict(include=set(FollowUp.MEETING_FIELDS)),
         next_on=payload.next_on,
-        today=ctx.today,
-        channel=_channel(request),
+        **_written(request),
     )
-    return Status(201, s.shape_follow_up_detail(sel.reloaded(sel.follow_up_records, follow_up.pk)))
+    body = s.shape_follow_up_detail(_reloaded(request, records.FOLLOW_UPS, follow_up.pk))
+    return Status(201, body)
 
 
 @router.get("/follow-ups/{follow_up_id}/", response=s.FollowUpDetailOut, url_name="get_follow_up")
-def get_follow_up(request: HttpRequest, follow_up_id: uuid.UUID) -> Any:
+def get_follow_up(request: Request, follow_up_id: uuid.UUID) -> Any:
     """The whole follow-up; a teacher who is only a teacher gets the teaching part (`scope`)."""
-    ctx = context_for(request)
-    follow_up, access = _fetch(
-        request, ctx, _with_views(sel.follow_up_records()), follow_up_id, SupportRecord.FOLLOW_UP
-    )
+    follow_up, access = _open(request, records.FOLLOW_UPS, follow_up_id)
     return s.shape_follow_up_detail(
-        follow_up, teaching_part=sees_teaching_part_only(access.relations), user_id=ctx.user_id
+        follow_up,
+        teaching_part=sees_teaching_part_only(access.relations),
+        user_id=request.user.pk,
     )
 
 
 # --------------------------------------------------------------------------- the family's views
 
 
-def _with_views(queryset: Any) -> Any:
-    """The pupil's and guardians' own views on the record, in one further query."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "participant_views",
-            queryset=ParticipantView.objects.select_related("author").order_by("created_at"),
-        )
-    )
-
-
 def _add_view(
-    request: HttpRequest,
-    payload: s.ParticipantViewIn,
-    record: SupportRecord,
-    queryset: Any,
-    record_id: uuid.UUID,
-    target: str,
+    request: Request, kind: RecordKind[M], record_id: uuid.UUID, payload: s.ParticipantViewIn
 ) -> Any:
     """The pupil or a guardian adds their own view on a record they may see (process.md rule 6,
     issue item 10). Only the family: staff who see the record get 403 (policy ADD_OWN_VIEW)."""
-    ctx = context_for(request)
-    obj, access = _fetch(request, ctx, queryset, record_id, record)
-    _require(
-        request, ctx, access, SupportAct.ADD_OWN_VIEW, record_type=record.value, record_id=obj.pk
-    )
+    record, access = _open(request, kind, record_id, act=SupportAct.ADD_OWN_VIEW)
+    # The service names the record by its kind: programme=, decision= or follow_up=.
+    about: dict[str, Any] = {_VIEW_TARGETS[kind.kind]: record}
     view = services.participant_view_add(
-        actor=_user(request),
         pupil=access.pupil,
         author_kind=RecipientKind.PUPIL
         if Relation.SELF in access.relations
         else RecipientKind.GUARDIAN,
         text=payload.text,
-        today=ctx.today,
-        channel=_channel(request),
-        **{target: obj},
+        **about,
+        **_written(request),
     )
     return Status(201, s.shape_participant_view(view))
 
 
+_VIEW_TARGETS = {
+    SupportRecord.PROGRAMME: "programme",
+    SupportRecord.DECISION: "decision",
+    SupportRecord.FOLLOW_UP: "follow_up",
+}
 VIEW_WRITE = {201: s.ParticipantViewOut, **WRITE_ERRORS}
 
 
@@ -1130,42 +914,26 @@ VIEW_WRITE = {201: s.ParticipantViewOut, **WRITE_ERRORS}
     url_name="add_action_programme_view",
 )
 def add_action_programme_view(
-    request: HttpRequest, programme_id: uuid.UUID, payload: s.ParticipantViewIn
+    request: Request, programme_id: uuid.UUID, payload: s.ParticipantViewIn
 ) -> Any:
     """The pupil's or a guardian's own view on a programme in force or decided."""
-    return _add_view(
-        request,
-        payload,
-        SupportRecord.PROGRAMME,
-        sel.programme_records(),
-        programme_id,
-        "programme",
-    )
+    return _add_view(request, records.PROGRAMMES, programme_id, payload)
 
 
 @router.post("/decisions/{decision_id}/views", response=VIEW_WRITE, url_name="add_decision_view")
 def add_decision_view(
-    request: HttpRequest, decision_id: uuid.UUID, payload: s.ParticipantViewIn
+    request: Request, decision_id: uuid.UUID, payload: s.ParticipantViewIn
 ) -> Any:
     """The pupil's or a guardian's own view on a decision. A view is not an appeal."""
-    return _add_view(
-        request, payload, SupportRecord.DECISION, sel.decision_records(), decision_id, "decision"
-    )
+    return _add_view(request, records.DECISIONS, decision_id, payload)
 
 
 @router.post("/follow-ups/{follow_up_id}/views", response=VIEW_WRITE, url_name="add_follow_up_view")
 def add_follow_up_view(
-    request: HttpRequest, follow_up_id: uuid.UUID, payload: s.ParticipantViewIn
+    request: Request, follow_up_id: uuid.UUID, payload: s.ParticipantViewIn
 ) -> Any:
     """The pupil's or a guardian's own view on a follow-up or evaluation."""
-    return _add_view(
-        request,
-        payload,
-        SupportRecord.FOLLOW_UP,
-        sel.follow_up_records(),
-        follow_up_id,
-        "follow_up",
-    )
+    return _add_view(request, records.FOLLOW_UPS, follow_up_id, payload)
 
 
 # --------------------------------------------------------------------------- appeals
@@ -1173,43 +941,31 @@ def add_follow_up_view(
 
 @router.get("/appeals/", response=list[s.AppealOut], url_name="list_appeals")
 @paginate(LimitOffsetPagination)
-def list_appeals(request: HttpRequest, filters: Query[s.AppealFilter]) -> Any:
-    ctx = context_for(request)
-    _log_list(request, ctx, SupportRecord.APPEAL, filters.pupil_id)
-    rows = sel.appeals_visible_to(ctx, pupil=filters.pupil_id, state=filters.state)
-    return _ShapedPage(rows, s.shape_appeal)
+def list_appeals(request: Request, filters: Query[s.AppealFilter]) -> Any:
+    return _listed(request, records.APPEALS, filters, s.shape_appeal)
 
 
 @router.post("/appeals/", response={201: s.AppealOut, **WRITE_ERRORS})
-def register_appeal(request: HttpRequest, payload: s.AppealIn) -> Any:
+def register_appeal(request: Request, payload: s.AppealIn) -> Any:
     """An appeal lodged with the decision-maker, who checks timeliness (FL 45 §)."""
-    ctx = context_for(request)
-    decision, access = _fetch(
-        request, ctx, sel.decision_records(), payload.decision, SupportRecord.DECISION
-    )
-    _require(
-        request, ctx, access, SupportAct.HANDLE_APPEAL, record_type="appeal", record_id=decision.pk
-    )
+    act = SupportAct.HANDLE_APPEAL
+    decision, _access = _open(request, records.DECISIONS, payload.decision, act=act)
     appeal = services.appeal_register(
-        actor=_user(request),
         decision=decision,
         service=_service_of(decision, payload.service),
         appellant_name=payload.appellant_name,
         lodged_on=payload.lodged_on,
         content=payload.content,
-        today=ctx.today,
-        channel=_channel(request),
         reached_board_in_time=payload.reached_board_in_time,
         wrong_appeal_instructions=payload.wrong_appeal_instructions,
+        **_written(request),
     )
-    return Status(201, s.shape_appeal(sel.reloaded(sel.appeal_records, appeal.pk)))
+    return Status(201, s.shape_appeal(_reloaded(request, records.APPEALS, appeal.pk)))
 
 
 @router.get("/appeals/{appeal_id}/", response=s.AppealOut, url_name="get_appeal")
-def get_appeal(request: HttpRequest, appeal_id: uuid.UUID) -> Any:
-    ctx = context_for(request)
-    appeal, _access = _fetch(request, ctx, sel.appeal_records(), appeal_id, SupportRecord.APPEAL)
-    return s.shape_appeal(appeal)
+def get_appeal(request: Request, appeal_id: uuid.UUID) -> Any:
+    return s.shape_appeal(_open(request, records.APPEALS, appeal_id)[0])
 
 
 @router.post(
@@ -1217,21 +973,16 @@ def get_appeal(request: HttpRequest, appeal_id: uuid.UUID) -> Any:
     response={200: s.AppealOut, **WRITE_ERRORS},
     url_name="handle_appeal",
 )
-def handle_appeal(request: HttpRequest, appeal_id: uuid.UUID, payload: s.AppealActionIn) -> Any:
+def handle_appeal(request: Request, appeal_id: uuid.UUID, payload: s.AppealActionIn) -> Any:
     """Reconsider, dismiss as late, forward to ÖKN or record the board's ruling (FL 38–46 §§)."""
-    ctx = context_for(request)
-    appeal, access = _fetch(request, ctx, sel.appeal_records(), appeal_id, SupportRecord.APPEAL)
-    _require(
-        request, ctx, access, SupportAct.HANDLE_APPEAL, record_type="appeal", record_id=appeal.pk
-    )
+    act = SupportAct.HANDLE_APPEAL
+    appeal, _access = _open(request, records.APPEALS, appeal_id, act=act)
     services.appeal_handle(
-        actor=_user(request),
         appeal=appeal,
         action=payload.action,
         note=payload.note,
-        today=ctx.today,
-        channel=_channel(request),
         reached_board_in_time=payload.reached_board_in_time,
         wrong_appeal_instructions=payload.wrong_appeal_instructions,
+        **_written(request),
     )
-    return s.shape_appeal(sel.reloaded(sel.appeal_records, appeal.pk))
+    return s.shape_appeal(_reloaded(request, records.APPEALS, appeal.pk))

@@ -6,7 +6,8 @@ pupil with protected identity is safe in every list and document (security.md P6
 needs more asks /pupils/{id}/, which applies the contact-details rule and logs the read.
 
 The `shape_*` functions turn loaded records into the dicts these schemas describe. They read only
-what the selectors in elevstod.support.selectors_api loaded, so shaping adds no queries.
+what the door (elevstod.access.records) and the list shapes of elevstod.api.support_lists
+loaded, so shaping adds no queries.
 """
 
 from __future__ import annotations
@@ -21,28 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from elevstod.support import labels
 from elevstod.support import workflow as wf
-from elevstod.support.labels import (
-    ADAPTATION_EFFECT_LABELS,
-    ADAPTATION_NEXT_STEP_LABELS,
-    ADAPTATION_STATE_LABELS,
-    APPEAL_STATE_LABELS,
-    CARRIED_OUT_LABELS,
-    CASE_STATE_LABELS,
-    CONCERN_SOURCE_LABELS,
-    CONCERN_STATE_LABELS,
-    DECISION_KIND_LABELS,
-    FOLLOW_UP_KIND_LABELS,
-    FOLLOW_UP_OUTCOME_LABELS,
-    MEASURE_EFFECT_LABELS,
-    MEASURE_SETTING_LABELS,
-    NEED_CATEGORY_LABELS,
-    PROGRAMME_STATE_LABELS,
-    REFERRAL_GROUND_LABELS,
-    label,
-)
-from elevstod.support.models import RaisedBy, RecipientKind, ServiceMethod
-from elevstod.support.selectors_api import investigation_state
+from elevstod.support.models import FollowUp, RaisedBy, RecipientKind, ServiceMethod
+from elevstod.support.selectors.investigations import investigation_state
 
 # --------------------------------------------------------------------------- helpers
 
@@ -59,10 +42,10 @@ Text = Annotated[str, Field(max_length=TEXT_MAX)]
 RequiredText = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), AfterValidator(_not_blank)]
 
 
-def _sv(labels: dict, value: Any) -> str:
+def _sv(table: dict, value: Any) -> str:
     """A Swedish label, whatever language the caller's session has chosen."""
     with translation.override("sv"):
-        return str(label(labels, value))
+        return str(labels.label(table, value))
 
 
 def _choice_label(choices: Any, value: str) -> str:
@@ -181,14 +164,14 @@ class ConcernFilter(Schema):
 def shape_concern(concern: Any) -> dict[str, Any]:
     return _record(concern) | {
         "source": concern.source,
-        "source_label": _sv(CONCERN_SOURCE_LABELS, concern.source),
+        "source_label": _sv(labels.CONCERN_SOURCE_LABELS, concern.source),
         "raised_by_kind": concern.raised_by_kind,
         "raised_by_kind_label": _choice_label(RaisedBy, concern.raised_by_kind),
         "raised_on": concern.raised_on,
         "subject": concern.subject,
         "description": concern.description,
         "state": concern.state,
-        "state_label": _sv(CONCERN_STATE_LABELS, concern.state),
+        "state_label": _sv(labels.CONCERN_STATE_LABELS, concern.state),
         "closed_reason": concern.closed_reason,
     }
 
@@ -276,7 +259,7 @@ def shape_adaptation(adaptation: Any) -> dict[str, Any]:
         "subject": adaptation.subject,
         "need_categories": adaptation.need_categories,
         "need_category_labels": [
-            _sv(NEED_CATEGORY_LABELS, category) for category in adaptation.need_categories
+            _sv(labels.NEED_CATEGORY_LABELS, category) for category in adaptation.need_categories
         ],
         "need_description": adaptation.need_description,
         "measure": adaptation.measure,
@@ -285,7 +268,7 @@ def shape_adaptation(adaptation: Any) -> dict[str, Any]:
         "evaluate_on": adaptation.evaluate_on,
         "guardian_informed_on": adaptation.guardian_informed_on,
         "state": adaptation.state,
-        "state_label": _sv(ADAPTATION_STATE_LABELS, adaptation.state),
+        "state_label": _sv(labels.ADAPTATION_STATE_LABELS, adaptation.state),
         "ended_on": adaptation.ended_on,
         "version": adaptation.version,
     }
@@ -299,11 +282,11 @@ def shape_adaptation_detail(adaptation: Any) -> dict[str, Any]:
                 "evaluated_on": e.evaluated_on,
                 "evaluated_by": _person(e.evaluated_by),
                 "effect": e.effect,
-                "effect_label": _sv(ADAPTATION_EFFECT_LABELS, e.effect),
+                "effect_label": _sv(labels.ADAPTATION_EFFECT_LABELS, e.effect),
                 "pupil_view": e.pupil_view,
                 "comment": e.comment,
                 "next_step": e.next_step,
-                "next_step_label": _sv(ADAPTATION_NEXT_STEP_LABELS, e.next_step),
+                "next_step_label": _sv(labels.ADAPTATION_NEXT_STEP_LABELS, e.next_step),
                 "next_evaluation_on": e.next_evaluation_on,
             }
             for e in adaptation.evaluations.all()
@@ -361,14 +344,14 @@ def shape_referral(referral: Any) -> dict[str, Any]:
         "reported_on": referral.reported_on,
         "reporter_role": referral.reporter_role,
         "ground": referral.ground,
-        "ground_label": _sv(REFERRAL_GROUND_LABELS, referral.ground),
+        "ground_label": _sv(labels.REFERRAL_GROUND_LABELS, referral.ground),
         "description": referral.description,
         "results": referral.results,
         "guardian_informed": referral.guardian_informed,
         "pupil_informed": referral.pupil_informed,
         "received_at": referral.received_at,
         "state": referral.state,
-        "state_label": _sv(CASE_STATE_LABELS, referral.state),
+        "state_label": _sv(labels.CASE_STATE_LABELS, referral.state),
     }
 
 
@@ -494,7 +477,7 @@ def shape_investigation_detail(investigation: Any) -> dict[str, Any]:
                 {
                     "id": need.pk,
                     "category": need.category,
-                    "category_label": _sv(NEED_CATEGORY_LABELS, need.category),
+                    "category_label": _sv(labels.NEED_CATEGORY_LABELS, need.category),
                     "description": need.description,
                 }
                 for need in investigation.needs.all()
@@ -652,7 +635,7 @@ def shape_programme(programme: Any) -> dict[str, Any]:
         "number": programme.number,
         "previous_id": programme.previous_id,
         "state": programme.state,
-        "state_label": _sv(PROGRAMME_STATE_LABELS, programme.state),
+        "state_label": _sv(labels.PROGRAMME_STATE_LABELS, programme.state),
         "in_force_from": programme.in_force_from,
         "valid_until": programme.valid_until,
         "follow_up_on": programme.follow_up_on,
@@ -702,7 +685,7 @@ def _shape_programme_whole(programme: Any, user_id: uuid.UUID | None) -> dict[st
                 "id": need.pk,
                 "source_id": need.source_id,
                 "category": need.category,
-                "category_label": _sv(NEED_CATEGORY_LABELS, need.category),
+                "category_label": _sv(labels.NEED_CATEGORY_LABELS, need.category),
                 "description": need.description,
             }
             for need in programme.needs.all()
@@ -715,7 +698,7 @@ def _shape_programme_whole(programme: Any, user_id: uuid.UUID | None) -> dict[st
                 "responsible": _person(m.responsible),
                 "extent": m.extent,
                 "setting": m.setting,
-                "setting_label": _sv(MEASURE_SETTING_LABELS, m.setting),
+                "setting_label": _sv(labels.MEASURE_SETTING_LABELS, m.setting),
                 "special_reasons": m.special_reasons,
                 "location": m.location,
                 "deviations": m.deviations,
@@ -791,7 +774,7 @@ def shape_decision(decision: Any) -> dict[str, Any]:
     return _record(decision) | {
         "referral_id": decision.referral_id,
         "kind": decision.kind,
-        "kind_label": _sv(DECISION_KIND_LABELS, decision.kind),
+        "kind_label": _sv(labels.DECISION_KIND_LABELS, decision.kind),
         "investigation_id": decision.investigation_id,
         "programme_id": decision.programme_id,
         "decided_on": decision.decided_on,
@@ -897,11 +880,11 @@ def shape_follow_up(follow_up: Any) -> dict[str, Any]:
     return _record(follow_up) | {
         "programme_id": follow_up.programme_id,
         "kind": follow_up.kind,
-        "kind_label": _sv(FOLLOW_UP_KIND_LABELS, follow_up.kind),
+        "kind_label": _sv(labels.FOLLOW_UP_KIND_LABELS, follow_up.kind),
         "planned_on": follow_up.planned_on,
         "held_on": follow_up.held_on,
         "outcome": follow_up.outcome,
-        "outcome_label": _sv(FOLLOW_UP_OUTCOME_LABELS, follow_up.outcome),
+        "outcome_label": _sv(labels.FOLLOW_UP_OUTCOME_LABELS, follow_up.outcome),
         "next_on": follow_up.next_on,
     }
 
@@ -915,18 +898,7 @@ def shape_follow_up_detail(
     if not teaching_part:
         return whole
     own_work = user_id is not None and follow_up.created_by_id == user_id
-    hidden: tuple[str, ...] = (
-        ()
-        if own_work
-        else (
-            "participants",
-            "pupil_invited",
-            "guardian_invited",
-            "pupil_view",
-            "guardian_view",
-            "summary",
-        )
-    )
+    hidden = () if own_work else FollowUp.MEETING_FIELDS
     mine = {r.pk for r in follow_up.reviews.all() if r.measure.responsible_id == user_id}
     return (
         whole
@@ -955,9 +927,9 @@ def _shape_follow_up_whole(follow_up: Any) -> dict[str, Any]:
                 "measure_id": r.measure_id,
                 "measure_description": r.measure.description,
                 "carried_out": r.carried_out,
-                "carried_out_label": _sv(CARRIED_OUT_LABELS, r.carried_out),
+                "carried_out_label": _sv(labels.CARRIED_OUT_LABELS, r.carried_out),
                 "effect": r.effect,
-                "effect_label": _sv(MEASURE_EFFECT_LABELS, r.effect),
+                "effect_label": _sv(labels.MEASURE_EFFECT_LABELS, r.effect),
                 "comment": r.comment,
             }
             for r in follow_up.reviews.all()
@@ -1029,7 +1001,7 @@ def shape_appeal(appeal: Any) -> dict[str, Any]:
         "new_decision_id": appeal.new_decision_id,
         "content": appeal.content,
         "state": appeal.state,
-        "state_label": _sv(APPEAL_STATE_LABELS, appeal.state),
+        "state_label": _sv(labels.APPEAL_STATE_LABELS, appeal.state),
         "handling_note": appeal.handling_note,
         "forwarded_on": appeal.forwarded_on,
         "outcome_on": appeal.outcome_on,

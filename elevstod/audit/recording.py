@@ -2,8 +2,11 @@
 
 import uuid
 from contextvars import ContextVar
+from datetime import date
+from typing import Any, Protocol, TypedDict
 
 from django.utils import timezone
+from typing_extensions import Unpack
 
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome, LogReview
 
@@ -54,6 +57,59 @@ def record_access(
     )
 
 
-def log_review_create(**fields: object) -> LogReview:
+class RowAboutPupil(Protocol):
+    """A stored row that names its pupil (or none) and its school unit: a chain record, a
+    deviation report, an intervention. Read-only, so any model with these fields fits."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def pupil_id(self) -> uuid.UUID | None: ...
+
+    @property
+    def school_unit_id(self) -> uuid.UUID | None: ...
+
+
+def record_access_to(
+    row: RowAboutPupil,
+    *,
+    actor_id: uuid.UUID | None,
+    action: AccessAction,
+    record_type: str,
+    outcome: AccessOutcome = AccessOutcome.ALLOWED,
+    acting_role: str = "",
+    purpose: str = "",
+    channel: str = "web",
+) -> AccessEvent:
+    """`record_access` for one stored row: the log row names the row, its pupil and its unit, so
+    that the unit's log review finds it (security.md P1)."""
+    return record_access(
+        actor_id=actor_id,
+        action=action,
+        record_type=record_type,
+        outcome=outcome,
+        pupil_id=row.pupil_id,
+        school_unit_id=row.school_unit_id,
+        record_id=row.pk,
+        acting_role=acting_role,
+        purpose=purpose,
+        channel=channel,
+    )
+
+
+class LogReviewFields(TypedDict):
+    reviewer_id: uuid.UUID
+    school_unit_id: uuid.UUID
+    period_start: date
+    period_end: date
+    pupil_id: uuid.UUID | None
+    reviewed_user_id: uuid.UUID | None
+    events_seen: int
+    outcome: str
+    note: str
+
+
+def log_review_create(**fields: Unpack[LogReviewFields]) -> LogReview:
     """Record a sample check of the log (loggkontroll, security.md P4)."""
     return LogReview.objects.create(**fields)

@@ -38,8 +38,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -99,6 +100,8 @@ REVIEW_NOTES = {
         "Läsning utan koppling till elevens stöd. Anmält till huvudmannen enligt rutin.",
     ),
 }
+VIEW, LIST = AccessAction.VIEW.value, AccessAction.LIST.value
+ALLOWED = AccessOutcome.ALLOWED.value
 # The columns written, in order; the id is the database's to assign.
 FIELDS = (
     "occurred_at",
@@ -114,6 +117,8 @@ FIELDS = (
     "channel",
 )
 Row = tuple[str | None, ...]
+# (actor, acting role) pairs that may read a pupil, and their cumulative weights.
+Candidates = tuple[list[tuple[str, str]], list[float]]
 
 
 @dataclass
@@ -177,7 +182,7 @@ class _Review:
 
 def _candidates(
     relations: dict[uuid.UUID, set[Relation]], text: Callable[[uuid.UUID], str]
-) -> tuple[list[tuple[str, str]], list[float]]:
+) -> Candidates:
     """(actor, acting role) pairs and their cumulative weights, by the roles' shares."""
     by_role: dict[str, list[uuid.UUID]] = {}
     for actor in sorted(relations, key=lambda user: user.int):
@@ -210,49 +215,45 @@ class AccessLogGenerator:
         utc_suffix: str = "",
     ) -> None:
         self.source = source
+        self.uuid_text = uuid_text
         self.null = null
         self.utc_suffix = utc_suffix
         self.rng = random.Random(f"access-log:{source.seed}")
         self.day_list = source.days
         self.day_index = {day: index for index, day in enumerate(self.day_list)}
-        rng = self.rng
-        self.counts = split(
-            source.planned_rows,
-            [WEEKDAY_WEIGHTS[day.weekday()] * rng.uniform(0.85, 1.15) for day in self.day_list],
-        )
+        weights = [
+            WEEKDAY_WEIGHTS[day.weekday()] * self.rng.uniform(0.85, 1.15) for day in self.day_list
+        ]
+        self.counts = split(source.planned_rows, weights)
         self.hms = [
             f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
             for second in range(86_400)
         ]
         self.hour_starts = [hour * 3600 for hour, _weight in HOUR_WEIGHTS]
-        self.hour_cumulative: list[float] = []
-        running = 0.0
-        for _hour, weight in HOUR_WEIGHTS:
-            running += weight
-            self.hour_cumulative.append(running)
-
+        self.hour_cumulative = list(accumulate(float(weight) for _hour, weight in HOUR_WEIGHTS))
         units = source.units
         self.unit_text = [uuid_text(unit.unit_id) for unit in units]
         self.principal_text = [uuid_text(unit.principal_id) for unit in units]
         self.staff_text = {user: uuid_text(user) for unit in units for user in unit.staff}
         self.all_staff = sorted(self.staff_text, key=lambda user: user.int)
-        protected_candidates = [
-            _candidates(
-                {
-                    user: unit.relations.get(user, set()) | {Relation.PROTECTED_ASSIGNMENT}
-                    for user in unit.assigned
-                },
-                uuid_text,
-            )
-            for unit in units
-        ]
-        class_candidates = []
-        for klass in source.classes:
-            unit = units[klass.unit_index]
-            merged = {user: set(found) for user, found in unit.relations.items()}
-            for user, found in klass.relations.items():
-                merged.setdefault(user, set()).update(found)
-            class_candidates.append(_candidates(merged, uuid_text))
+        self.index_pupils()
+        # Tallies for the reviews' events_seen: per unit and day, and for the reviewed pupils
+        # and users.
+        self.unit_day_counts: list[list[int]] = []
+        self.pupil_counts: dict[tuple[int, int], int] = {}
+        self.user_counts: dict[tuple[str, int, int], int] = {}
+        self.planned_reviews = self._plan_reviews()
+        reviews = self.planned_reviews
+        self.target_pupils = {r.pupil_index for r in reviews if r.pupil_index is not None}
+        self.target_users = {uuid_text(r.user_id) for r in reviews if r.user_id is not None}
+
+    def index_pupils(self) -> None:
+        """Per pupil: who may read them and how often. A FOCUS_SHARE of the pupils (those with
+        support) are read FOCUS_WEIGHT times as often; protected pupils only by their assigned
+        staff."""
+        source, units = self.source, self.source.units
+        protected_candidates = [self._protected_candidates(unit) for unit in units]
+        class_candidates = [self._class_candidates(klass) for klass in source.classes]
         # Per pupil: (id text, record id, unit index, candidates, their cumulative weights).
         self.pupil_info: list[tuple[str, str, int, list[tuple[str, str]], list[float]]] = []
         self.pupil_start: list[int] = []
@@ -266,33 +267,33 @@ class AccessLogGenerator:
                 protected_candidates[unit_index] if protected else class_candidates[class_index]
             )
             self.pupil_info.append(
-                (uuid_text(pupil_id), str(pupil_id), unit_index, pairs, cumulative)
+                (self.uuid_text(pupil_id), str(pupil_id), unit_index, pairs, cumulative)
             )
             self.pupil_start.append(starts_on.toordinal())
-            running += FOCUS_WEIGHT if rng.random() < FOCUS_SHARE else 1
+            running += FOCUS_WEIGHT if self.rng.random() < FOCUS_SHARE else 1
             self.pupil_cumulative.append(running)
             self.pupils_at[unit_index].append(index)
             if protected:
                 self.protected_at[unit_index].append(index)
         self.pupil_total = running
 
-        # Tallies for the reviews' events_seen: per unit and day, and for the reviewed pupils
-        # and users.
-        self.unit_day_counts: list[list[int]] = []
-        self.pupil_counts: dict[tuple[int, int], int] = {}
-        self.user_counts: dict[tuple[str, int, int], int] = {}
-        self.planned_reviews = self._plan_reviews(class_candidates)
-        reviews = self.planned_reviews
-        self.target_pupils = {r.pupil_index for r in reviews if r.pupil_index is not None}
-        self.target_users = {
-            uuid_text(r.user_id) for r in self.planned_reviews if r.user_id is not None
+    def _protected_candidates(self, unit: UnitActors) -> Candidates:
+        relations = {
+            user: unit.relations.get(user, set()) | {Relation.PROTECTED_ASSIGNMENT}
+            for user in unit.assigned
         }
+        return _candidates(relations, self.uuid_text)
+
+    def _class_candidates(self, klass: ClassActors) -> Candidates:
+        unit = self.source.units[klass.unit_index]
+        merged = {user: set(found) for user, found in unit.relations.items()}
+        for user, found in klass.relations.items():
+            merged.setdefault(user, set()).update(found)
+        return _candidates(merged, self.uuid_text)
 
     # --- the log reviews -----------------------------------------------------------------
 
-    def _plan_reviews(
-        self, class_candidates: list[tuple[list[tuple[str, str]], list[float]]]
-    ) -> list[_Review]:
+    def _plan_reviews(self) -> list[_Review]:
         rng, source = self.rng, self.source
         eligible = self.day_list[10:]  # the first review after two weeks of term
         class_users: list[set[uuid.UUID]] = [set() for _ in source.units]
@@ -387,54 +388,47 @@ class AccessLogGenerator:
             yield self._day(index, day, count, reviews_on.get(day, []))
 
     def _day(self, day_index: int, day: date, count: int, reviews: list[_Review]) -> list[Row]:
-        rnd = self.rng.random
-        null = self.null
-        noon = datetime.combine(day, time(12), tzinfo=SCHOOL_TZ)
-        offset = int(noon.utcoffset().total_seconds())  # type: ignore[union-attr]
+        offset = _utc_offset_seconds(day)
         # School hours in Sweden are the same UTC date: only the time of day shifts.
-        prefix = day.isoformat() + " "
-        suffix = self.utc_suffix
-        hms = self.hms
+        prefix, suffix, hms = day.isoformat() + " ", self.utc_suffix, self.hms
+        stamps = [prefix + hms[second - offset] + suffix for second in self._seconds(count)]
+        unit_counts = [0] * len(self.source.units)
+        rows = self._reads(stamps, day, day_index, unit_counts)
+        for review in reviews:
+            # The review page's own event, a few minutes before the review is recorded.
+            stamp = prefix + hms[review.second - 300 - offset] + suffix
+            self._review_event(rows, stamp, review, day_index, unit_counts)
+        self.unit_day_counts.append(unit_counts)
+        return rows
+
+    def _seconds(self, count: int) -> list[int]:
+        """`count` moments of the school day (seconds after midnight, local), in order."""
+        rnd, bisect_right = self.rng.random, bisect.bisect_right
         hour_starts, hour_cumulative = self.hour_starts, self.hour_cumulative
         hour_total = hour_cumulative[-1]
-        bisect_right = bisect.bisect_right
-        seconds = sorted(
+        return sorted(
             hour_starts[bisect_right(hour_cumulative, rnd() * hour_total)] + int(rnd() * 3600)
             for _ in range(count)
         )
-        info, starts = self.pupil_info, self.pupil_start
+
+    def _reads(
+        self, stamps: list[str], day: date, day_index: int, unit_counts: list[int]
+    ) -> list[Row]:
+        """The day's reads of one pupil, lists and refusals, one per moment. The common case,
+        a read by someone with a relation, stays inline: the large tier draws millions."""
+        rnd, bisect_right = self.rng.random, bisect.bisect_right
+        info, starts, unit_text = self.pupil_info, self.pupil_start, self.unit_text
         pupil_cumulative, pupil_total = self.pupil_cumulative, self.pupil_total
-        n_pupils = len(info)
-        unit_text = self.unit_text
-        all_staff, staff_text, units = self.all_staff, self.staff_text, self.source.units
-        n_staff = len(all_staff)
-        today_ordinal = day.toordinal()
-        unit_counts = [0] * len(units)
         target_pupils, target_users = self.target_pupils, self.target_users
         pupil_counts, user_counts = self.pupil_counts, self.user_counts
-        denied_cut = DENIED_SHARE
+        today_ordinal = day.toordinal()
         list_cut = DENIED_SHARE + LIST_SHARE
-        print_cut = PRINT_SHARE
-        export_cut = PRINT_SHARE + EXPORT_SHARE
-        api_cut = export_cut + API_SHARE
-        view, allowed = AccessAction.VIEW.value, AccessOutcome.ALLOWED.value
         rows: list[Row] = []
         append = rows.append
-        for second in seconds:
-            stamp = prefix + hms[second - offset] + suffix
+        for stamp in stamps:
             roll = rnd()
-            if roll < denied_cut:
-                # A refusal: any pupil, by someone who works only at other units.
-                index = int(rnd() * n_pupils)
-                while starts[index] > today_ordinal:
-                    index = int(rnd() * n_pupils)
-                pupil, record, unit, _pairs, _cumulative = info[index]
-                unit_staff = units[unit].staff
-                user = all_staff[int(rnd() * n_staff)]
-                while user in unit_staff:
-                    user = all_staff[int(rnd() * n_staff)]
-                actor, role, outcome = staff_text[user], "", AccessOutcome.DENIED.value
-                action, purpose, channel = view, "pupil_page", "web"
+            if roll < DENIED_SHARE:
+                index, actor, row = self._refusal(stamp, today_ordinal)
             else:
                 index = bisect_right(pupil_cumulative, rnd() * pupil_total)
                 while starts[index] > today_ordinal:
@@ -442,39 +436,13 @@ class AccessLogGenerator:
                 pupil, record, unit, pairs, cumulative = info[index]
                 actor, role = pairs[bisect_right(cumulative, rnd() * cumulative[-1])]
                 if roll < list_cut:
-                    # A list of pupils, sometimes filtered to the unit; no pupil, no acting role.
-                    if rnd() < LIST_API_SHARE:
-                        append(
-                            (stamp, actor, "", null, null, "pupil_list", "",
-                             AccessAction.LIST.value, allowed, "", "api")
-                        )  # fmt: skip
-                        continue
-                    listed_unit = unit_text[unit] if rnd() < 0.5 else null
-                    purpose = "search" if rnd() < 0.3 else ""
-                    append(
-                        (stamp, actor, "", listed_unit, null, "pupil_list", "",
-                         AccessAction.LIST.value, allowed, purpose, "web")
-                    )  # fmt: skip
-                    if listed_unit is not null:
-                        unit_counts[unit] += 1
-                        if actor in target_users:
-                            user_key = (actor, unit, day_index)
-                            user_counts[user_key] = user_counts.get(user_key, 0) + 1
+                    append(self._list_row(stamp, actor, unit, day_index, unit_counts))
                     continue
-                kind = rnd()
-                if kind < print_cut:
-                    action, purpose, channel = AccessAction.PRINT.value, "pupil_page", "web"
-                elif kind < export_cut:
-                    action, purpose, channel = AccessAction.EXPORT.value, "", "web"
-                elif kind < api_cut:
-                    action, purpose, channel = view, "api_pupil", "api"
-                else:
-                    action, purpose, channel = view, "pupil_page", "web"
-                outcome = allowed
-            append(
-                (stamp, actor, role, unit_text[unit], pupil, "pupil", record, action, outcome,
-                 purpose, channel)
-            )  # fmt: skip
+                action, purpose, channel = self._read_kind(rnd())
+                row = (stamp, actor, role, unit_text[unit], pupil, "pupil", record, action,
+                       ALLOWED, purpose, channel)  # fmt: skip
+            append(row)
+            unit = info[index][2]
             unit_counts[unit] += 1
             if index in target_pupils:
                 key = (index, day_index)
@@ -482,27 +450,86 @@ class AccessLogGenerator:
             if actor in target_users:
                 user_key = (actor, unit, day_index)
                 user_counts[user_key] = user_counts.get(user_key, 0) + 1
-        for review in reviews:
-            # The review page's own event, a few minutes before the review is recorded.
-            unit = review.unit_index
-            second = review.second - 300 - offset
-            pupil_text = info[review.pupil_index][0] if review.pupil_index is not None else null
-            row: Row = (
-                prefix + hms[second] + suffix, self.principal_text[unit],
-                Relation.PRINCIPAL.value, unit_text[unit], pupil_text, "access_log", "",
-                AccessAction.LOG_REVIEW.value, allowed, "", "web",
-            )  # fmt: skip
-            bisect.insort(rows, row, key=itemgetter(0))
-            unit_counts[unit] += 1
-            if review.pupil_index is not None:
-                key = (review.pupil_index, day_index)
-                pupil_counts[key] = pupil_counts.get(key, 0) + 1
-            actor = self.principal_text[unit]
-            if actor in target_users:
-                user_key = (actor, unit, day_index)
-                user_counts[user_key] = user_counts.get(user_key, 0) + 1
-        self.unit_day_counts.append(unit_counts)
         return rows
+
+    def _refusal(self, stamp: str, today_ordinal: int) -> tuple[int, str, Row]:
+        """Any pupil, tried by someone who works only at other units (security.md P4)."""
+        rnd, info, starts = self.rng.random, self.pupil_info, self.pupil_start
+        n_pupils, n_staff = len(info), len(self.all_staff)
+        index = int(rnd() * n_pupils)
+        while starts[index] > today_ordinal:
+            index = int(rnd() * n_pupils)
+        pupil, record, unit, _pairs, _cumulative = info[index]
+        unit_staff = self.source.units[unit].staff
+        user = self.all_staff[int(rnd() * n_staff)]
+        while user in unit_staff:
+            user = self.all_staff[int(rnd() * n_staff)]
+        actor = self.staff_text[user]
+        row = (stamp, actor, "", self.unit_text[unit], pupil, "pupil", record, VIEW,
+               AccessOutcome.DENIED.value, "pupil_page", "web")  # fmt: skip
+        return index, actor, row
+
+    def _list_row(
+        self, stamp: str, actor: str, unit: int, day_index: int, unit_counts: list[int]
+    ) -> Row:
+        """A list of pupils, sometimes filtered to the unit; no pupil, no acting role."""
+        rnd, null = self.rng.random, self.null
+        if rnd() < LIST_API_SHARE:
+            return (stamp, actor, "", null, null, "pupil_list", "", LIST, ALLOWED, "", "api")
+        listed_unit: str | None = self.unit_text[unit] if rnd() < 0.5 else null
+        purpose = "search" if rnd() < 0.3 else ""
+        if listed_unit is not null:
+            self._count(unit_counts, unit, None, actor, day_index)
+        return (stamp, actor, "", listed_unit, null, "pupil_list", "", LIST, ALLOWED, purpose,
+                "web")  # fmt: skip
+
+    def _read_kind(self, roll: float) -> tuple[str, str, str]:
+        """(action, purpose, channel): mostly views on the web, a few prints, exports and
+        reads over the API."""
+        if roll < PRINT_SHARE:
+            return AccessAction.PRINT.value, "pupil_page", "web"
+        if roll < PRINT_SHARE + EXPORT_SHARE:
+            return AccessAction.EXPORT.value, "", "web"
+        if roll < PRINT_SHARE + EXPORT_SHARE + API_SHARE:
+            return VIEW, "api_pupil", "api"
+        return VIEW, "pupil_page", "web"
+
+    def _review_event(
+        self, rows: list[Row], stamp: str, review: _Review, day_index: int, unit_counts: list[int]
+    ) -> None:
+        """The log review page's own event, placed in time among the day's rows."""
+        unit, pupil_index = review.unit_index, review.pupil_index
+        pupil_text = self.pupil_info[pupil_index][0] if pupil_index is not None else self.null
+        actor = self.principal_text[unit]
+        role, review_action = Relation.PRINCIPAL.value, AccessAction.LOG_REVIEW.value
+        row: Row = (stamp, actor, role, self.unit_text[unit], pupil_text, "access_log", "",
+                    review_action, ALLOWED, "", "web")  # fmt: skip
+        bisect.insort(rows, row, key=itemgetter(0))
+        self._count(unit_counts, unit, pupil_index, actor, day_index)
+
+    def _count(
+        self,
+        unit_counts: list[int],
+        unit: int,
+        pupil_index: int | None,
+        actor: str,
+        day_index: int,
+    ) -> None:
+        """Tally an event for the log reviews' events_seen."""
+        unit_counts[unit] += 1
+        if pupil_index is not None and pupil_index in self.target_pupils:
+            key = (pupil_index, day_index)
+            self.pupil_counts[key] = self.pupil_counts.get(key, 0) + 1
+        if actor in self.target_users:
+            user_key = (actor, unit, day_index)
+            self.user_counts[user_key] = self.user_counts.get(user_key, 0) + 1
+
+
+def _utc_offset_seconds(day: date) -> int:
+    """Sweden's offset from UTC at noon on `day` (summer or winter time)."""
+    offset = datetime.combine(day, time(12), tzinfo=SCHOOL_TZ).utcoffset()
+    assert offset is not None  # an aware time always has one
+    return int(offset.total_seconds())
 
 
 def log_digest(source: LogSource) -> str:
@@ -537,7 +564,9 @@ def write_access_log(source: LogSource) -> tuple[int, list[LogReview]]:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for rows in generator.days():
                     if rows:
-                        copy.write("\n".join(map("\t".join, rows)) + "\n")  # type: ignore[arg-type]
+                        # On PostgreSQL every value is text (null is \\N), so the rows join.
+                        text_rows = cast(list[tuple[str, ...]], rows)
+                        copy.write("\n".join(map("\t".join, text_rows)) + "\n")
                         written += len(rows)
             if rebuild:
                 cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")

@@ -22,38 +22,31 @@ protected identity, pupils who moved, guardians with and without custody, siblin
 Unit A (Björkskolan) always holds every relation, so each page has something to show. In demo
 mode a few of its people are renamed into the demo users listed in DEMO_USERS (password "demo").
 
+The shapes the builder fills are in elevstod.demo.plan, the bulk inserts in elevstod.demo.rows.
 The support chain (concerns to closed programmes, in every state) comes from
-elevstod.demo.support_chain, built last into `plan.support` and written in the same transaction.
+elevstod.demo.support_chain, built last into `plan.support` from the people made here and
+written in the same transaction.
 """
 
-import hashlib
 import math
 import random
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
-from django.db import connection, models, transaction
-from django.db.models.base import ModelState
+from django.db import models, transaction
 from django.utils import timezone
 
 from elevstod.access.policy import Relation
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessEvent, LogReview
-from elevstod.demo.access_log import (
-    SCHOOL_TZ,
-    ClassActors,
-    LogSource,
-    UnitActors,
-    write_access_log,
-)
+from elevstod.demo.access_log import ClassActors, LogSource, UnitActors, write_access_log
 from elevstod.demo.names import (
     NO_ADDRESS,
     PUPIL_MAIL_DOMAIN,
@@ -62,8 +55,30 @@ from elevstod.demo.names import (
     NamePool,
     mail_part,
 )
-from elevstod.demo.school_year import YearSpec, academic_year, academic_year_for
+from elevstod.demo.plan import (
+    BANDS,
+    DEMO_CLASS,
+    GRUNDSKOLA_KINDS,
+    SUBJECTS,
+    ClassPlan,
+    Household,
+    Plan,
+    Population,
+    PupilRef,
+    UnitPlan,
+)
+from elevstod.demo.rows import (
+    BATCH_SIZE,
+    Writer,
+    explicit_timestamps,
+    make_row,
+    say,
+    stamp,
+    write_batches,
+)
+from elevstod.demo.school_year import academic_year, academic_year_for
 from elevstod.demo.shares import split
+from elevstod.demo.support_chain import build_support_chain, write_support_chain
 from elevstod.organisation.duties import (
     LEADERSHIP_DUTIES,
     UNIT_WIDE_SUPPORT_DUTIES,
@@ -98,31 +113,21 @@ from elevstod.people.models import (
     Pupil,
 )
 
-if TYPE_CHECKING:
-    from elevstod.demo.support_chain import SupportChain
+__all__ = [
+    "DEMO_CLASS",
+    "DEMO_PASSWORD",
+    "DEMO_USERNAMES",
+    "DEMO_USERS",
+    "TIERS",
+    "GeneratorRefusedError",
+    "build_plan",
+    "generate",
+    "generator_allowed",
+    "write_plan",
+]
 
-BATCH_SIZE = 2000
-CLASS_LETTERS = "ABCDEFGHIJKLMN"  # 7–9 units of the large tier reach 9–10 classes per grade
 M = TypeVar("M", bound=models.Model)
-_DEFAULTS: dict[type[models.Model], dict[str, Any]] = {}
-
-
-def _make(model: type[M], **values: Any) -> M:
-    """An unsaved instance without Model.__init__, about five times faster (1.5 M in large).
-
-    It starts from every field's default, as __init__ would, so a field added later still gets
-    one; `values` must use attnames (pupil_id, not pupil). Callable defaults are evaluated once
-    per model, which is harmless here because every row gets its own explicit id.
-    """
-    defaults = _DEFAULTS.get(model)
-    if defaults is None:
-        defaults = {field.attname: field.get_default() for field in model._meta.concrete_fields}
-        _DEFAULTS[model] = defaults
-    instance = model.__new__(model)
-    instance._state = ModelState()
-    instance.__dict__.update(defaults)
-    instance.__dict__.update(values)
-    return instance
+CLASS_LETTERS = "ABCDEFGHIJKLMN"  # 7–9 units of the large tier reach 9–10 classes per grade
 
 
 @dataclass(frozen=True)
@@ -154,8 +159,19 @@ MUNICIPALITY_CODE = "9999"
 INDEPENDENT_SITES = ("Centrum", "Norra", "Södra", "Västra", "Östra")
 UNIT_A_NAME = "Björkskolan"
 UNIT_B_NAME = "Lindskolan"
-DEMO_CLASS = "8A"  # the elev's class at unit A, mentored by the demo mentor
 PROTECTED_REASON = "Utsedd handläggare"
+TEAM_DUTIES = (
+    UnitDutyKind.PRINCIPAL,
+    UnitDutyKind.DEPUTY_PRINCIPAL,
+    UnitDutyKind.SPECIAL_EDUCATOR,
+    UnitDutyKind.SCHOOL_COUNSELLOR,
+    UnitDutyKind.SCHOOL_PSYCHOLOGIST,
+    UnitDutyKind.SCHOOL_NURSE,
+)
+RELATION_OF_ROLE = {
+    GroupStaffRole.MENTOR.value: Relation.MENTOR,
+    GroupStaffRole.TEACHER.value: Relation.TEACHER,
+}
 
 
 @dataclass(frozen=True)
@@ -212,26 +228,6 @@ _DEMO = {user.username: user for user in DEMO_USERS}
 DEMO_GUARDIAN_PARTNER = ("Lena", "Johansson")
 DEMO_SIBLING = ("Viggo", "Johansson", "4A")
 
-GRUNDSKOLA_KINDS = {"F-9": range(1, 10), "F-6": range(1, 7), "7-9": range(7, 10)}
-BANDS = {"1-3": range(1, 4), "4-6": range(4, 7), "7-9": range(7, 10)}
-SUBJECTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "1-3": (
-        ("Sv", "Svenska"), ("Ma", "Matematik"), ("En", "Engelska"), ("Idh", "Idrott och hälsa"),
-    ),
-    "4-6": (
-        ("Sv", "Svenska"), ("Ma", "Matematik"), ("En", "Engelska"), ("Idh", "Idrott och hälsa"),
-        ("NO", "Naturorienterande ämnen"), ("SO", "Samhällsorienterande ämnen"),
-    ),
-    "7-9": (
-        ("Sv", "Svenska"), ("Ma", "Matematik"), ("En", "Engelska"), ("Idh", "Idrott och hälsa"),
-        ("Bi", "Biologi"), ("Fy", "Fysik"), ("Hi", "Historia"), ("Sh", "Samhällskunskap"),
-    ),
-    "gy": (
-        ("Sv", "Svenska"), ("Ma", "Matematik"), ("En", "Engelska"), ("Idh", "Idrott och hälsa"),
-        ("Hi", "Historia"),
-    ),
-    "anp": (),
-}  # fmt: skip
 # In the early years the class teacher, who is also the mentor, teaches the core subjects.
 MENTOR_TAUGHT = {"1-3": {"Sv", "Ma", "En"}, "4-6": {"Sv", "Ma"}}
 PROGRAMMES = ("NA", "SA", "EK", "TE", "ES", "BF", "EE", "VO", "HA", "IN", "EL", "BA")
@@ -251,147 +247,6 @@ class GeneratorRefusedError(CommandError):
     """The generator will not run here (not demo mode, or the database already has data)."""
 
 
-class Writer(Protocol):
-    def write(self, msg: str, /) -> Any: ...
-
-
-@dataclass
-class ClassPlan:
-    group: Group
-    form: str
-    band: str
-    grades: tuple[int, ...]  # the grades its pupils are in (several for an adapted class)
-    size: int
-    subject_groups: list[tuple[str, Group]] = field(default_factory=list)
-    mentor: User | None = None
-
-
-@dataclass
-class UnitPlan:
-    unit: SchoolUnit
-    kind: str  # F-9, F-6, 7-9 or gy
-    adapted: bool  # also runs anpassad grundskola
-    municipal: bool
-    pupils: int = 0
-    classes: list[ClassPlan] = field(default_factory=list)
-    duties: dict[str, list[User]] = field(default_factory=dict)
-    band_teachers: dict[str, list[User]] = field(default_factory=dict)
-    households: list["Household"] = field(default_factory=list)
-    larare: User | None = None  # unit A only: a 7–9 teacher who mentors no class
-
-    @property
-    def bands(self) -> list[str]:
-        if self.kind == "gy":
-            return ["gy"]
-        grades = GRUNDSKOLA_KINDS[self.kind]
-        found = [band for band, band_grades in BANDS.items() if band_grades[0] in grades]
-        return [*found, "anp"] if self.adapted else found
-
-
-@dataclass(eq=False)
-class Household:
-    last_name: str
-    address: Address
-    guardians: list[tuple[Guardian, bool]]  # (guardian, has custody)
-    children: int = 0
-    birth_years: set[int] = field(default_factory=set)
-
-
-@dataclass
-class Plan:
-    tier: str
-    seed: int
-    today: date
-    current_year_spec: YearSpec
-    providers: list[EducationProvider] = field(default_factory=list)
-    units: list[SchoolUnit] = field(default_factory=list)
-    years: list[AcademicYear] = field(default_factory=list)
-    users: list[User] = field(default_factory=list)
-    groups: list[Group] = field(default_factory=list)
-    unit_duties: list[UnitDuty] = field(default_factory=list)
-    provider_duties: list[ProviderDuty] = field(default_factory=list)
-    group_staff: list[GroupStaff] = field(default_factory=list)
-    teams: list[PupilHealthTeam] = field(default_factory=list)
-    team_members: list[models.Model] = field(default_factory=list)
-    delegations: list[Delegation] = field(default_factory=list)
-    pupils: list[Pupil] = field(default_factory=list)
-    guardians: list[Guardian] = field(default_factory=list)
-    placements: list[Placement] = field(default_factory=list)
-    memberships: list[GroupMembership] = field(default_factory=list)
-    guardianships: list[Guardianship] = field(default_factory=list)
-    protected_assignments: list[ProtectedPupilAssignment] = field(default_factory=list)
-    unit_a_id: uuid.UUID | None = None
-    unit_b_id: uuid.UUID | None = None
-    provider_id: uuid.UUID | None = None
-    demo_users: bool = False
-    log_source: LogSource | None = None
-    support: "SupportChain | None" = None
-
-    @property
-    def loaded_at(self) -> datetime:
-        """The created_at of every row: the morning of the year's first day, never the future."""
-        morning = datetime.combine(
-            self.current_year_spec.starts_on, datetime.min.time(), tzinfo=SCHOOL_TZ
-        ).replace(hour=6)
-        return min(morning, timezone.now())
-
-    def digest(self) -> str:
-        """A fingerprint of the people and their relations, to compare runs and processes."""
-        parts: list[object] = [(y.name, y.starts_on, y.ends_on) for y in self.years]
-        for pupil in self.pupils:
-            parts.append(
-                (
-                    pupil.id,
-                    pupil.identity_number,
-                    pupil.first_name,
-                    pupil.last_name,
-                    pupil.birth_date,
-                    pupil.gender,
-                    pupil.protected_identity,
-                    pupil.street_address,
-                )
-            )
-        for guardian in self.guardians:
-            parts.append(
-                (guardian.id, guardian.identity_number, guardian.first_name, guardian.phone)
-            )
-        parts += [(user.id, user.username, user.first_name, user.last_name) for user in self.users]
-        parts += [(unit.id, unit.name, unit.unit_code) for unit in self.units]
-        parts += [(group.id, group.name, group.subject) for group in self.groups]
-        parts += [(row.user_id, row.group_id, row.role) for row in self.group_staff]
-        parts += [(row.pupil_id, row.group_id) for row in self.memberships]
-        parts += [(row.guardian_id, row.pupil_id, row.has_custody) for row in self.guardianships]
-        parts += [
-            (row.pupil_id, row.school_unit_id, row.starts_on, row.ends_on)
-            for row in self.placements
-        ]
-        if self.support is not None:
-            parts.append(self.support.digest())
-        return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-    def batches(self) -> list[tuple[type[models.Model], Sequence[models.Model]]]:
-        """Every list in an order that satisfies the foreign keys."""
-        return [
-            (EducationProvider, self.providers),
-            (SchoolUnit, self.units),
-            (AcademicYear, self.years),
-            (User, self.users),
-            (Group, self.groups),
-            (UnitDuty, self.unit_duties),
-            (ProviderDuty, self.provider_duties),
-            (GroupStaff, self.group_staff),
-            (PupilHealthTeam, self.teams),
-            (PupilHealthTeam.members.through, self.team_members),
-            (Delegation, self.delegations),
-            (Pupil, self.pupils),
-            (Guardian, self.guardians),
-            (Placement, self.placements),
-            (GroupMembership, self.memberships),
-            (Guardianship, self.guardianships),
-            (ProtectedPupilAssignment, self.protected_assignments),
-        ]
-
-
 class _Builder:
     def __init__(self, tier_name: str, seed: int, demo_users: bool, today: date) -> None:
         self.tier_name = tier_name
@@ -408,8 +263,8 @@ class _Builder:
             current_year_spec=self.current_spec,
             demo_users=demo_users,
         )
-        # (pupil, class, protected, first day of the current placement), for the access log.
-        self.pupil_refs: list[tuple[uuid.UUID, ClassPlan, bool, date]] = []
+        # Where each pupil is, for the support chain and the access log.
+        self.pupil_refs: list[PupilRef] = []
         # make_password is deliberately slow (Argon2): hash once, share the string.
         self.bulk_password = make_password(None)
         self.identities: set[str] = set()
@@ -421,6 +276,7 @@ class _Builder:
         self.offered: set[tuple[uuid.UUID, str, int]] = set()
         self.demo_guardian: Guardian | None = None
         self.elev_pupil: Pupil | None = None
+        self.team_members: dict[uuid.UUID, set[uuid.UUID]] = {}  # by unit
         self.current_year = AcademicYear(
             id=self.uid(),
             name=self.current_spec.name,
@@ -488,7 +344,7 @@ class _Builder:
 
     def duty(self, user: User, unit: SchoolUnit, kind: UnitDutyKind) -> None:
         self.plan.unit_duties.append(
-            _make(
+            make_row(
                 UnitDuty,
                 id=self.uid(),
                 user_id=user.id,
@@ -498,10 +354,16 @@ class _Builder:
             )
         )
 
-    def group_staff(self, group: Group, user: User, role: GroupStaffRole) -> GroupStaff:
-        row = _make(GroupStaff, id=self.uid(), group_id=group.id, user_id=user.id, role=role.value)
-        self.plan.group_staff.append(row)
+    def new_row(self, rows: list[M], model: type[M], **values: Any) -> M:
+        """A row with a new id, added to the plan's list of its kind."""
+        row = make_row(model, id=self.uid(), **values)
+        rows.append(row)
         return row
+
+    def group_staff(self, group: Group, user: User, role: GroupStaffRole) -> GroupStaff:
+        return self.new_row(
+            self.plan.group_staff, GroupStaff, group_id=group.id, user_id=user.id, role=role.value
+        )
 
     def new_group(
         self,
@@ -513,7 +375,7 @@ class _Builder:
         subject: str = "",
         year: AcademicYear | None = None,
     ) -> Group:
-        group = _make(
+        group = make_row(
             Group,
             id=self.uid(),
             school_unit_id=unit.id,
@@ -530,75 +392,89 @@ class _Builder:
     # --- the organisation ----------------------------------------------------------------
 
     def build_providers_and_units(self) -> None:
-        tier, rng, plan = self.tier, self.rng, self.plan
-        municipality = EducationProvider(
-            id=self.uid(),
-            name=MUNICIPALITY_NAME,
-            organisation_number=self.organisation_number("212000"),
-            kind=ProviderKind.MUNICIPAL,
-        )
-        plan.providers.append(municipality)
-        plan.provider_id = municipality.id
-        independent = None
-        if tier.independent_units:
-            independent = EducationProvider(
-                id=self.uid(),
-                name=INDEPENDENT_NAME,
-                organisation_number=self.organisation_number("556"),
-                kind=ProviderKind.INDEPENDENT,
-            )
-            plan.providers.append(independent)
+        municipality, independent = self.build_providers()
+        kinds = self.unit_kinds()
+        tier = self.tier
+        first_independent = tier.units - tier.upper_secondary_units - tier.independent_units
+        independents = range(first_independent, first_independent + tier.independent_units)
+        names = self.unit_names(kinds)
+        if independent is not None:
+            # Friskolor carry their organiser's name rather than a neighbourhood's.
+            for number, index in enumerate(independents):
+                names[index] = f"Ekbackens friskola {INDEPENDENT_SITES[number]}"
+        codes = self.rng.sample(range(10_000_000, 100_000_000), tier.units)
+        for index, kind in enumerate(kinds):
+            provider = municipality
+            if independent is not None and index in independents:
+                provider = independent
+            self.build_unit(provider, kind, index, names[index], codes[index])
+        self.plan.unit_a_id = self.plan.units[0].id
+        self.plan.unit_b_id = self.plan.units[1].id
+        self.share_pupils()
 
-        # Kinds: A and B are F–9 (B has every grade A has, so pupils can move from B to A).
+    def build_providers(self) -> tuple[EducationProvider, EducationProvider | None]:
+        """The municipality and, for the bigger tiers, an independent huvudman."""
+        municipality = self.provider(MUNICIPALITY_NAME, "212000", ProviderKind.MUNICIPAL)
+        self.plan.provider_id = municipality.id
+        if not self.tier.independent_units:
+            return municipality, None
+        return municipality, self.provider(INDEPENDENT_NAME, "556", ProviderKind.INDEPENDENT)
+
+    def provider(self, name: str, number_prefix: str, kind: ProviderKind) -> EducationProvider:
+        provider = EducationProvider(
+            id=self.uid(),
+            name=name,
+            organisation_number=self.organisation_number(number_prefix),
+            kind=kind,
+        )
+        self.plan.providers.append(provider)
+        return provider
+
+    def unit_kinds(self) -> list[str]:
+        """A and B are F–9 (B has every grade A has, so pupils can move from B to A); the last
+        units are gymnasieskolor; the rest F–9, F–6 or 7–9."""
+        tier = self.tier
         kinds = ["F-9", "F-9"]
         for index in range(2, tier.units):
             if index >= tier.units - tier.upper_secondary_units:
                 kinds.append("gy")
             else:
-                kinds.append(rng.choices(["F-9", "F-6", "7-9"], [45, 35, 20])[0])
-        first_independent = tier.units - tier.upper_secondary_units - tier.independent_units
-        names = self.unit_names(kinds)
-        if independent is not None:
-            # Friskolor carry their organiser's name rather than a neighbourhood's.
-            for number in range(tier.independent_units):
-                names[first_independent + number] = (
-                    f"Ekbackens friskola {INDEPENDENT_SITES[number]}"
-                )
-        codes = rng.sample(range(10_000_000, 100_000_000), tier.units)
-        for index, kind in enumerate(kinds):
-            is_independent = independent is not None and first_independent <= index < (
-                first_independent + tier.independent_units
-            )
-            adapted = index == 0 or (kind != "gy" and index > 1 and rng.random() < 0.2)
-            if kind == "gy":
-                forms = [SchoolForm.UPPER_SECONDARY.value]
-            else:
-                forms = [SchoolForm.COMPULSORY.value]
-                if adapted:
-                    forms.append(SchoolForm.ADAPTED_COMPULSORY.value)
-            unit = SchoolUnit(
-                id=self.uid(),
-                provider_id=(independent if is_independent else municipality).id,  # type: ignore[union-attr]
-                name=names[index],
-                unit_code=str(codes[index]),
-                school_forms=forms,
-                municipality_code=MUNICIPALITY_CODE,
-            )
-            plan.units.append(unit)
-            self.unit_plans.append(
-                UnitPlan(unit=unit, kind=kind, adapted=adapted, municipal=not is_independent)
-            )
-        plan.unit_a_id = plan.units[0].id
-        plan.unit_b_id = plan.units[1].id
+                kinds.append(self.rng.choices(["F-9", "F-6", "7-9"], [45, 35, 20])[0])
+        return kinds
 
-        # Pupils per unit: about 25 per grade and class, larger at 7–9 and gymnasieskola units.
+    def build_unit(
+        self, provider: EducationProvider, kind: str, index: int, name: str, code: int
+    ) -> None:
+        """One school unit; some also run anpassad grundskola (unit A always does)."""
+        adapted = index == 0 or (kind != "gy" and index > 1 and self.rng.random() < 0.2)
+        if kind == "gy":
+            forms = [SchoolForm.UPPER_SECONDARY.value]
+        else:
+            forms = [SchoolForm.COMPULSORY.value]
+            if adapted:
+                forms.append(SchoolForm.ADAPTED_COMPULSORY.value)
+        unit = SchoolUnit(
+            id=self.uid(),
+            provider_id=provider.id,
+            name=name,
+            unit_code=str(code),
+            school_forms=forms,
+            municipality_code=MUNICIPALITY_CODE,
+        )
+        self.plan.units.append(unit)
+        municipal = provider.kind == ProviderKind.MUNICIPAL
+        self.unit_plans.append(UnitPlan(unit=unit, kind=kind, adapted=adapted, municipal=municipal))
+
+    def share_pupils(self) -> None:
+        """Pupils per unit: about 25 per grade and class, more at 7–9 and gymnasieskola units."""
         weights = []
         for unit_plan in self.unit_plans:
             per_grade = {"F-9": 1.0, "F-6": 1.0, "7-9": 1.6, "gy": 3.5}[unit_plan.kind]
             grades = 3 if unit_plan.kind == "gy" else len(GRUNDSKOLA_KINDS[unit_plan.kind])
-            noise = 1.0 if tier.units <= 2 else rng.uniform(0.6, 1.4)
+            noise = 1.0 if self.tier.units <= 2 else self.rng.uniform(0.6, 1.4)
             weights.append(grades * per_grade * noise)
-        for unit_plan, count in zip(self.unit_plans, split(tier.pupils, weights), strict=True):
+        shares = split(self.tier.pupils, weights)
+        for unit_plan, count in zip(self.unit_plans, shares, strict=True):
             unit_plan.pupils = count
 
     def unit_names(self, kinds: list[str]) -> list[str]:
@@ -832,43 +708,45 @@ class _Builder:
                     by_group[group.id].user_id = unit_plan.larare.id
 
     def build_teams_and_delegations(self) -> None:
-        plan = self.plan
-        through = PupilHealthTeam.members.through
-        team_duties = (
-            UnitDutyKind.PRINCIPAL,
-            UnitDutyKind.DEPUTY_PRINCIPAL,
-            UnitDutyKind.SPECIAL_EDUCATOR,
-            UnitDutyKind.SCHOOL_COUNSELLOR,
-            UnitDutyKind.SCHOOL_PSYCHOLOGIST,
-            UnitDutyKind.SCHOOL_NURSE,
-        )
         for index, unit_plan in enumerate(self.unit_plans):
-            team = PupilHealthTeam(id=self.uid(), school_unit_id=unit_plan.unit.id)
-            plan.teams.append(team)
-            for kind in team_duties:
-                for user in unit_plan.duties.get(kind.value, []):
-                    plan.team_members.append(through(pupilhealthteam_id=team.id, user_id=user.id))
-            principal = unit_plan.duties[UnitDutyKind.PRINCIPAL.value][0]
-            deputies = unit_plan.duties.get(UnitDutyKind.DEPUTY_PRINCIPAL.value, [])
-            delegates: list[tuple[User, DecisionType]] = []
-            if deputies:
-                delegates.append((deputies[0], DecisionType.LEAVE_UP_TO_TEN_DAYS))
-            if index == 0:
-                educator = unit_plan.duties[UnitDutyKind.SPECIAL_EDUCATOR.value][0]
-                delegates.append((educator, DecisionType.NO_ACTION_PROGRAMME))
-            for delegate, decision_type in delegates:
-                plan.delegations.append(
-                    Delegation(
-                        id=self.uid(),
-                        school_unit_id=unit_plan.unit.id,
-                        delegated_by_id=principal.id,
-                        delegate_id=delegate.id,
-                        decision_type=decision_type.value,
-                        valid_from=self.current_spec.starts_on,
-                        valid_until=self.current_spec.ends_on,
-                        note="Delegationsordning läsåret " + self.current_spec.name,
-                    )
+            self.build_team(unit_plan)
+            self.build_delegations(unit_plan, is_unit_a=index == 0)
+
+    def build_team(self, unit_plan: UnitPlan) -> None:
+        """The unit's elevhälsoteam: its leaders and the pupil health staff."""
+        team = PupilHealthTeam(id=self.uid(), school_unit_id=unit_plan.unit.id)
+        self.plan.teams.append(team)
+        members = self.team_members.setdefault(unit_plan.unit.id, set())
+        through = PupilHealthTeam.members.through
+        for kind in TEAM_DUTIES:
+            for user in unit_plan.duties.get(kind.value, []):
+                self.plan.team_members.append(through(pupilhealthteam_id=team.id, user_id=user.id))
+                members.add(user.id)
+
+    def build_delegations(self, unit_plan: UnitPlan, *, is_unit_a: bool) -> None:
+        """The deputy's short leave decisions; at unit A also the no-programme decisions of the
+        specialpedagog (SL 2 kap. 10 §), so that a delegated decision exists in the demo."""
+        principal = unit_plan.duties[UnitDutyKind.PRINCIPAL.value][0]
+        deputies = unit_plan.duties.get(UnitDutyKind.DEPUTY_PRINCIPAL.value, [])
+        delegates: list[tuple[User, DecisionType]] = []
+        if deputies:
+            delegates.append((deputies[0], DecisionType.LEAVE_UP_TO_TEN_DAYS))
+        if is_unit_a:
+            educator = unit_plan.duties[UnitDutyKind.SPECIAL_EDUCATOR.value][0]
+            delegates.append((educator, DecisionType.NO_ACTION_PROGRAMME))
+        for delegate, decision_type in delegates:
+            self.plan.delegations.append(
+                Delegation(
+                    id=self.uid(),
+                    school_unit_id=unit_plan.unit.id,
+                    delegated_by_id=principal.id,
+                    delegate_id=delegate.id,
+                    decision_type=decision_type.value,
+                    valid_from=self.current_spec.starts_on,
+                    valid_until=self.current_spec.ends_on,
+                    note="Delegationsordning läsåret " + self.current_spec.name,
                 )
+            )
 
     # --- pupils and guardians ------------------------------------------------------------
 
@@ -878,7 +756,7 @@ class _Builder:
         born = self.day_between(date(born_year, 1, 1), date(born_year, 12, 31))
         gender = Gender.FEMALE if female else Gender.MALE
         coordination = self.rng.random() < 0.01
-        guardian = _make(
+        guardian = make_row(
             Guardian,
             id=self.uid(),
             first_name=first,
@@ -945,137 +823,169 @@ class _Builder:
         """
         rng = self.rng
         grade = rng.choice(class_plan.grades)
-        if gender is None:
-            roll = rng.random()
-            gender = (
-                Gender.FEMALE
-                if roll < 0.49
-                else Gender.MALE
-                if roll < 0.98
-                else Gender.OTHER
-                if roll < 0.99
-                else Gender.UNKNOWN
-            )
+        gender = gender or self.draw_gender()
         school_age = 15 if class_plan.form == SchoolForm.UPPER_SECONDARY.value else 6
         born_year = self.current_spec.starts_on.year - school_age - grade - int(rng.random() < 0.02)
         born = self.day_between(date(born_year, 1, 1), date(born_year, 12, 31))
         if protected is None:
-            roll = rng.random()
-            protected = (
-                ProtectedIdentity.CONFIDENTIALITY_MARKING
-                if roll < 0.010
-                else ProtectedIdentity.PROTECTED_REGISTRATION
-                if roll < 0.015
-                else ProtectedIdentity.NONE
-            )
-        is_protected = protected != ProtectedIdentity.NONE
-        roll = rng.random()
-        if names is not None:
-            roll = 1.0  # the named demo pupils have ordinary personnummer
-        if roll < 0.006:
-            kind, number = (
-                IdentityKind.COORDINATION_NUMBER,
-                self.identity_number(born, gender, True),
-            )
-        elif roll < 0.009:
-            kind, number = IdentityKind.RESERVE, ""
-        else:
-            kind, number = IdentityKind.PERSONAL_IDENTITY_NUMBER, self.identity_number(born, gender)
-
+            protected = self.draw_protection()
+        kind, number = self.pupil_identity(born, gender, named=names is not None)
         if household is None:
-            pool = unit_plan.households
-            if not is_protected and household_mode is None and pool and rng.random() < 0.12:
-                index = rng.randrange(len(pool))
-                # A sibling at the same unit, born another year (no twins, for simplicity).
-                if born_year not in pool[index].birth_years:
-                    household = pool[index]
-                    if household.children >= 2:
-                        pool[index] = pool[-1]  # three children is enough for one household
-                        pool.pop()
-            if household is None:
-                if household_mode is None:
-                    roll = rng.random()
-                    household_mode = "two" if roll < 0.78 else "split" if roll < 0.88 else "single"
-                household = self.new_household(
-                    born_year, household_mode, protected == ProtectedIdentity.PROTECTED_REGISTRATION
-                )
-                if not is_protected:
-                    pool.append(household)
+            household = self.household_for(unit_plan, born_year, protected, household_mode)
         household.children += 1
         household.birth_years.add(born_year)
-
         female = gender == Gender.FEMALE or (gender != Gender.MALE and rng.random() < 0.5)
         first, last = names or (self.names.first_name(female, child=True), household.last_name)
-        address = household.address
         older = grade >= 4 or class_plan.form == SchoolForm.UPPER_SECONDARY.value
-        pupil = _make(
+        pupil = make_row(
             Pupil,
             id=self.uid(),
             first_name=first,
             last_name=last,
             identity_number=number,
             identity_kind=kind.value,
-            street_address=address.street_address,
-            postal_code=address.postal_code,
-            city=address.city,
+            street_address=household.address.street_address,
+            postal_code=household.address.postal_code,
+            city=household.address.city,
             phone=self.names.mobile() if older and rng.random() < 0.6 else "",
-            email=f"{mail_part(first)}.{mail_part(last)}{rng.randint(1, 99)}@{PUPIL_MAIL_DOMAIN}"
-            if older
-            else "",
+            email=self.pupil_email(first, last) if older else "",
             birth_date=born,
             gender=gender,
             protected_identity=protected,
         )
-        plan = self.plan
-        plan.pupils.append(pupil)
-        for guardian, custody in household.guardians:
-            plan.guardianships.append(
-                _make(
-                    Guardianship,
-                    id=self.uid(),
-                    guardian_id=guardian.id,
-                    pupil_id=pupil.id,
-                    has_custody=custody,
-                )
-            )
-        if is_protected:
-            for kind_key in (UnitDutyKind.PRINCIPAL, UnitDutyKind.SPECIAL_EDUCATOR):
-                staff = unit_plan.duties[kind_key.value][0]
-                plan.protected_assignments.append(
-                    _make(
-                        ProtectedPupilAssignment,
-                        id=self.uid(),
-                        pupil_id=pupil.id,
-                        user_id=staff.id,
-                        reason=PROTECTED_REASON,
-                    )
-                )
+        self.plan.pupils.append(pupil)
+        self.link_household(pupil, household)
+        if protected != ProtectedIdentity.NONE:
+            self.assign_protected(pupil, unit_plan)
+        self.place(unit_plan, class_plan, pupil, grade, mover, origin)
+        return pupil
 
+    def draw_gender(self) -> str:
+        roll = self.rng.random()
+        if roll < 0.49:
+            return Gender.FEMALE
+        if roll < 0.98:
+            return Gender.MALE
+        return Gender.OTHER if roll < 0.99 else Gender.UNKNOWN
+
+    def draw_protection(self) -> str:
+        """About 1 % of pupils have a confidentiality marking, 0.5 % protected registration."""
+        roll = self.rng.random()
+        if roll < 0.010:
+            return ProtectedIdentity.CONFIDENTIALITY_MARKING
+        if roll < 0.015:
+            return ProtectedIdentity.PROTECTED_REGISTRATION
+        return ProtectedIdentity.NONE
+
+    def pupil_identity(self, born: date, gender: str, *, named: bool) -> tuple[IdentityKind, str]:
+        """A personnummer; now and then a samordningsnummer or a reserve number (no number yet).
+        The named demo pupils always have an ordinary personnummer."""
+        roll = self.rng.random()
+        if named:
+            roll = 1.0
+        if roll < 0.006:
+            return IdentityKind.COORDINATION_NUMBER, self.identity_number(born, gender, True)
+        if roll < 0.009:
+            return IdentityKind.RESERVE, ""
+        return IdentityKind.PERSONAL_IDENTITY_NUMBER, self.identity_number(born, gender)
+
+    def pupil_email(self, first: str, last: str) -> str:
+        number = self.rng.randint(1, 99)
+        return f"{mail_part(first)}.{mail_part(last)}{number}@{PUPIL_MAIL_DOMAIN}"
+
+    def household_for(
+        self, unit_plan: UnitPlan, born_year: int, protected: str, mode: str | None
+    ) -> Household:
+        """Now and then a sibling's household at the same unit, otherwise a new one."""
+        rng = self.rng
+        is_protected = protected != ProtectedIdentity.NONE
+        pool = unit_plan.households
+        if not is_protected and mode is None and pool and rng.random() < 0.12:
+            index = rng.randrange(len(pool))
+            # A sibling at the same unit, born another year (no twins, for simplicity).
+            if born_year not in pool[index].birth_years:
+                household = pool[index]
+                if household.children >= 2:
+                    pool[index] = pool[-1]  # three children is enough for one household
+                    pool.pop()
+                return household
+        if mode is None:
+            roll = rng.random()
+            mode = "two" if roll < 0.78 else "split" if roll < 0.88 else "single"
+        household = self.new_household(
+            born_year, mode, protected == ProtectedIdentity.PROTECTED_REGISTRATION
+        )
+        if not is_protected:
+            pool.append(household)
+        return household
+
+    def link_household(self, pupil: Pupil, household: Household) -> None:
+        for guardian, custody in household.guardians:
+            self.new_row(
+                self.plan.guardianships,
+                Guardianship,
+                guardian_id=guardian.id,
+                pupil_id=pupil.id,
+                has_custody=custody,
+            )
+
+    def assign_protected(self, pupil: Pupil, unit_plan: UnitPlan) -> None:
+        """Only the rektor and the first specialpedagog are assigned (security.md P6)."""
+        for kind in (UnitDutyKind.PRINCIPAL, UnitDutyKind.SPECIAL_EDUCATOR):
+            staff = unit_plan.duties[kind.value][0]
+            self.new_row(
+                self.plan.protected_assignments,
+                ProtectedPupilAssignment,
+                pupil_id=pupil.id,
+                user_id=staff.id,
+                reason=PROTECTED_REASON,
+            )
+
+    def place(
+        self,
+        unit_plan: UnitPlan,
+        class_plan: ClassPlan,
+        pupil: Pupil,
+        grade: int,
+        mover: str | None,
+        origin: UnitPlan | None,
+    ) -> None:
+        """The current placement and class, after an earlier one elsewhere for a mover."""
+        rng = self.rng
         starts_on = self.current_spec.starts_on
         if mover is None and class_plan.band != "anp" and rng.random() < 0.03:
             mover = "summer" if rng.random() < 0.7 else "midyear"
         if mover in ("summer", "midyear"):
             starts_on = self.add_move(unit_plan, class_plan, pupil, grade, mover, starts_on, origin)
-        plan.placements.append(
-            _make(
-                Placement,
-                id=self.uid(),
-                pupil_id=pupil.id,
-                school_unit_id=unit_plan.unit.id,
-                school_form=class_plan.form,
-                grade=grade,
-                starts_on=starts_on,
-            )
-        )
-        self.pupil_refs.append((pupil.id, class_plan, is_protected, starts_on))
-        plan.memberships.append(
-            _make(GroupMembership, id=self.uid(), pupil_id=pupil.id, group_id=class_plan.group.id)
-        )
+        self.placement(pupil, unit_plan.unit, class_plan.form, grade, starts_on)
+        protected = pupil.protected_identity != ProtectedIdentity.NONE
+        self.pupil_refs.append(PupilRef(pupil.id, class_plan, protected, starts_on))
+        self.membership(pupil, class_plan.group)
         for _abbr, group in class_plan.subject_groups:
-            plan.memberships.append(
-                _make(GroupMembership, id=self.uid(), pupil_id=pupil.id, group_id=group.id)
-            )
-        return pupil
+            self.membership(pupil, group)
+
+    def placement(
+        self,
+        pupil: Pupil,
+        unit: SchoolUnit,
+        form: str,
+        grade: int,
+        starts_on: date,
+        ends_on: date | None = None,
+    ) -> None:
+        self.new_row(
+            self.plan.placements,
+            Placement,
+            pupil_id=pupil.id,
+            school_unit_id=unit.id,
+            school_form=form,
+            grade=grade,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+
+    def membership(self, pupil: Pupil, group: Group) -> None:
+        self.new_row(self.plan.memberships, GroupMembership, pupil_id=pupil.id, group_id=group.id)
 
     def add_move(
         self,
@@ -1088,7 +998,6 @@ class _Builder:
         origin: UnitPlan | None = None,
     ) -> date:
         """An ended placement at another unit; returns the start of the current placement."""
-        rng, plan = self.rng, self.plan
         if mover == "summer" and grade == 1:
             mover = "midyear"  # last year they were in förskoleklass, which no longer exists
         # A mid-year move ends the old placement at least a day into term and starts the new one
@@ -1108,38 +1017,17 @@ class _Builder:
         ]
         if not candidates:
             return starts_on
-        source, cohort = rng.choice(candidates)
+        source, cohort = self.rng.choice(candidates)
         if mover == "summer":
-            plan.placements.append(
-                _make(
-                    Placement,
-                    id=self.uid(),
-                    pupil_id=pupil.id,
-                    school_unit_id=source.unit.id,
-                    school_form=class_plan.form,
-                    grade=grade - 1,
-                    starts_on=self.previous_spec.starts_on,
-                    ends_on=self.previous_spec.ends_on,
-                )
+            previous = self.previous_spec
+            self.placement(
+                pupil, source.unit, form, grade - 1, previous.starts_on, previous.ends_on
             )
-            previous = self.previous_group(source, cohort, grade - 1)
-            plan.memberships.append(
-                _make(GroupMembership, id=self.uid(), pupil_id=pupil.id, group_id=previous.id)
-            )
+            self.membership(pupil, self.previous_group(source, cohort, grade - 1))
             return starts_on
-        ended = self.current_spec.starts_on + timedelta(days=rng.randint(min(18, latest), latest))
-        plan.placements.append(
-            _make(
-                Placement,
-                id=self.uid(),
-                pupil_id=pupil.id,
-                school_unit_id=source.unit.id,
-                school_form=class_plan.form,
-                grade=grade,
-                starts_on=self.current_spec.starts_on,
-                ends_on=ended,
-            )
-        )
+        days_in = self.rng.randint(min(18, latest), latest)
+        ended = self.current_spec.starts_on + timedelta(days=days_in)
+        self.placement(pupil, source.unit, form, grade, self.current_spec.starts_on, ended)
         # The old unit's groups no longer list the pupil: membership ended with the move.
         return ended + timedelta(days=3)
 
@@ -1293,80 +1181,82 @@ class _Builder:
         if self.plan.demo_users:
             self.build_demo_users()
         # The support chain draws from a Random of its own, so it shifts nothing above.
-        from elevstod.demo.support_chain import build_support_chain
-
-        self.plan.support = build_support_chain(self)
+        self.plan.support = build_support_chain(
+            Population(
+                plan=self.plan,
+                unit_plans=self.unit_plans,
+                pupil_refs=self.pupil_refs,
+                demo_guardian=self.demo_guardian,
+                elev_pupil=self.elev_pupil,
+            )
+        )
         self.plan.log_source = self.build_log_source()
         return self.plan
 
     def build_log_source(self) -> LogSource:
         """Who may read whom, as elevstod.access.policy sees it, for drawing the access log."""
-        plan = self.plan
         source = LogSource(
-            seed=plan.seed,
+            seed=self.plan.seed,
             today=self.today,
             year=self.current_spec,
             rows_per_year=self.tier.access_log_per_year,
         )
         duties: dict[uuid.UUID, dict[uuid.UUID, set[str]]] = {}
-        for row in plan.unit_duties:
+        for row in self.plan.unit_duties:
             duties.setdefault(row.school_unit_id, {}).setdefault(row.user_id, set()).add(row.duty)
-        team_unit = {team.id: team.school_unit_id for team in plan.teams}
-        team_members: dict[uuid.UUID, set[uuid.UUID]] = {}
-        for member in plan.team_members:
-            unit_id = team_unit[member.pupilhealthteam_id]  # type: ignore[attr-defined]
-            team_members.setdefault(unit_id, set()).add(member.user_id)  # type: ignore[attr-defined]
-        unit_index: dict[uuid.UUID, int] = {}
-        for index, unit_plan in enumerate(self.unit_plans):
-            unit_id = unit_plan.unit.id
-            unit_index[unit_id] = index
-            at_unit = duties.get(unit_id, {})
-            relations: dict[uuid.UUID, set[Relation]] = {}
-            for user_id, kinds in at_unit.items():
-                if kinds & LEADERSHIP_DUTIES:
-                    relations.setdefault(user_id, set()).add(Relation.PRINCIPAL)
-                if kinds & UNIT_WIDE_SUPPORT_DUTIES:
-                    relations.setdefault(user_id, set()).add(Relation.SPECIAL_EDUCATION)
-            # Team membership counts while the member holds a duty at the unit.
-            for user_id in team_members.get(unit_id, set()) & set(at_unit):
-                relations.setdefault(user_id, set()).add(Relation.PUPIL_HEALTH_TEAM)
-            source.units.append(
-                UnitActors(
-                    unit_id=unit_id,
-                    principal_id=unit_plan.duties[UnitDutyKind.PRINCIPAL.value][0].id,
-                    relations=relations,
-                    staff=frozenset(at_unit),
-                    assigned=[
-                        unit_plan.duties[kind.value][0].id
-                        for kind in (UnitDutyKind.PRINCIPAL, UnitDutyKind.SPECIAL_EDUCATOR)
-                    ],
-                )
-            )
+        source.units = [
+            self.unit_actors(unit_plan, duties.get(unit_plan.unit.id, {}))
+            for unit_plan in self.unit_plans
+        ]
         group_roles: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
-        for staff_row in plan.group_staff:
+        for staff_row in self.plan.group_staff:
             group_roles.setdefault(staff_row.group_id, []).append(
                 (staff_row.user_id, staff_row.role)
             )
-        by_role = {
-            GroupStaffRole.MENTOR.value: Relation.MENTOR,
-            GroupStaffRole.TEACHER.value: Relation.TEACHER,
-        }
         class_index: dict[int, int] = {}
-        for unit_plan in self.unit_plans:
+        for unit_index, unit_plan in enumerate(self.unit_plans):
             for class_plan in unit_plan.classes:
-                relations = {}
-                for group in [class_plan.group, *(g for _abbr, g in class_plan.subject_groups)]:
-                    for user_id, role in group_roles.get(group.id, []):
-                        relations.setdefault(user_id, set()).add(by_role[role])
                 class_index[id(class_plan)] = len(source.classes)
-                source.classes.append(
-                    ClassActors(unit_index=unit_index[unit_plan.unit.id], relations=relations)
-                )
+                relations = class_relations(class_plan, group_roles)
+                source.classes.append(ClassActors(unit_index, relations))
         source.pupils = [
             (pupil_id, class_index[id(class_plan)], protected, starts_on)
             for pupil_id, class_plan, protected, starts_on in self.pupil_refs
         ]
         return source
+
+    def unit_actors(self, unit_plan: UnitPlan, at_unit: dict[uuid.UUID, set[str]]) -> UnitActors:
+        """The unit-wide relations: leaders, special educators and teachers, and members of the
+        elevhälsoteam while they hold a duty at the unit."""
+        relations: dict[uuid.UUID, set[Relation]] = {}
+        for user_id, kinds in at_unit.items():
+            if kinds & LEADERSHIP_DUTIES:
+                relations.setdefault(user_id, set()).add(Relation.PRINCIPAL)
+            if kinds & UNIT_WIDE_SUPPORT_DUTIES:
+                relations.setdefault(user_id, set()).add(Relation.SPECIAL_EDUCATION)
+        for user_id in self.team_members.get(unit_plan.unit.id, set()) & set(at_unit):
+            relations.setdefault(user_id, set()).add(Relation.PUPIL_HEALTH_TEAM)
+        return UnitActors(
+            unit_id=unit_plan.unit.id,
+            principal_id=unit_plan.duties[UnitDutyKind.PRINCIPAL.value][0].id,
+            relations=relations,
+            staff=frozenset(at_unit),
+            assigned=[
+                unit_plan.duties[kind.value][0].id
+                for kind in (UnitDutyKind.PRINCIPAL, UnitDutyKind.SPECIAL_EDUCATOR)
+            ],
+        )
+
+
+def class_relations(
+    class_plan: ClassPlan, group_roles: dict[uuid.UUID, list[tuple[uuid.UUID, str]]]
+) -> dict[uuid.UUID, set[Relation]]:
+    """The mentors and teachers of the class's groups."""
+    relations: dict[uuid.UUID, set[Relation]] = {}
+    for group in [class_plan.group, *(g for _abbr, g in class_plan.subject_groups)]:
+        for user_id, role in group_roles.get(group.id, []):
+            relations.setdefault(user_id, set()).add(RELATION_OF_ROLE[role])
+    return relations
 
 
 def build_plan(
@@ -1384,113 +1274,40 @@ def build_plan(
 
 def write_plan(
     plan: Plan,
-    log: "Writer | None" = None,
+    log: Writer | None = None,
     access_log: bool = True,
     timings: dict[str, float] | None = None,
 ) -> dict[str, int]:
     """Insert the plan and (unless `access_log` is false) the access log and its reviews in one
     transaction; returns the rows written per model. `timings` receives the log's seconds."""
-    counts: dict[str, int] = {}
-    loaded_at = plan.loaded_at
     with transaction.atomic():
         _reuse_existing_years(plan)
-        for model, rows in plan.batches():
-            started = time.perf_counter()
-            _stamp(model, rows, loaded_at)
-            with _explicit_timestamps(model):
-                if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
-                    _copy_rows(model, rows)
-                else:
-                    model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
-            counts[model._meta.object_name or model.__name__] = len(rows)
-            if log is not None and len(rows) >= BATCH_SIZE:
-                seconds = time.perf_counter() - started
-                _say(log, f"  {model._meta.object_name}: {len(rows)} rader ({seconds:.1f} s)")
+        batches = plan.batches()
+        for model, rows in batches:
+            stamp(model, rows, plan.loaded_at)
+        counts = write_batches(batches, log)
         if plan.support is not None:
-            from elevstod.demo.support_chain import write_support_chain
-
             counts.update(write_support_chain(plan.support, log))
         if access_log and plan.log_source is not None:
-            started = time.perf_counter()
-            events, reviews = write_access_log(plan.log_source)
-            with _explicit_timestamps(LogReview):
-                LogReview.objects.bulk_create(reviews, batch_size=BATCH_SIZE)
-            counts[AccessEvent._meta.object_name or "AccessEvent"] = events
-            counts[LogReview._meta.object_name or "LogReview"] = len(reviews)
-            seconds = time.perf_counter() - started
-            if timings is not None:
-                timings["access_log"] = seconds
-            _say(log, f"  AccessEvent: {events} rader, LogReview: {len(reviews)} ({seconds:.1f} s)")
+            counts.update(_write_access_log(plan.log_source, log, timings))
     return counts
 
 
-def _timestamp_fields(model: type[models.Model]) -> list[models.Field]:
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    ]
-
-
-def _stamp(model: type[models.Model], rows: Sequence[models.Model], moment: datetime) -> None:
-    """created_at and updated_at (and a user's date_joined) at `moment`, never after today."""
-    names = [field.attname for field in _timestamp_fields(model)]
-    if model is User:
-        names.append("date_joined")
-    for row in rows:
-        for name in names:
-            row.__dict__[name] = moment
-
-
-@contextmanager
-def _explicit_timestamps(model: type[models.Model]) -> Iterator[None]:
-    """Keep the values set on the rows: auto_now and auto_now_add would put in the real now.
-
-    The fields belong to this one model (abstract parents' fields are copied per model), and the
-    generator runs alone in its process, so switching them off for the insert is safe.
-    """
-    fields = _timestamp_fields(model)
-    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]  # type: ignore[attr-defined]
-    try:
-        for field in fields:
-            field.auto_now = field.auto_now_add = False  # type: ignore[attr-defined]
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add  # type: ignore[attr-defined]
-
-
-# PostgreSQL's COPY loads the big tables several times faster than multi-row INSERTs.
-COPY_THRESHOLD = 5000
-_COPYABLE = (
-    models.UUIDField,
-    models.CharField,
-    models.TextField,
-    models.DateField,  # DateTimeField is a subclass
-    models.BooleanField,
-    models.IntegerField,  # and its small, big, positive and auto variants
-    models.ForeignKey,
-)
-
-
-def _copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
-    """COPY the rows. Values go through psycopg's own adapters, so only plain types qualify."""
-    fields = model._meta.concrete_fields
-    # An auto-incremented key (the team members' link table) is the database's to fill.
-    if isinstance(model._meta.pk, models.AutoField) or any(
-        not isinstance(field, _COPYABLE) for field in fields
-    ):
-        model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
-        return
-    quote = connection.ops.quote_name
-    # The timestamps are already on the rows (write_plan stamps them), so every value is the row's.
-    names = [field.attname for field in fields]
-    columns = ", ".join(quote(field.column) for field in fields)
-    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            values = row.__dict__
-            copy.write_row([values[name] for name in names])
+def _write_access_log(
+    source: LogSource, log: Writer | None, timings: dict[str, float] | None
+) -> dict[str, int]:
+    started = time.perf_counter()
+    events, reviews = write_access_log(source)
+    with explicit_timestamps(LogReview):
+        LogReview.objects.bulk_create(reviews, batch_size=BATCH_SIZE)
+    seconds = time.perf_counter() - started
+    if timings is not None:
+        timings["access_log"] = seconds
+    say(log, f"  AccessEvent: {events} rader, LogReview: {len(reviews)} ({seconds:.1f} s)")
+    return {
+        AccessEvent._meta.object_name or "AccessEvent": events,
+        LogReview._meta.object_name or "LogReview": len(reviews),
+    }
 
 
 def _reuse_existing_years(plan: Plan) -> None:
@@ -1514,7 +1331,7 @@ def generate(
     tier: str = "small",
     seed: int = 1,
     demo_users: bool | None = None,
-    stdout: "Writer | None" = None,
+    stdout: Writer | None = None,
     today: date | None = None,
     access_log: bool = True,
 ) -> dict[str, Any]:
@@ -1527,6 +1344,45 @@ def generate(
     Refuses outside demo mode unless settings.ELEVSTOD_ALLOW_GENERATOR is set (benchmarks on
     production-like settings), and never makes demo users outside demo mode.
     """
+    demo_users = _refuse_unless_allowed(tier, demo_users)
+    today = today or timezone.localdate()
+    started = time.perf_counter()
+    say(stdout, f"Planerar nivå {tier} med frö {seed} per {today.isoformat()} …")
+    plan = build_plan(tier, seed, demo_users, today)
+    planned = time.perf_counter()
+    say(
+        stdout,
+        f"Planen klar på {planned - started:.1f} s: {len(plan.pupils)} elever, "
+        f"{len(plan.users)} användare, {len(plan.units)} skolenheter. Skriver …",
+    )
+    timings: dict[str, float] = {}
+    counts = write_plan(plan, stdout, access_log=access_log, timings=timings)
+    for model, rows in _quality_work(today, seed, stdout, access_log=access_log).items():
+        counts[model] = counts.get(model, 0) + rows
+    seconds = time.perf_counter() - started
+    say(
+        stdout,
+        f"Klart: {sum(counts.values())} rader på {seconds:.1f} s "
+        f"(planering {planned - started:.1f} s, skrivning {started + seconds - planned:.1f} s).",
+    )
+    return {
+        "tier": tier,
+        "seed": seed,
+        "today": today,
+        "academic_year": plan.current_year_spec.name,
+        "counts": counts,
+        "unit_a_id": plan.unit_a_id,
+        "unit_b_id": plan.unit_b_id,
+        "provider_id": plan.provider_id,
+        "demo_users": demo_users,
+        "seconds": seconds,
+        "access_log_seconds": timings.get("access_log", 0.0),
+    }
+
+
+def _refuse_unless_allowed(tier: str, demo_users: bool | None) -> bool:
+    """The guard: demo mode (or the benchmark setting), a known tier, an empty database.
+    Returns whether to make the demo users (by default: in demo mode)."""
     if not generator_allowed():
         raise GeneratorRefusedError(
             "Generatorn körs bara i demoläge (ELEVSTOD_DEMO_MODE=True) eller med "
@@ -1549,44 +1405,11 @@ def generate(
             "Databasen innehåller redan en organisation. Töm den först (manage.py flush) "
             "eller använd --if-empty."
         )
-
-    today = today or timezone.localdate()
-    started = time.perf_counter()
-    _say(stdout, f"Planerar nivå {tier} med frö {seed} per {today.isoformat()} …")
-    plan = build_plan(tier, seed, demo_users, today)
-    planned = time.perf_counter()
-    _say(
-        stdout,
-        f"Planen klar på {planned - started:.1f} s: {len(plan.pupils)} elever, "
-        f"{len(plan.users)} användare, {len(plan.units)} skolenheter. Skriver …",
-    )
-    timings: dict[str, float] = {}
-    counts = write_plan(plan, stdout, access_log=access_log, timings=timings)
-    for model, rows in _quality_work(today, seed, stdout, access_log=access_log).items():
-        counts[model] = counts.get(model, 0) + rows
-    seconds = time.perf_counter() - started
-    _say(
-        stdout,
-        f"Klart: {sum(counts.values())} rader på {seconds:.1f} s "
-        f"(planering {planned - started:.1f} s, skrivning {started + seconds - planned:.1f} s).",
-    )
-    return {
-        "tier": tier,
-        "seed": seed,
-        "today": today,
-        "academic_year": plan.current_year_spec.name,
-        "counts": counts,
-        "unit_a_id": plan.unit_a_id,
-        "unit_b_id": plan.unit_b_id,
-        "provider_id": plan.provider_id,
-        "demo_users": demo_users,
-        "seconds": seconds,
-        "access_log_seconds": timings.get("access_log", 0.0),
-    }
+    return demo_users
 
 
 def _quality_work(
-    today: date, seed: int, stdout: "Writer | None", *, access_log: bool
+    today: date, seed: int, stdout: Writer | None, *, access_log: bool
 ) -> dict[str, int]:
     """The quality system's own demo content, and its figures computed once so that the
     dashboards open warm (as after the nightly task)."""
@@ -1599,20 +1422,11 @@ def _quality_work(
     for model, rows in special_education_demo.generate(today=today, seed=seed).items():
         counts[model] = counts.get(model, 0) + rows
     counts["QualitySnapshot"] = refresh_all(today)
-    _say(
+    say(
         stdout,
         f"  Kvalitetssiffror: {counts['QualitySnapshot']} ({time.perf_counter() - started:.1f} s)",
     )
     return counts
-
-
-def _say(stdout: "Writer | None", message: str) -> None:
-    if stdout is None:
-        return
-    stdout.write(message + "\n")
-    flush = getattr(stdout, "flush", None)
-    if callable(flush):
-        flush()
 
 
 def identity_numbers(rows: Iterable[Pupil | Guardian]) -> list[str]:

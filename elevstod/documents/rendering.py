@@ -24,11 +24,13 @@ Rendering never touches the network: the URL fetcher accepts only file: and data
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -67,6 +69,7 @@ PROGRAMME_RELATED = ("previous", "investigation", "follow_up_responsible", "eval
 
 
 Record = Investigation | Decision | ActionProgramme | FollowUp
+_R = TypeVar("_R", bound=Record)
 
 
 class _Document(NamedTuple):
@@ -104,27 +107,35 @@ def _render(document: _Document) -> tuple[str, bytes]:
 # --------------------------------------------------------------------------- the documents
 
 
-# Each document is built and rendered in Swedish, its labels included (decision 0007).
+def _in_swedish(build: Callable[[_R], _Document], record: _R) -> tuple[str, bytes]:
+    # Each document is built and rendered in Swedish, its labels included (decision 0007).
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(build(record))
 
 
 def investigation_pdf(investigation: Investigation) -> tuple[str, bytes]:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _render(_investigation_document(investigation))
+    return _in_swedish(_investigation_document, investigation)
 
 
 def decision_pdf(decision: Decision) -> tuple[str, bytes]:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _render(_decision_document(decision))
+    return _in_swedish(_decision_document, decision)
 
 
 def programme_pdf(programme: ActionProgramme) -> tuple[str, bytes]:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _render(_programme_document(programme))
+    return _in_swedish(_programme_document, programme)
 
 
 def follow_up_pdf(follow_up: FollowUp) -> tuple[str, bytes]:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _render(_follow_up_document(follow_up))
+    return _in_swedish(_follow_up_document, follow_up)
+
+
+def pdf_response(filename: str, content: bytes) -> HttpResponse:
+    """A rendered document as a download (the pages' PDF links and the API's export alike) that
+    no cache keeps: it carries pupil data."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _investigation_document(investigation: Investigation) -> _Document:

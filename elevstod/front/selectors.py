@@ -5,12 +5,15 @@ with the data (pinned in tests).
 """
 
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from elevstod.access.context import UserContext
+from elevstod.access.lookup import current_memberships
 from elevstod.access.scoping import current_placement_q, pupils_visible_to
+from elevstod.accounts.models import User
 from elevstod.organisation.duties import UNIT_DUTY_LABELS
 from elevstod.organisation.models import (
     EducationProvider,
@@ -25,9 +28,19 @@ from elevstod.organisation.models import (
 from elevstod.people.models import GroupMembership, Guardianship, Placement, Pupil
 
 
-def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
-    counted = queryset.order_by().values(field).annotate(n=Count("pk", distinct=True)).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _count_subquery(queryset: QuerySet, field: str, distinct: str = "pk") -> Coalesce:
+    """How many distinct `distinct` the rows per `field` hold, 0 for none."""
+    counted = queryset.order_by().values(field).annotate(n=Count(distinct, distinct=True))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def _current_placements(ctx: UserContext) -> Prefetch:
+    """A pupil's current placements with their unit, as `current_placements`."""
+    return Prefetch(
+        "placements",
+        queryset=Placement.objects.filter(current_placement_q(ctx)).select_related("school_unit"),
+        to_attr="current_placements",
+    )
 
 
 def units_with_counts(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> QuerySet[SchoolUnit]:
@@ -47,16 +60,7 @@ def units_with_counts(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> Query
         .annotate(
             pupil_count=_count_subquery(placements, "school_unit"),
             group_count=_count_subquery(groups, "school_unit"),
-            staff_count=Coalesce(
-                Subquery(
-                    duties.order_by()
-                    .values("school_unit")
-                    .annotate(n=Count("user", distinct=True))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
+            staff_count=_count_subquery(duties, "school_unit", distinct="user"),
         )
     )
 
@@ -90,15 +94,7 @@ def groups_with_pupils(ctx: UserContext, group_ids: frozenset[uuid.UUID]) -> Que
 def children_of(ctx: UserContext) -> QuerySet[Pupil]:
     return (
         Pupil.objects.filter(pk__in=ctx.custody_pupils)
-        .prefetch_related(
-            Prefetch(
-                "placements",
-                queryset=Placement.objects.filter(current_placement_q(ctx)).select_related(
-                    "school_unit"
-                ),
-                to_attr="current_placements",
-            )
-        )
+        .prefetch_related(_current_placements(ctx))
         .order_by("first_name")
     )
 
@@ -125,15 +121,9 @@ def pupil_list(
                 pupils = pupils.filter(
                     Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
                 )
-    return pupils.prefetch_related(
-        Prefetch(
-            "placements",
-            queryset=Placement.objects.filter(current_placement_q(ctx)).select_related(
-                "school_unit"
-            ),
-            to_attr="current_placements",
-        )
-    ).order_by("last_name", "first_name", "pk")
+    return pupils.prefetch_related(_current_placements(ctx)).order_by(
+        "last_name", "first_name", "pk"
+    )
 
 
 def pupil_page_details(ctx: UserContext, pupil: Pupil) -> dict[str, object]:
@@ -141,7 +131,7 @@ def pupil_page_details(ctx: UserContext, pupil: Pupil) -> dict[str, object]:
     placements = list(
         Placement.objects.filter(pupil=pupil).select_related("school_unit").order_by("-starts_on")
     )
-    group_ids = [m.group_id for m in pupil.current_memberships]  # type: ignore[attr-defined]
+    group_ids = [m.group_id for m in current_memberships(pupil)]
     mentors = list(
         GroupStaff.objects.filter(group_id__in=group_ids, role=GroupStaffRole.MENTOR)
         .select_related("user", "group")
@@ -155,7 +145,15 @@ def pupil_page_details(ctx: UserContext, pupil: Pupil) -> dict[str, object]:
     return {"placements": placements, "mentors": mentors, "guardianships": guardianships}
 
 
-def providers_with_units(ctx: UserContext) -> list[EducationProvider]:
+@dataclass(frozen=True)
+class ProviderUnits:
+    """A huvudman and its school units, each with its counts (`units_with_counts`)."""
+
+    provider: EducationProvider
+    units: list[SchoolUnit]
+
+
+def providers_with_units(ctx: UserContext) -> list[ProviderUnits]:
     providers = list(
         EducationProvider.objects.filter(pk__in=ctx.administered_providers).order_by("name")
     )
@@ -166,27 +164,37 @@ def providers_with_units(ctx: UserContext) -> list[EducationProvider]:
     by_provider: dict[uuid.UUID, list[SchoolUnit]] = {}
     for unit in units:
         by_provider.setdefault(unit.provider_id, []).append(unit)
-    for provider in providers:
-        provider.unit_rows = by_provider.get(provider.pk, [])  # type: ignore[attr-defined]
-    return providers
+    return [ProviderUnits(provider, by_provider.get(provider.pk, [])) for provider in providers]
+
+
+@dataclass(frozen=True)
+class StaffDuty:
+    user: User
+    label: str  # the duty, in the reader's language
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: Group  # annotated with member_count
+    kind_label: str
 
 
 def unit_overview(ctx: UserContext, unit_id: uuid.UUID) -> dict[str, object]:
     unit = units_with_counts(ctx, frozenset({unit_id})).get()
     today = ctx.today
-    duties = list(
-        UnitDuty.objects.filter(current_placement_q(ctx), school_unit_id=unit_id)
-        .select_related("user")
-        .only("duty", "user__first_name", "user__last_name", "user__username")
-        .order_by("duty", "user__last_name")
-    )
     # Translate each label once, not once per row (get_FOO_display rebuilds the choices map).
     duty_labels = {kind.value: str(label) for kind, label in UNIT_DUTY_LABELS.items()}
     kind_labels = {value: str(label) for value, label in GroupKind.choices}
-    for row in duties:
-        row.duty_label = duty_labels[row.duty]  # type: ignore[attr-defined]
-    groups = list(
-        Group.objects.filter(
+    duties = [
+        StaffDuty(row.user, duty_labels[row.duty])
+        for row in UnitDuty.objects.filter(current_placement_q(ctx), school_unit_id=unit_id)
+        .select_related("user")
+        .only("duty", "user__first_name", "user__last_name", "user__username")
+        .order_by("duty", "user__last_name")
+    ]
+    groups = [
+        GroupRow(group, kind_labels[group.kind])
+        for group in Group.objects.filter(
             school_unit_id=unit_id,
             academic_year__starts_on__lte=today,
             academic_year__ends_on__gte=today,
@@ -194,11 +202,14 @@ def unit_overview(ctx: UserContext, unit_id: uuid.UUID) -> dict[str, object]:
         .annotate(member_count=Count("memberships"))
         .only("name", "kind", "grade")
         .order_by("grade", "name")
-    )
-    for group in groups:
-        group.kind_label = kind_labels[group.kind]  # type: ignore[attr-defined]
+    ]
     team_obj = (
         PupilHealthTeam.objects.filter(school_unit_id=unit_id).prefetch_related("members").first()
     )
     team = list(team_obj.members.all()) if team_obj else []
-    return {"unit": unit, "duties": duties, "groups": groups, "eht_members": team}
+    return {
+        "unit": unit,
+        "duties": duties,
+        "groups": groups,
+        "eht_members": team,
+    }

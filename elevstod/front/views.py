@@ -4,8 +4,9 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from elevstod.access.context import context_for
 from elevstod.access.lookup import get_pupil_for
@@ -14,15 +15,17 @@ from elevstod.access.policy import (
     can_view_organisation,
     can_view_unit,
 )
+from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import record_access
+from elevstod.core.parsing import uuid_or_none
 from elevstod.front import selectors
 
 PAGE_SIZE = 50
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedRequest) -> HttpResponse:
     ctx = context_for(request)
     context = {
         "led_units": selectors.units_with_counts(ctx, ctx.leader_units),
@@ -43,10 +46,10 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pupil_list(request: HttpRequest) -> HttpResponse:
+def pupil_list(request: AuthenticatedRequest) -> HttpResponse:
     ctx = context_for(request)
     query = request.GET.get("q", "")[:100]
-    unit_id = _uuid_or_none(request.GET.get("enhet"))
+    unit_id = uuid_or_none(request.GET.get("enhet"))
     if unit_id is not None and unit_id not in ctx.staff_units:
         unit_id = None
     pupils = selectors.pupil_list(ctx, query=query, unit_id=unit_id)
@@ -58,17 +61,16 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         school_unit_id=unit_id,
         purpose="search" if query else "",
     )
-    template = "front/pupil_list.html#results" if request.htmx else "front/pupil_list.html"  # type: ignore[attr-defined]
+    template = "front/pupil_list.html#results" if request.htmx else "front/pupil_list.html"
     units = selectors.units_named(ctx.staff_units)
-    return render(
-        request,
-        template,
-        {"page": page, "query": query, "unit_id": unit_id, "units": units},
-    )
+    # Turning the page keeps the search and the unit (templates/_pagination.html).
+    filters = {"q": query, **({"enhet": str(unit_id)} if unit_id else {})}
+    context = {"page": page, "query": query, "unit_id": unit_id, "units": units}
+    return render(request, template, {**context, "querystring": urlencode(filters)})
 
 
 @login_required
-def pupil_detail(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
+def pupil_detail(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     access = get_pupil_for(ctx, pupil_id, purpose="pupil_page")
     details = selectors.pupil_page_details(ctx, access.pupil)
@@ -85,7 +87,7 @@ def pupil_detail(request: HttpRequest, pupil_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
+def unit_detail(request: AuthenticatedRequest, unit_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     if not can_view_unit(ctx, unit_id):
         raise Http404
@@ -93,16 +95,9 @@ def unit_detail(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def organisation(request: HttpRequest) -> HttpResponse:
+def organisation(request: AuthenticatedRequest) -> HttpResponse:
     ctx = context_for(request)
     providers = selectors.providers_with_units(ctx)
-    if not providers or not all(can_view_organisation(ctx, p.pk) for p in providers):
+    if not providers or not all(can_view_organisation(ctx, p.provider.pk) for p in providers):
         raise Http404
     return render(request, "front/organisation.html", {"providers": providers})
-
-
-def _uuid_or_none(raw: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None

@@ -1,6 +1,11 @@
+import uuid
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from elevstod.accounts.models import User
 from elevstod.organisation.duties import DECISION_TYPE_LABELS, non_delegable_reason
 from elevstod.organisation.models import SchoolUnit, UnitDuty
 
@@ -24,10 +29,13 @@ class DelegationForm(forms.Form):
     )
     note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
 
-    def __init__(self, *args, principal, unit_ids, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, *args: Any, principal: User, unit_ids: Iterable[uuid.UUID], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.principal = principal
-        self.fields["school_unit"].queryset = SchoolUnit.objects.filter(pk__in=unit_ids)
+        school_unit = cast(forms.ModelChoiceField, self.fields["school_unit"])
+        school_unit.queryset = SchoolUnit.objects.filter(pk__in=unit_ids)
         staff = (
             UnitDuty.objects.filter(school_unit_id__in=unit_ids)
             .exclude(user=principal)
@@ -37,7 +45,8 @@ class DelegationForm(forms.Form):
         seen: dict[str, str] = {}
         for duty in staff:
             seen.setdefault(str(duty.user_id), duty.user.display_name)
-        self.fields["delegate"].choices = [("", _("Välj person")), *list(seen.items())]
+        delegate = cast(forms.ChoiceField, self.fields["delegate"])
+        delegate.choices = [("", _("Välj person")), *list(seen.items())]
 
     def clean_decision_type(self) -> str:
         value = self.cleaned_data["decision_type"]
@@ -46,8 +55,8 @@ class DelegationForm(forms.Form):
             raise forms.ValidationError(reason)
         return value
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("Slutdatumet kan inte ligga före startdatumet."))

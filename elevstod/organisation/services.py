@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from elevstod.organisation.models import Delegation
+from elevstod.organisation.selectors import delegations_in_force
 
 
 def delegation_create(
@@ -46,12 +47,7 @@ def delegations_covering(
 ) -> list[Delegation]:
     """Valid delegations for a decision on a day; the support chain checks these."""
     return list(
-        Delegation.objects.filter(
-            delegate_id=delegate_id,
-            school_unit_id=school_unit_id,
-            decision_type=decision_type,
-            valid_from__lte=day,
-            valid_until__gte=day,
-            revoked_at__isnull=True,
-        )
+        delegations_in_force(
+            school_unit_id=school_unit_id, decision_type=decision_type, day=day
+        ).filter(delegate_id=delegate_id)
     )

@@ -4,19 +4,20 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from elevstod.access.context import context_for
 from elevstod.access.policy import can_manage_delegations
+from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.organisation import selectors, services
 from elevstod.organisation.forms import DelegationForm
 
 
 @login_required
-def delegation_list(request: HttpRequest) -> HttpResponse:
+def delegation_list(request: AuthenticatedRequest) -> HttpResponse:
     ctx = context_for(request)
     unit_ids = ctx.principal_units
     if not unit_ids:
@@ -48,7 +49,7 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delegation_revoke(request: HttpRequest, delegation_id: uuid.UUID) -> HttpResponse:
+def delegation_revoke(request: AuthenticatedRequest, delegation_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     delegation = selectors.delegation_or_none(delegation_id)
     if delegation is None or not can_manage_delegations(ctx, delegation.school_unit_id):

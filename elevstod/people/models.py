@@ -93,6 +93,11 @@ class Pupil(Person):
         related_name="pupil",
     )
 
+    # Set only on pupils loaded with a Prefetch(to_attr=...) of this academic year's rows
+    # (access.lookup.pupil_queryset_with_facts, front.selectors); otherwise AttributeError.
+    current_placements: list["Placement"]
+    current_memberships: list["GroupMembership"]
+
     class Meta:
         verbose_name = _("elev")
         verbose_name_plural = _("elever")

@@ -21,7 +21,6 @@ BAR_FILL = "#2b6a99"
 
 def bars(caption_id: str, rows: Sequence[tuple[str, float | None]], maximum: float) -> SafeString:
     """Horizontal bars, one per row; a row without a value (suppressed or none) has no bar."""
-    height = len(rows) * (BAR + GAP) + GAP
     span = WIDTH - LABEL - 10
     items = []
     for index, (label, value) in enumerate(rows):
@@ -34,21 +33,11 @@ def bars(caption_id: str, rows: Sequence[tuple[str, float | None]], maximum: flo
         '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar" fill="{}"></rect>',
         items,
     )
-    return format_html(
-        '<svg class="chart" role="img" aria-labelledby="{}" viewBox="0 0 {} {}" '
-        'width="{}" height="{}">{}</svg>',
-        caption_id,
-        WIDTH,
-        height,
-        WIDTH,
-        height,
-        body,
-    )
+    return _svg(caption_id, len(rows), body)
 
 
 def stacked(caption_id: str, rows: Sequence[tuple[str, Sequence[float]]]) -> SafeString:
     """One horizontal bar per row, split into the support levels' shares of its total."""
-    height = len(rows) * (BAR + GAP) + GAP
     span = WIDTH - LABEL - 10
     parts = []
     for index, (label, values) in enumerate(rows):
@@ -79,6 +68,12 @@ def stacked(caption_id: str, rows: Sequence[tuple[str, Sequence[float]]]) -> Saf
                 )
             )
             x += width
+    return _svg(caption_id, len(rows), SafeString("".join(parts)))
+
+
+def _svg(caption_id: str, rows: int, body: SafeString) -> SafeString:
+    """The chart's frame: one bar's height and gap per row, labelled by its caption."""
+    height = rows * (BAR + GAP) + GAP
     return format_html(
         '<svg class="chart" role="img" aria-labelledby="{}" viewBox="0 0 {} {}" '
         'width="{}" height="{}">{}</svg>',
@@ -87,5 +82,5 @@ def stacked(caption_id: str, rows: Sequence[tuple[str, Sequence[float]]]) -> Saf
         height,
         WIDTH,
         height,
-        SafeString("".join(parts)),
+        body,
     )

@@ -48,6 +48,13 @@ def available(today: date) -> list[Period]:
     return [p for year in years for p in periods_of(year) if p.starts_on <= today]
 
 
+def school_years(today: date) -> list[Period]:
+    """The school years of `available`, without their terms. The huvudman chooses among these
+    only: a term and its year would let a hidden figure of one term be subtracted from the
+    year's (docs/decisions/0009)."""
+    return [p for p in available(today) if p.is_year]
+
+
 def find(key: str | None, today: date, options: list[Period] | None = None) -> Period | None:
     """The period with this key, or the current school year when no key is given."""
     options = available(today) if options is None else options

@@ -43,6 +43,10 @@ def provider(provider_id: uuid.UUID) -> EducationProvider | None:
     return EducationProvider.objects.filter(pk=provider_id).first()
 
 
+def provider_of_unit(unit_id: uuid.UUID) -> uuid.UUID | None:
+    return SchoolUnit.objects.filter(pk=unit_id).values_list("provider_id", flat=True).first()
+
+
 def providers(ids: frozenset[uuid.UUID]) -> list[EducationProvider]:
     return list(EducationProvider.objects.filter(pk__in=ids).order_by("name"))
 
@@ -394,6 +398,30 @@ def _publish_column(values: list[sup.Cell]) -> tuple[list[sup.Published], sup.Pu
 def provider_table(provider_id: uuid.UUID, period: Period, today: date) -> ProviderTable:
     """Every unit of the huvudman side by side, suppressed per column. One query for the
     figures, one for the units that have none yet (they are computed now, once)."""
+    rows, missing = _unit_snapshots(provider_id, period, today)
+    figures = _summaries([row for _unit, row in rows])
+    published = _publish_unit_columns(figures)
+    units = [UnitRow(unit.pk, unit.name, row.as_of) for unit, row in rows]
+    total = UnitRow(None, "", None)
+    for index, unit_row in [*enumerate(units), (None, total)]:
+        _fill_row(unit_row, index, published, figures)
+    return ProviderTable(
+        units=units,
+        total=total,
+        breakdowns={
+            "grade": _breakdown(figures, "grade"),
+            "gender": _breakdown(figures, "gender"),
+        },
+        over_time=_over_time(figures),
+        missing=missing,
+    )
+
+
+def _unit_snapshots(
+    provider_id: uuid.UUID, period: Period, today: date
+) -> tuple[list[tuple[SchoolUnit, QualitySnapshot]], int]:
+    """Each unit of the huvudman with its snapshot of the period (all pupils), by name, and
+    how many units had none and were computed now."""
     units_of_provider = list(
         SchoolUnit.objects.filter(provider_id=provider_id).only("id", "name").order_by("name")
     )
@@ -408,24 +436,32 @@ def provider_table(provider_id: uuid.UUID, period: Period, today: date) -> Provi
         # A unit (or a period) the nightly task has not reached yet: computed now, once.
         for row in services.refresh_units(new_units, period, today):
             snapshots[row.school_unit_id] = row
-    missing = len(new_units)
-    rows = [(unit, snapshots[unit.pk]) for unit in units_of_provider]
-    # Rows written before the summary existed (or by hand) are summarised here, in one query.
-    unsummarised = [row.pk for _unit, row in rows if not row.summary and row.pk is not None]
+    return [(unit, snapshots[unit.pk]) for unit in units_of_provider], len(new_units)
+
+
+def _summaries(rows: list[QualitySnapshot]) -> list[dict[str, Any]]:
+    """Each snapshot's summary. Rows written before the summary existed (or by hand) are
+    summarised here, in one query."""
+    unsummarised = [row.pk for row in rows if not row.summary and row.pk is not None]
     full = dict(
         QualitySnapshot.objects.filter(pk__in=unsummarised).values_list("pk", "figures")
         if unsummarised
         else []
     )
-    figures = [
-        row.summary or figures_summary(full.get(row.pk) or row.figures) for _unit, row in rows
-    ]
-    units = [UnitRow(unit.pk, unit.name, row.as_of) for unit, row in rows]
-    total = UnitRow(None, "", None)
+    return [row.summary or figures_summary(full.get(row.pk) or row.figures) for row in rows]
 
-    # Every column of the unit tables, suppressed together with what a reader knows across
-    # a row: a numerator is at most its denominator, steps within the deadline at most all
-    # steps, pupils with extra adaptations and with special support at most all pupils.
+
+PublishedColumns = dict[str, tuple[list[sup.Published], sup.Published]]
+
+
+def _publish_unit_columns(figures: list[dict[str, Any]]) -> PublishedColumns:
+    """Every column of the unit tables, suppressed together with what a reader knows across
+    a row: a numerator is at most its denominator, steps within the deadline at most all
+    steps, pupils with extra adaptations and with special support at most all pupils."""
+
+    def column(path: tuple[str, ...]) -> list[sup.Cell]:
+        return [_cell(_get(fig, path)) for fig in figures]
+
     columns: dict[str, list[sup.Cell]] = {}
     links: list[sup.Link] = [
         sup.PartsAtMost(("extra_adaptations", "special_support"), "pupils"),
@@ -433,49 +469,49 @@ def provider_table(provider_id: uuid.UUID, period: Period, today: date) -> Provi
         sup.AtMost("late_follow_up", "special_support"),
     ]
     for key, _label, path in COUNT_COLUMNS + MATCH_COLUMNS:
-        columns[key] = [_cell(_get(fig, path)) for fig in figures]
+        columns[key] = column(path)
     for key, _label, path in SHARE_COLUMNS:
-        columns[f"{key}:yes"] = [_cell(_get(fig, (*path, "yes"))) for fig in figures]
-        columns[f"{key}:n"] = [_cell(_get(fig, (*path, "n"))) for fig in figures]
+        columns[f"{key}:yes"] = column((*path, "yes"))
+        columns[f"{key}:n"] = column((*path, "n"))
         links.append(sup.AtMost(f"{key}:yes", f"{key}:n"))
     for step in STEPS:
         for part in ("cases", "within"):
-            columns[f"{step}:{part}"] = [
-                _cell(_get(fig, ("promptness", step, part))) for fig in figures
-            ]
+            columns[f"{step}:{part}"] = column(("promptness", step, part))
         links.append(sup.AtMost(f"{step}:within", f"{step}:cases"))
-    published = sup.publish_table(columns, links)
+    return sup.publish_table(columns, links)
 
-    def put(row: int | None, key: str) -> sup.Published:
+
+def _fill_row(
+    unit_row: UnitRow,
+    index: int | None,
+    published: PublishedColumns,
+    figures: list[dict[str, Any]],
+) -> None:
+    """One row of the table from the published columns: a unit's (`index`) or the
+    huvudman's total (None)."""
+
+    def put(key: str) -> sup.Published:
         cells, column_total = published[key]
-        return column_total if row is None else cells[row]
+        return column_total if index is None else cells[index]
 
-    for index, unit_row in [*enumerate(units), (None, total)]:
-        for key, _label, _path in COUNT_COLUMNS + MATCH_COLUMNS:
-            unit_row.counts[key] = put(index, key)
-        for key, _label, _path in SHARE_COLUMNS:
-            unit_row.shares[key] = PublishedShare(put(index, f"{key}:yes"), put(index, f"{key}:n"))
-        for step in STEPS:
-            cases = put(index, f"{step}:cases")
-            within = PublishedShare(put(index, f"{step}:within"), cases)
-            if index is None:
-                # The huvudman's median is not additive: it is built from published medians.
-                median = _pooled_median(figures, step)
-            else:
-                node = _get(figures[index], ("promptness", step))
-                shown = sup.median_shown(_cell(node.get("cases")).pupils)
-                median = node.get("median") if shown else None
-            unit_row.promptness[step] = PublishedMedian(median, cases, within)
-    return ProviderTable(
-        units=units,
-        total=total,
-        breakdowns={
-            "grade": _breakdown(figures, "grade"),
-            "gender": _breakdown(figures, "gender"),
-        },
-        over_time=_over_time(figures),
-        missing=missing,
-    )
+    for key, _label, _path in COUNT_COLUMNS + MATCH_COLUMNS:
+        unit_row.counts[key] = put(key)
+    for key, _label, _path in SHARE_COLUMNS:
+        unit_row.shares[key] = PublishedShare(put(f"{key}:yes"), put(f"{key}:n"))
+    for step in STEPS:
+        cases = put(f"{step}:cases")
+        within = PublishedShare(put(f"{step}:within"), cases)
+        unit_row.promptness[step] = PublishedMedian(_median(figures, index, step), cases, within)
+
+
+def _median(figures: list[dict[str, Any]], index: int | None, step: str) -> float | None:
+    """A unit's median, shown when built from enough pupils; the huvudman's, pooled."""
+    if index is None:
+        # The huvudman's median is not additive: it is built from published medians.
+        return _pooled_median(figures, step)
+    node = _get(figures[index], ("promptness", step))
+    shown = sup.median_shown(_cell(node.get("cases")).pupils)
+    return node.get("median") if shown else None
 
 
 def _pooled_median(figures: list[dict[str, Any]], step: str) -> float | None:
@@ -501,6 +537,14 @@ LEVEL_KEYS = ("pupils", *(level.value for level in wf.SupportLevel))
 BREAKDOWN_LEVELS = (wf.SupportLevel.EXTRA_ADAPTATIONS.value, wf.SupportLevel.SPECIAL_SUPPORT.value)
 
 
+def _add_levels(summed: dict[str, sup.Cell], pyramid: dict[str, Any]) -> None:
+    """Adds one unit's pupils per support level to a sum over units."""
+    for level in LEVEL_KEYS:
+        cell = _cell(pyramid.get(level))
+        old = summed.get(level, sup.Cell(0, 0))
+        summed[level] = sup.Cell(old.value + cell.value, old.pupils + cell.pupils)
+
+
 def _breakdown(
     figures: list[dict[str, Any]], dimension: str
 ) -> list[tuple[str, dict[str, sup.Published]]]:
@@ -513,11 +557,7 @@ def _breakdown(
     summed: dict[str, dict[str, sup.Cell]] = {}
     for fig in figures:
         for name, pyramid in _get(fig, ("patterns", dimension)).items():
-            row = summed.setdefault(name, {})
-            for level in LEVEL_KEYS:
-                cell = _cell(pyramid.get(level))
-                old = row.get(level, sup.Cell(0, 0))
-                row[level] = sup.Cell(old.value + cell.value, old.pupils + cell.pupils)
+            _add_levels(summed.setdefault(name, {}), pyramid)
     names = sorted(summed, key=lambda n: (len(n), n))
     published: dict[str, dict[str, sup.Published]] = {name: {} for name in names}
     for level in BREAKDOWN_LEVELS:
@@ -534,11 +574,7 @@ def _over_time(figures: list[dict[str, Any]]) -> list[tuple[str, dict[str, sup.P
     summed: dict[str, dict[str, sup.Cell]] = {}
     for fig in figures:
         for point in fig.get("over_time", []):
-            row = summed.setdefault(point["on"], {})
-            for level in LEVEL_KEYS:
-                cell = _cell(point.get(level))
-                old = row.get(level, sup.Cell(0, 0))
-                row[level] = sup.Cell(old.value + cell.value, old.pupils + cell.pupils)
+            _add_levels(summed.setdefault(point["on"], {}), point)
     out = []
     levels = [level.value for level in wf.SupportLevel]
     # The last point is the day the unit table describes: the same figures, suppressed there.

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import record_access
 from elevstod.organisation.models import AcademicYear, SchoolUnit
@@ -66,7 +66,7 @@ def compute_snapshots(
         window = f.Window(period.starts_on, period.ends_on, today)
         by_grade = grade_of(data, window.last)
         for grade in grades:
-            keep = (lambda pupil: True) if not grade else _grade_filter(by_grade, grade)
+            keep = _grade_filter(by_grade, grade)
             computed = f.compute(data, window, deadlines, keep)
             rows.append(
                 QualitySnapshot(
@@ -82,7 +82,10 @@ def compute_snapshots(
     return rows
 
 
-def _grade_filter(by_grade: dict[uuid.UUID, str], grade: str) -> Any:
+def _grade_filter(by_grade: dict[uuid.UUID, str], grade: str) -> Callable[[uuid.UUID], bool]:
+    """The pupils of one year group; "" for every pupil."""
+    if not grade:
+        return lambda pupil: True
     return lambda pupil: by_grade.get(pupil) == grade
 
 
@@ -151,7 +154,7 @@ def refresh_units(units: list[SchoolUnit], period: Period, today: date) -> list[
 
 def analysis_save(
     *,
-    actor: Any,
+    actor: User,
     school_year: str,
     analysis_text: str,
     expected_version: int | None,
@@ -186,7 +189,7 @@ def analysis_save(
 
 
 def action_add(
-    *, actor: Any, analysis: QualityAnalysis, text: str, responsible: str
+    *, actor: User, analysis: QualityAnalysis, text: str, responsible: str
 ) -> ImprovementAction:
     with transaction.atomic():
         action = ImprovementAction.objects.create(
@@ -197,7 +200,7 @@ def action_add(
 
 
 def action_follow_up(
-    *, actor: Any, action: ImprovementAction, status: FollowUpStatus, note: str, today: date
+    *, actor: User, action: ImprovementAction, status: FollowUpStatus, note: str, today: date
 ) -> ImprovementAction:
     """The next year's report follows up last year's improvement actions (seed 001 § 9)."""
     with transaction.atomic():
@@ -233,7 +236,7 @@ class StaleAnalysisError(Exception):
 
 
 def _log(
-    actor: Any, action: AccessAction, record_type: str, record_id: object, unit: uuid.UUID | None
+    actor: User, action: AccessAction, record_type: str, record_id: object, unit: uuid.UUID | None
 ) -> None:
     # No pupil is involved: the row attributes the change (security.md P1).
     record_access(

@@ -26,10 +26,10 @@ from __future__ import annotations
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -39,13 +39,12 @@ from elevstod.access.policy import Relation
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome
 from elevstod.demo.access_log import SCHOOL_TZ
+from elevstod.demo.rows import write_batches
 from elevstod.organisation.duties import LEADERSHIP_DUTIES, UNIT_WIDE_SUPPORT_DUTIES, UnitDutyKind
 from elevstod.organisation.models import ProviderDuty, SchoolUnit, UnitDuty
 from elevstod.people.models import Placement, ProtectedIdentity
 from elevstod.routines import rules
 from elevstod.routines.models import (
-    COUNTERPART_FIELDS,
-    NATURE_FIELDS,
     Counterpart,
     DeviationNature,
     DeviationReport,
@@ -55,10 +54,10 @@ from elevstod.routines.models import (
     RoutineCategory,
     RoutineReview,
     RoutineVersion,
+    kind_flags,
 )
 from elevstod.routines.services import DEVIATION_RECORD
 
-BATCH_SIZE = 1000
 PROVIDER_WIDE = (RoutineCategory.SOCIAL_SERVICES, RoutineCategory.DEVIATION_REPORTING)
 
 
@@ -275,6 +274,45 @@ class _Rows:
     events: list[AccessEvent] = field(default_factory=list)
 
 
+# The handling after "reported", in order (rules.TRANSITIONS).
+HANDLING: tuple[str, ...] = (
+    DeviationStatus.UNDER_HANDLING,
+    DeviationStatus.REPORTED_TO_KSL,
+    DeviationStatus.CLOSED,
+)
+
+
+class _Step(NamedTuple):
+    """One step of a report's handling: the status it moved to, when, and by whom."""
+
+    status: str
+    day: date
+    actor: uuid.UUID
+
+
+@dataclass(frozen=True)
+class _RoutineDates:
+    current_on: date  # the version in force was approved
+    review_on: date  # last reviewed (the approval, unless reviewed without changes since)
+    review_by: date
+    reviewed: bool
+
+
+def _routine_dates(today: date, review_by: date, reviewed: bool) -> _RoutineDates:
+    """The version in force was approved about a year before its review date, never after
+    today; a review without changes came half a year after approval and set the date."""
+    current_on = min(today - timedelta(days=1), review_by - timedelta(days=365))
+    review_on = current_on
+    if reviewed:
+        review_on = min(today - timedelta(days=1), current_on + timedelta(days=180))
+        if review_on <= current_on:
+            reviewed = False
+            review_on = current_on
+    if review_by <= review_on:
+        review_by = review_on + timedelta(days=30)
+    return _RoutineDates(current_on, review_on, review_by, reviewed)
+
+
 class _Builder:
     def __init__(self, today: date, seed: int) -> None:
         self.today = today
@@ -304,26 +342,15 @@ class _Builder:
         unit: SchoolUnit | None = None,
         provider_id: uuid.UUID | None = None,
     ) -> None:
-        text = TEXTS[category]
-        # The version in force was approved about a year before its review date, never after
-        # today; earlier versions a year or so before each other.
-        current_on = min(self.today - timedelta(days=1), review_by - timedelta(days=365))
-        review_on = current_on
-        if reviewed:
-            # Reviewed without changes half a year after approval; the review set the date.
-            review_on = min(self.today - timedelta(days=1), current_on + timedelta(days=180))
-            if review_on <= current_on:
-                reviewed = False
-                review_on = current_on
-        if review_by <= review_on:
-            review_by = review_on + timedelta(days=30)
+        dates = _routine_dates(self.today, review_by, reviewed)
         routine_id = self.uid()
+        # Earlier versions were approved a year or so before each other.
         approved = [
-            current_on - timedelta(days=sum(self.rng.randint(250, 400) for _ in range(n)))
+            dates.current_on - timedelta(days=sum(self.rng.randint(250, 400) for _ in range(n)))
             for n in range(versions - 1, -1, -1)
         ]
         version_ids = [self.uid() for _ in approved]
-        first_at, last_at = self.moment(approved[0]), self.moment(review_on)
+        first_at, last_at = self.moment(approved[0]), self.moment(dates.review_on)
         self.rows.routines.append(
             Routine(
                 id=routine_id,
@@ -332,8 +359,8 @@ class _Builder:
                 category=category,
                 owner_id=owner,
                 current_version_id=version_ids[-1],
-                review_by=review_by,
-                reviewed_on=review_on,
+                review_by=dates.review_by,
+                reviewed_on=dates.review_on,
                 created_by_id=author,
                 updated_by_id=author,
                 created_at=first_at,
@@ -341,39 +368,55 @@ class _Builder:
             )
         )
         for number, (version_id, day) in enumerate(zip(version_ids, approved, strict=True), 1):
-            at = self.moment(day)
-            self.rows.versions.append(
-                RoutineVersion(
-                    id=version_id,
-                    routine_id=routine_id,
-                    number=number,
-                    title=text.title,
-                    purpose=text.purpose,
-                    content=text.content(number),
-                    change_note=text.change_note if number == 2 else "",
-                    approved_on=day,
-                    created_by_id=author,
-                    created_at=at,
-                    updated_at=at,
-                )
+            self.version(routine_id, version_id, TEXTS[category], number, day, author)
+        if dates.reviewed:
+            self.review(routine_id, versions, dates, author)
+
+    def version(
+        self,
+        routine_id: uuid.UUID,
+        version_id: uuid.UUID,
+        text: RoutineText,
+        number: int,
+        day: date,
+        author: uuid.UUID,
+    ) -> None:
+        at = self.moment(day)
+        change_notes = {2: text.change_note, 3: "Genomgång med personalen vid läsårsstart."}
+        self.rows.versions.append(
+            RoutineVersion(
+                id=version_id,
+                routine_id=routine_id,
+                number=number,
+                title=text.title,
+                purpose=text.purpose,
+                content=text.content(number),
+                change_note=change_notes.get(number, ""),
+                approved_on=day,
+                created_by_id=author,
+                created_at=at,
+                updated_at=at,
             )
-            if number == 3:
-                self.rows.versions[-1].change_note = "Genomgång med personalen vid läsårsstart."
-        if reviewed:
-            at = self.moment(review_on)
-            self.rows.reviews.append(
-                RoutineReview(
-                    id=self.uid(),
-                    routine_id=routine_id,
-                    version_number=versions,
-                    reviewed_on=review_on,
-                    next_review_by=review_by,
-                    note="Genomgången i elevhälsoteamet; gäller oförändrad.",
-                    created_by_id=author,
-                    created_at=at,
-                    updated_at=at,
-                )
+        )
+
+    def review(
+        self, routine_id: uuid.UUID, version_number: int, dates: _RoutineDates, author: uuid.UUID
+    ) -> None:
+        """Reviewed without changes: the review set the routine's review date."""
+        at = self.moment(dates.review_on)
+        self.rows.reviews.append(
+            RoutineReview(
+                id=self.uid(),
+                routine_id=routine_id,
+                version_number=version_number,
+                reviewed_on=dates.review_on,
+                next_review_by=dates.review_by,
+                note="Genomgången i elevhälsoteamet; gäller oförändrad.",
+                created_by_id=author,
+                created_at=at,
+                updated_at=at,
             )
+        )
 
     def unit_routines(self, staff: _UnitStaff) -> None:
         if not staff.everyone:
@@ -440,71 +483,22 @@ class _Builder:
         occurred = self.today - timedelta(days=occurred_days_ago)
         reported = min(self.today, occurred + timedelta(days=self.rng.randint(0, 5)))
         leader = staff.leaders[0] if staff.leaders else None
-        if leader is None:
-            status = DeviationStatus.REPORTED
-        steps = [(DeviationStatus.REPORTED, reported, reporter)]
-        day = reported
-        # The steps up to the wanted status (rules.TRANSITIONS), as the handling goes.
-        order: list[str] = [
-            DeviationStatus.UNDER_HANDLING,
-            DeviationStatus.REPORTED_TO_KSL,
-            DeviationStatus.CLOSED,
-        ]
-        path: list[str] = order[: order.index(status) + 1] if status in order else []
-        for step in path:
-            next_day = day + timedelta(days=self.rng.randint(2, 20))
-            if next_day > self.today:
-                break
-            day = next_day
-            steps.append((step, day, leader))  # type: ignore[arg-type]
-        final = steps[-1][0]
-        ksl_on = next((d for s, d, _u in steps if s == DeviationStatus.REPORTED_TO_KSL), None)
-        closed_on = day if final == DeviationStatus.CLOSED else None
+        steps = self.handling(reported, status, reporter, leader)
         report_id = self.uid()
-        created_at, updated_at = self.moment(reported), self.moment(steps[-1][1])
-        first = counterparts[0]
+        created_at = self.moment(reported)
         self.rows.reports.append(
-            DeviationReport(
-                id=report_id,
-                school_unit=staff.unit,
-                occurred_on=occurred,
-                description=self.rng.choice(DESCRIPTIONS[first]),
-                tried_locally=self.rng.choice(TRIED),
-                concerns_pupil=pupil is not None,
-                pupil_id=pupil,
-                pupil_reason=(
-                    "Socialtjänsten behöver veta vilket ärende det gäller för att kunna svara."
-                    if pupil
-                    else ""
-                ),
-                status=final,
-                ksl_reported_on=ksl_on,
-                closed_on=closed_on,
-                outcome=self.rng.choice(OUTCOMES) if closed_on else "",
-                created_by_id=reporter,
-                updated_by_id=steps[-1][2],
+            self.report_row(
+                report_id,
+                staff.unit,
+                occurred=occurred,
+                counterparts=counterparts,
+                natures=natures,
+                pupil=pupil,
+                steps=steps,
                 created_at=created_at,
-                updated_at=max(created_at, updated_at),
-                **{name: value in counterparts for value, name in COUNTERPART_FIELDS.items()},
-                **{name: value in natures for value, name in NATURE_FIELDS.items()},
             )
         )
-        previous = ""
-        for step, step_day, actor in steps:
-            at = max(created_at, self.moment(step_day))
-            self.rows.changes.append(
-                DeviationStatusChange(
-                    id=self.uid(),
-                    report_id=report_id,
-                    from_status=previous,
-                    to_status=step,
-                    note="",
-                    created_by_id=actor,
-                    created_at=at,
-                    updated_at=at,
-                )
-            )
-            previous = step
+        self.status_rows(report_id, steps, created_at)
         if pupil is not None:
             self.rows.events.append(
                 AccessEvent(
@@ -520,6 +514,82 @@ class _Builder:
                     purpose="deviation_create",
                 )
             )
+
+    def handling(
+        self, reported: date, status: str, reporter: uuid.UUID, leader: uuid.UUID | None
+    ) -> list[_Step]:
+        """Reported by the reporter, then each step up to `status` (rules.TRANSITIONS) by the
+        unit's leader, as the handling goes: never after today. Without a leader the report
+        stays reported."""
+        steps = [_Step(DeviationStatus.REPORTED, reported, reporter)]
+        if leader is None or status not in HANDLING:
+            return steps
+        day = reported
+        for step in HANDLING[: HANDLING.index(status) + 1]:
+            next_day = day + timedelta(days=self.rng.randint(2, 20))
+            if next_day > self.today:
+                break
+            day = next_day
+            steps.append(_Step(step, day, leader))
+        return steps
+
+    def report_row(
+        self,
+        report_id: uuid.UUID,
+        unit: SchoolUnit,
+        *,
+        occurred: date,
+        counterparts: Sequence[str],
+        natures: Sequence[str],
+        pupil: uuid.UUID | None,
+        steps: list[_Step],
+        created_at: datetime,
+    ) -> DeviationReport:
+        last = steps[-1]
+        updated_at = self.moment(last.day)
+        ksl_on = next((s.day for s in steps if s.status == DeviationStatus.REPORTED_TO_KSL), None)
+        closed_on = last.day if last.status == DeviationStatus.CLOSED else None
+        return DeviationReport(
+            id=report_id,
+            school_unit=unit,
+            occurred_on=occurred,
+            description=self.rng.choice(DESCRIPTIONS[counterparts[0]]),
+            tried_locally=self.rng.choice(TRIED),
+            concerns_pupil=pupil is not None,
+            pupil_id=pupil,
+            pupil_reason=(
+                "Socialtjänsten behöver veta vilket ärende det gäller för att kunna svara."
+                if pupil
+                else ""
+            ),
+            status=last.status,
+            ksl_reported_on=ksl_on,
+            closed_on=closed_on,
+            outcome=self.rng.choice(OUTCOMES) if closed_on else "",
+            created_by_id=steps[0].actor,
+            updated_by_id=last.actor,
+            created_at=created_at,
+            updated_at=max(created_at, updated_at),
+            **kind_flags(counterparts, natures),
+        )
+
+    def status_rows(self, report_id: uuid.UUID, steps: list[_Step], created_at: datetime) -> None:
+        previous = ""
+        for step in steps:
+            at = max(created_at, self.moment(step.day))
+            self.rows.changes.append(
+                DeviationStatusChange(
+                    id=self.uid(),
+                    report_id=report_id,
+                    from_status=previous,
+                    to_status=step.status,
+                    note="",
+                    created_by_id=step.actor,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+            previous = step.status
 
     def random_reports(self, staff: _UnitStaff, pupils: list[uuid.UUID]) -> None:
         if not staff.everyone:
@@ -651,37 +721,13 @@ def _unit_a(units: list[SchoolUnit]) -> SchoolUnit | None:
     return next((unit for unit in units if unit.name == "Björkskolan"), None)
 
 
-@contextmanager
-def _explicit_timestamps(model: type[models.Model]) -> Iterator[None]:
-    """Keep the created_at/updated_at set on the rows (auto_now would put in the real now).
-    The demo runs alone in its process, so switching them off for the insert is safe."""
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]  # type: ignore[attr-defined]
-    try:
-        for f in fields:
-            f.auto_now = f.auto_now_add = False  # type: ignore[attr-defined]
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add  # type: ignore[attr-defined]
+DEMO_USERNAMES = ("rektor", "specialpedagog", "mentor", "kurator", "larare", "huvudman")
 
 
-def generate(*, today: date, seed: int, access_log: bool = True) -> dict[str, int]:
-    """Write the demo routines and deviation reports; returns the rows written per model.
-    `access_log=False` leaves out the reads of reports, as the generator's own option does."""
-    builder = _Builder(today, seed)
-    units = list(SchoolUnit.objects.select_related("provider").order_by("unit_code"))
-    staff = _staff_by_unit(units, today)
-    unit_a = _unit_a(units)
-    demo_users = dict(
-        User.objects.filter(
-            username__in=["rektor", "specialpedagog", "mentor", "kurator", "larare", "huvudman"]
-        ).values_list("username", "pk")
-    )
+def _provider_admins(
+    unit_a: SchoolUnit | None, demo_users: dict[str, uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Per huvudman, the administrator who owns its routines; "huvudman" at unit A's."""
     admins: dict[uuid.UUID, uuid.UUID] = {}
     for provider_id, user_id in ProviderDuty.objects.order_by(
         "provider_id", "created_at", "user_id"
@@ -689,8 +735,17 @@ def generate(*, today: date, seed: int, access_log: bool = True) -> dict[str, in
         admins.setdefault(provider_id, user_id)
     if "huvudman" in demo_users and unit_a is not None:
         admins[unit_a.provider_id] = demo_users["huvudman"]
+    return admins
 
-    # The huvudman's routines, which apply at all of its units.
+
+def _provider_routines(
+    builder: _Builder,
+    units: list[SchoolUnit],
+    staff: dict[uuid.UUID, _UnitStaff],
+    admins: dict[uuid.UUID, uuid.UUID],
+) -> None:
+    """The huvudman's routines, which apply at all of its units: owned by its administrator,
+    or else by the first leader of one of its units."""
     for provider_id in sorted({unit.provider_id for unit in units}, key=str):
         owner = admins.get(provider_id) or next(
             (
@@ -711,30 +766,41 @@ def generate(*, today: date, seed: int, access_log: bool = True) -> dict[str, in
                 owner=owner,
                 author=owner,
                 provider_id=provider_id,
-                review_by=today + timedelta(days=days),
+                review_by=builder.today + timedelta(days=days),
                 versions=versions,
             )
 
+
+def _unit_content(
+    builder: _Builder,
+    units: list[SchoolUnit],
+    staff: dict[uuid.UUID, _UnitStaff],
+    unit_a: SchoolUnit | None,
+    demo_users: dict[str, uuid.UUID],
+) -> None:
+    """Every unit's routines and reports; unit A's fixed set for the demo users."""
     # Which units get a report naming a pupil is drawn first, so pupils are read only there.
     named = {unit.pk for unit in units if builder.rng.random() < 0.15}
     if unit_a is not None:
         named.add(unit_a.pk)
-    pupils = _pupils_at(named, today)
+    pupils = _pupils_at(named, builder.today)
     for unit in units:
         unit_staff = staff[unit.pk]
         if unit_a is not None and unit.pk == unit_a.pk:
             # "rektor" handles unit A's reports, so the demo user sees the handling.
             rektor = demo_users.get("rektor")
-            if rektor in unit_staff.leaders:
-                unit_staff.leaders.remove(rektor)  # type: ignore[arg-type]
-                unit_staff.leaders.insert(0, rektor)  # type: ignore[arg-type]
+            if rektor is not None and rektor in unit_staff.leaders:
+                unit_staff.leaders.remove(rektor)
+                unit_staff.leaders.insert(0, rektor)
             builder.unit_a_routines(unit_staff, demo_users)
             builder.unit_a_reports(unit_staff, pupils.get(unit.pk, []), demo_users)
         else:
             builder.unit_routines(unit_staff)
             builder.random_reports(unit_staff, pupils.get(unit.pk, []))
 
-    rows = builder.rows
+
+def _write(rows: _Rows, *, access_log: bool) -> dict[str, int]:
+    """Bulk-insert in one transaction; returns the rows written per model."""
     batches: list[tuple[type[models.Model], Sequence[models.Model]]] = [
         (Routine, rows.routines),
         (RoutineVersion, rows.versions),
@@ -742,14 +808,23 @@ def generate(*, today: date, seed: int, access_log: bool = True) -> dict[str, in
         (DeviationReport, rows.reports),
         (DeviationStatusChange, rows.changes),
     ]
-    counts: dict[str, int] = {}
+    if access_log:
+        batches.append((AccessEvent, rows.events))
     # Routine and RoutineVersion point at each other; foreign keys are checked at commit.
     with transaction.atomic():
-        for model, batch in batches:
-            with _explicit_timestamps(model):
-                model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
-            counts[model.__name__] = len(batch)
-        if access_log:
-            AccessEvent.objects.bulk_create(rows.events, batch_size=BATCH_SIZE)
-            counts["AccessEvent"] = len(rows.events)
-    return counts
+        return write_batches(batches)
+
+
+def generate(*, today: date, seed: int, access_log: bool = True) -> dict[str, int]:
+    """Write the demo routines and deviation reports; returns the rows written per model.
+    `access_log=False` leaves out the reads of reports, as the generator's own option does."""
+    builder = _Builder(today, seed)
+    units = list(SchoolUnit.objects.select_related("provider").order_by("unit_code"))
+    staff = _staff_by_unit(units, today)
+    unit_a = _unit_a(units)
+    demo_users = dict(
+        User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", "pk")
+    )
+    _provider_routines(builder, units, staff, _provider_admins(unit_a, demo_users))
+    _unit_content(builder, units, staff, unit_a, demo_users)
+    return _write(builder.rows, access_log=access_log)

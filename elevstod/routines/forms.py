@@ -3,34 +3,48 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from elevstod.accounts.models import User
+from elevstod.core.form_fields import DATE_FORMAT, date_field, text_field
 from elevstod.routines import rules
 from elevstod.routines.models import Counterpart, DeviationNature, DeviationStatus, RoutineCategory
-
-DATE_FORMAT = "%Y-%m-%d"
 
 
 def _required(message: Any) -> dict[str, Any]:
     return {"required": message}
 
 
+_DATE_MESSAGES = {
+    "required": _("Ange ett datum."),
+    "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-15."),
+}
+
+
 def _date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
+    return date_field(
+        label,
         required=required,
         help_text=help_text,
         input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
-        error_messages={
-            "required": _("Ange ett datum."),
-            "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-15."),
-        },
+        error_messages=_DATE_MESSAGES,
+    )
+
+
+def _text(
+    label: Any, *, rows: int, help_text: Any = "", required_message: Any = None
+) -> forms.CharField:
+    """A text area; required when it has a message saying what to write."""
+    return text_field(
+        label,
+        rows=rows,
+        required=required_message is not None,
+        help_text=help_text,
+        error_messages=_required(required_message) if required_message is not None else {},
     )
 
 
@@ -39,11 +53,72 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
+def _owner_field(help_text: Any = "") -> OwnerChoiceField:
+    return OwnerChoiceField(
+        label=_("Ägare"),
+        queryset=User.objects.none(),
+        empty_label=_("Välj ägare"),
+        help_text=help_text,
+        error_messages={
+            "required": _("Välj vem som äger rutinen."),
+            "invalid_choice": _("Välj en ägare i listan."),
+        },
+    )
+
+
+def _next_review_field(label: Any) -> forms.DateField:
+    return _date_field(label, help_text=_("Ägaren får en påminnelse 30 dagar före."))
+
+
 # ----------------------------------------------------------------------------- routines
 
 
-class RoutineForm(forms.Form):
-    """A new routine: its area, its text, its owner and when it is reviewed next."""
+class _OwnedRoutineForm(forms.Form):
+    """What the routine forms share: an owner among `owners`, a day that is not in the future
+    (`not_after_today`), and a next review date after it and at most three years ahead."""
+
+    not_after_today: tuple[str, Any] = ("", "")  # (field, message)
+    next_review: tuple[str, str, Any] = ("", "", "")  # (from field, next field, too soon)
+
+    def __init__(self, *args: Any, owners: QuerySet[User], today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day_name, future_message = self.not_after_today
+        if data.get(day_name) and data[day_name] > self.today:
+            self.add_error(day_name, future_message)  # also takes the day out of `data`
+        start_name, next_name, too_soon = self.next_review
+        start, next_review = data.get(start_name), data.get(next_name)
+        if start and next_review:
+            if next_review <= start:
+                self.add_error(next_name, too_soon)
+            elif next_review > start + timedelta(days=rules.MAX_REVIEW_INTERVAL_DAYS):
+                self.add_error(
+                    next_name, _("Nästa granskning får ligga högst tre år fram i tiden.")
+                )
+        return data
+
+
+class RoutineForm(_OwnedRoutineForm):
+    """A new routine: its area, its text, its owner and when it is reviewed next.
+
+    The field names here and in RevisionForm and ReviewForm are the keyword arguments of the
+    services they feed (routine_create, routine_revise, routine_mark_reviewed): the views pass
+    `cleaned_data` on as it is.
+    """
+
+    not_after_today = (
+        "approved_on",
+        _("Dagen då rutinen fastställdes kan inte vara framåt i tiden."),
+    )
+    next_review = (
+        "approved_on",
+        "review_by",
+        _("Nästa granskning måste ligga efter dagen då rutinen fastställdes."),
+    )
 
     category = forms.ChoiceField(
         label=_("Område"),
@@ -58,75 +133,35 @@ class RoutineForm(forms.Form):
             "max_length": _("Rubriken får vara högst %(limit_value)d tecken."),
         },
     )
-    purpose = forms.CharField(
-        label=_("Syfte"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    purpose = _text(
+        _("Syfte"),
+        rows=3,
         help_text=_("Varför rutinen finns och vad den ska säkra."),
-        error_messages=_required(_("Beskriv rutinens syfte.")),
+        required_message=_("Beskriv rutinens syfte."),
     )
-    content = forms.CharField(
-        label=_("Rutinen"),
-        widget=forms.Textarea(attrs={"rows": 14}),
+    content = _text(
+        _("Rutinen"),
+        rows=14,
         help_text=_(
             "Vem gör vad, när och hur. Skriv inga uppgifter om enskilda elever i en rutin."
         ),
-        error_messages=_required(_("Skriv rutinens innehåll.")),
+        required_message=_("Skriv rutinens innehåll."),
     )
-    owner = OwnerChoiceField(
-        label=_("Ägare"),
-        queryset=User.objects.none(),
-        empty_label=_("Välj ägare"),
-        help_text=_("Den som ansvarar för att rutinen hålls aktuell och får påminnelsen."),
-        error_messages={
-            "required": _("Välj vem som äger rutinen."),
-            "invalid_choice": _("Välj en ägare i listan."),
-        },
+    owner = _owner_field(
+        help_text=_("Den som ansvarar för att rutinen hålls aktuell och får påminnelsen.")
     )
     approved_on = _date_field(_("Fastställd"))
-    review_by = _date_field(
-        _("Granskas senast"),
-        help_text=_("Ägaren får en påminnelse 30 dagar före."),
-    )
-
-    def __init__(self, *args: Any, owners: QuerySet[User], today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
-        owner_field.queryset = owners
-
-    def clean_approved_on(self) -> date:
-        approved_on: date = self.cleaned_data["approved_on"]
-        if approved_on > self.today:
-            raise forms.ValidationError(
-                _("Dagen då rutinen fastställdes kan inte vara framåt i tiden.")
-            )
-        return approved_on
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        approved_on, review_by = data.get("approved_on"), data.get("review_by")
-        if approved_on and review_by:
-            if review_by <= approved_on:
-                self.add_error(
-                    "review_by",
-                    _("Nästa granskning måste ligga efter dagen då rutinen fastställdes."),
-                )
-            elif review_by > approved_on + timedelta(days=rules.MAX_REVIEW_INTERVAL_DAYS):
-                self.add_error(
-                    "review_by", _("Nästa granskning får ligga högst tre år fram i tiden.")
-                )
-        return data
+    review_by = _next_review_field(_("Granskas senast"))
 
 
 class RevisionForm(RoutineForm):
     """The next version. It starts from the text in force; the change note is required."""
 
-    change_note = forms.CharField(
-        label=_("Vad har ändrats och varför"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    change_note = _text(
+        _("Vad har ändrats och varför"),
+        rows=3,
         help_text=_("Visas i rutinens historik."),
-        error_messages=_required(_("Skriv vad som har ändrats i den nya versionen.")),
+        required_message=_("Skriv vad som har ändrats i den nya versionen."),
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -143,55 +178,24 @@ class RevisionForm(RoutineForm):
     ]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(_OwnedRoutineForm):
     """Reviewed without changes: when, the next review date, the owner from now on."""
 
+    not_after_today = ("reviewed_on", _("Granskningen kan inte vara framåt i tiden."))
+    next_review = (
+        "reviewed_on",
+        "next_review_by",
+        _("Nästa granskning måste ligga efter dagens granskning."),
+    )
+
     reviewed_on = _date_field(_("Granskad"))
-    next_review_by = _date_field(
-        _("Nästa granskning senast"), help_text=_("Ägaren får en påminnelse 30 dagar före.")
-    )
-    owner = OwnerChoiceField(
-        label=_("Ägare"),
-        queryset=User.objects.none(),
-        empty_label=_("Välj ägare"),
-        error_messages={
-            "required": _("Välj vem som äger rutinen."),
-            "invalid_choice": _("Välj en ägare i listan."),
-        },
-    )
-    note = forms.CharField(
-        label=_("Kommentar (frivillig)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    next_review_by = _next_review_field(_("Nästa granskning senast"))
+    owner = _owner_field()
+    note = _text(
+        _("Kommentar (frivillig)"),
+        rows=3,
         help_text=_("Till exempel vilka som deltog i granskningen."),
     )
-
-    def __init__(self, *args: Any, owners: QuerySet[User], today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
-        owner_field.queryset = owners
-
-    def clean_reviewed_on(self) -> date:
-        reviewed_on: date = self.cleaned_data["reviewed_on"]
-        if reviewed_on > self.today:
-            raise forms.ValidationError(_("Granskningen kan inte vara framåt i tiden."))
-        return reviewed_on
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        reviewed_on, next_review = data.get("reviewed_on"), data.get("next_review_by")
-        if reviewed_on and next_review:
-            if next_review <= reviewed_on:
-                self.add_error(
-                    "next_review_by", _("Nästa granskning måste ligga efter dagens granskning.")
-                )
-            elif next_review > reviewed_on + timedelta(days=rules.MAX_REVIEW_INTERVAL_DAYS):
-                self.add_error(
-                    "next_review_by", _("Nästa granskning får ligga högst tre år fram i tiden.")
-                )
-        return data
 
 
 # ----------------------------------------------------------------------------- deviations
@@ -227,18 +231,18 @@ class DeviationForm(forms.Form):
         ),
         error_messages=_required(_("Ange vilken sorts avvikelse det är.")),
     )
-    description = forms.CharField(
-        label=_("Beskrivning av problemet"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+    description = _text(
+        _("Beskrivning av problemet"),
+        rows=6,
         help_text=_(
             "Beskriv samverkansproblemet utan elevens namn eller annat som kan peka ut eleven."
         ),
-        error_messages=_required(_("Beskriv samverkansproblemet.")),
+        required_message=_("Beskriv samverkansproblemet."),
     )
-    tried_locally = forms.CharField(
-        label=_("Vad har prövats lokalt"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages=_required(_("Beskriv vad som har prövats för att lösa problemet lokalt.")),
+    tried_locally = _text(
+        _("Vad har prövats lokalt"),
+        rows=4,
+        required_message=_("Beskriv vad som har prövats för att lösa problemet lokalt."),
     )
     # Set by the "needs a pupil" button: the pupil list is only read when asked for.
     with_pupil = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -247,10 +251,9 @@ class DeviationForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Välj en elev på den valda skolenheten.")},
     )
-    pupil_reason = forms.CharField(
-        label=_("Varför behövs uppgifter om eleven"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    pupil_reason = _text(
+        _("Varför behövs uppgifter om eleven"),
+        rows=3,
         help_text=_("Skälet sparas med rapporten och visas för skolenhetens ledning."),
     )
 
@@ -307,20 +310,15 @@ class StatusForm(forms.Form):
         required=False,
         help_text=_("Krävs när statusen blir ”Rapporterad till BUS-sekretariatet (KSL)”."),
     )
-    outcome = forms.CharField(
-        label=_("Utfall"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    outcome = _text(
+        _("Utfall"),
+        rows=4,
         help_text=_(
             "Krävs när rapporten avslutas. Skriv utan elevens namn: utfallet följer med i "
             "sammanställningen till BUS-sekretariatet när ingen elev är angiven."
         ),
     )
-    note = forms.CharField(
-        label=_("Kommentar (frivillig)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = _text(_("Kommentar (frivillig)"), rows=2)
 
     def __init__(self, *args: Any, current: str, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,8 @@ when that is needed, with the reason stated.
 Services (elevstod.routines.services) are the only writers.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -179,6 +181,12 @@ NATURE_FIELDS: dict[str, str] = {
 }
 
 
+def kind_flags(counterparts: Iterable[str], natures: Iterable[str]) -> dict[str, bool]:
+    """The boolean columns of a report that concerns these counterparts and natures."""
+    chosen = set(counterparts) | set(natures)
+    return {name: value in chosen for value, name in (COUNTERPART_FIELDS | NATURE_FIELDS).items()}
+
+
 class DeviationStatus(models.TextChoices):
     REPORTED = "reported", _("Rapporterad")
     UNDER_HANDLING = "under_handling", _("Under handläggning")
@@ -262,23 +270,24 @@ class DeviationReport(BaseModel):
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.status}"
 
+    def _flagged(self, fields: dict[str, str]) -> list[str]:
+        return [value for value, name in fields.items() if getattr(self, name)]
+
     @property
     def counterparts(self) -> list[str]:
-        return [value for value, name in COUNTERPART_FIELDS.items() if getattr(self, name)]
+        return self._flagged(COUNTERPART_FIELDS)
 
     @property
     def counterpart_labels(self) -> list[str]:
-        labels = dict(Counterpart.choices)
-        return [str(labels[value]) for value in self.counterparts]
+        return [str(Counterpart(value).label) for value in self.counterparts]
 
     @property
     def natures(self) -> list[str]:
-        return [value for value, name in NATURE_FIELDS.items() if getattr(self, name)]
+        return self._flagged(NATURE_FIELDS)
 
     @property
     def nature_labels(self) -> list[str]:
-        labels = dict(DeviationNature.choices)
-        return [str(labels[value]) for value in self.natures]
+        return [str(DeviationNature(value).label) for value in self.natures]
 
 
 class DeviationStatusChange(BaseModel):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from elevstod.access.policy import Relation
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction
-from elevstod.audit.recording import record_access
+from elevstod.audit.recording import record_access, record_access_to
 from elevstod.routines import rules
 from elevstod.routines.models import (
     COUNTERPART_FIELDS,
@@ -33,7 +33,9 @@ from elevstod.routines.models import (
     Routine,
     RoutineReview,
     RoutineVersion,
+    kind_flags,
 )
+from elevstod.routines.notifications import enqueue_leaders_notice
 
 DEVIATION_RECORD = "deviation_report"
 DEVIATION_EXPORT_RECORD = "deviation_export"
@@ -74,6 +76,26 @@ def _check_review_date(review_by: date, approved_on: date) -> None:
         raise RefusalError(_("Nästa granskning får ligga högst tre år fram i tiden."))
 
 
+def _publish(
+    routine: Routine,
+    *,
+    number: int,
+    text: dict[str, str],
+    approved_on: date,
+    actor: User,
+    change_note: str = "",
+) -> RoutineVersion:
+    """Version `number` of the routine: its title, purpose and content as approved."""
+    return RoutineVersion.objects.create(
+        routine=routine,
+        number=number,
+        change_note=change_note,
+        approved_on=approved_on,
+        created_by=actor,
+        **text,
+    )
+
+
 def routine_create(
     *,
     actor: User,
@@ -102,18 +124,61 @@ def routine_create(
             created_by=actor,
             updated_by=actor,
         )
-        version = RoutineVersion.objects.create(
-            routine=routine,
+        version = _publish(
+            routine,
             number=1,
-            title=title,
-            purpose=purpose,
-            content=content,
+            text={"title": title, "purpose": purpose, "content": content},
             approved_on=approved_on,
-            created_by=actor,
+            actor=actor,
         )
         routine.current_version = version
         routine.save(update_fields=["current_version", "updated_at"])
     return routine
+
+
+def _locked_routine(routine: Routine) -> tuple[Routine, RoutineVersion]:
+    """The routine locked for this change, with the version in force."""
+    locked = (
+        Routine.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=routine.pk)
+    )
+    current = locked.current_version
+    assert current is not None  # every routine is created with its first version
+    return locked, current
+
+
+def _save_routine(locked: Routine, *, actor: User, **changes: Any) -> None:
+    """Write the routine's own fields, attributed; its versions are never edited."""
+    Routine.objects.filter(pk=locked.pk).update(
+        **changes, updated_by=actor, updated_at=timezone.now()
+    )
+
+
+def _check_revision(
+    locked: Routine,
+    current: RoutineVersion,
+    *,
+    base_version: int,
+    category: str,
+    new_text: dict[str, str],
+    approved_on: date,
+) -> None:
+    """Refuse a revision that was written against an older version, changes nothing, or
+    would be approved before the version it replaces."""
+    if current.number != base_version:
+        raise VersionConflictError(current=current)
+    if category == locked.category and all(
+        getattr(current, name) == value for name, value in new_text.items()
+    ):
+        raise RefusalError(
+            _(
+                "Texten är densamma som i den gällande versionen. Om rutinen gäller "
+                "oförändrad: markera den som granskad i stället."
+            )
+        )
+    if approved_on < current.approved_on:
+        raise RefusalError(_("Den nya versionen kan inte fastställas före den gällande versionen."))
 
 
 def routine_revise(
@@ -139,46 +204,33 @@ def routine_revise(
     if not change_note.strip():
         raise RefusalError(_("Skriv vad som har ändrats i den nya versionen."))
     _check_review_date(review_by, approved_on)
+    new_text = {"title": title, "purpose": purpose, "content": content}
     with transaction.atomic():
-        locked = (
-            Routine.objects.select_for_update(of=("self",))
-            .select_related("current_version")
-            .get(pk=routine.pk)
+        locked, current = _locked_routine(routine)
+        _check_revision(
+            locked,
+            current,
+            base_version=base_version,
+            category=category,
+            new_text=new_text,
+            approved_on=approved_on,
         )
-        current = locked.current_version
-        assert current is not None  # every routine is created with its first version
-        if current.number != base_version:
-            raise VersionConflictError(current=current)
-        new_text = {"title": title, "purpose": purpose, "content": content}
-        if category == locked.category and all(
-            getattr(current, name) == value for name, value in new_text.items()
-        ):
-            raise RefusalError(
-                _(
-                    "Texten är densamma som i den gällande versionen. Om rutinen gäller "
-                    "oförändrad: markera den som granskad i stället."
-                )
-            )
-        if approved_on < current.approved_on:
-            raise RefusalError(
-                _("Den nya versionen kan inte fastställas före den gällande versionen.")
-            )
-        version = RoutineVersion.objects.create(
-            routine=locked,
+        version = _publish(
+            locked,
             number=current.number + 1,
+            text=new_text,
             change_note=change_note,
             approved_on=approved_on,
-            created_by=actor,
-            **new_text,
+            actor=actor,
         )
-        Routine.objects.filter(pk=locked.pk).update(
+        _save_routine(
+            locked,
+            actor=actor,
             current_version=version,
             category=category,
             owner=owner,
             review_by=review_by,
             reviewed_on=approved_on,
-            updated_by=actor,
-            updated_at=timezone.now(),
         )
     routine.refresh_from_db()
     return version
@@ -196,13 +248,7 @@ def routine_mark_reviewed(
     """The routine was reviewed and still holds: who, when, and the next review date."""
     _check_review_date(next_review_by, reviewed_on)
     with transaction.atomic():
-        locked = (
-            Routine.objects.select_for_update(of=("self",))
-            .select_related("current_version")
-            .get(pk=routine.pk)
-        )
-        version = locked.current_version
-        assert version is not None  # every routine is created with its first version
+        locked, version = _locked_routine(routine)
         if reviewed_on < version.approved_on:
             raise RefusalError(
                 _("Granskningen kan inte ligga före dagen då den gällande versionen fastställdes.")
@@ -215,12 +261,8 @@ def routine_mark_reviewed(
             note=note,
             created_by=actor,
         )
-        Routine.objects.filter(pk=locked.pk).update(
-            review_by=next_review_by,
-            reviewed_on=reviewed_on,
-            owner=owner,
-            updated_by=actor,
-            updated_at=timezone.now(),
+        _save_routine(
+            locked, actor=actor, review_by=next_review_by, reviewed_on=reviewed_on, owner=owner
         )
     routine.refresh_from_db()
     return review
@@ -250,6 +292,25 @@ def routine_reminder_release(*, routine: Routine, previous: date | None) -> None
 # ----------------------------------------------------------------------------- deviations
 
 
+def _check_new_report(
+    *,
+    counterparts: set[str],
+    natures: set[str],
+    occurred_on: date,
+    today: date,
+    pupil_id: uuid.UUID | None,
+    pupil_reason: str,
+) -> None:
+    if not counterparts or not counterparts <= set(COUNTERPART_FIELDS):
+        raise RefusalError(_("Ange vilken eller vilka verksamheter samverkansproblemet gäller."))
+    if not natures or not natures <= set(NATURE_FIELDS):
+        raise RefusalError(_("Ange vilken sorts avvikelse det är."))
+    if occurred_on > today:
+        raise RefusalError(_("Dagen då det inträffade kan inte ligga i framtiden."))
+    if pupil_id is not None and not pupil_reason.strip():
+        raise RefusalError(_("Ange varför rapporten behöver uppgifter om eleven."))
+
+
 def deviation_report_create(
     *,
     actor: User,
@@ -269,16 +330,15 @@ def deviation_report_create(
     A pupil is linked only with a stated reason. The caller has checked that the reporter may
     see the pupil; the link is a write of pupil data and is logged with the pupil's id.
     """
-    counterparts = set(counterparts)
-    natures = set(natures)
-    if not counterparts or not counterparts <= set(COUNTERPART_FIELDS):
-        raise RefusalError(_("Ange vilken eller vilka verksamheter samverkansproblemet gäller."))
-    if not natures or not natures <= set(NATURE_FIELDS):
-        raise RefusalError(_("Ange vilken sorts avvikelse det är."))
-    if occurred_on > today:
-        raise RefusalError(_("Dagen då det inträffade kan inte ligga i framtiden."))
-    if pupil_id is not None and not pupil_reason.strip():
-        raise RefusalError(_("Ange varför rapporten behöver uppgifter om eleven."))
+    counterparts, natures = set(counterparts), set(natures)
+    _check_new_report(
+        counterparts=counterparts,
+        natures=natures,
+        occurred_on=occurred_on,
+        today=today,
+        pupil_id=pupil_id,
+        pupil_reason=pupil_reason,
+    )
     with transaction.atomic():
         report = DeviationReport.objects.create(
             school_unit_id=school_unit_id,
@@ -290,33 +350,56 @@ def deviation_report_create(
             pupil_reason=pupil_reason if pupil_id is not None else "",
             created_by=actor,
             updated_by=actor,
-            **{name: value in counterparts for value, name in COUNTERPART_FIELDS.items()},
-            **{name: value in natures for value, name in NATURE_FIELDS.items()},
+            **kind_flags(counterparts, natures),
         )
         DeviationStatusChange.objects.create(
             report=report, from_status="", to_status=DeviationStatus.REPORTED, created_by=actor
         )
         if pupil_id is not None:
-            record_access(
+            # The report names a pupil: writing it is a write of that pupil's data (P1).
+            record_access_to(
+                report,
                 actor_id=actor.pk,
                 action=AccessAction.CREATE,
                 record_type=DEVIATION_RECORD,
-                pupil_id=pupil_id,
-                school_unit_id=school_unit_id,
-                record_id=report.pk,
                 acting_role=acting_role,
                 purpose="deviation_create",
             )
         # The report is routed to the unit's leaders: tell them once it is saved.
-        transaction.on_commit(partial(_notify_leaders, report.pk))
+        transaction.on_commit(partial(enqueue_leaders_notice, report.pk))
     return report
 
 
-def _notify_leaders(report_id: uuid.UUID) -> None:
-    # Imported here: the tasks module imports this one.
-    from elevstod.routines.tasks import notify_deviation_reported
-
-    notify_deviation_reported.enqueue(str(report_id))
+def _status_fields(
+    report: DeviationReport,
+    to_status: str,
+    *,
+    today: date,
+    ksl_reported_on: date | None,
+    outcome: str,
+) -> dict[str, Any]:
+    """The report's fields after the step, refusing a step that lacks what it requires."""
+    if not rules.may_move(report.status, to_status):
+        raise RefusalError(
+            _("Rapporten har redan fått en annan status. Ladda om sidan och försök igen.")
+        )
+    fields: dict[str, Any] = {"status": to_status}
+    if to_status in rules.REQUIRES_KSL_DATE:
+        if ksl_reported_on is None:
+            raise RefusalError(_("Ange dagen då avvikelsen rapporterades till KSL."))
+        if ksl_reported_on > today:
+            raise RefusalError(_("Dagen för rapporten till KSL kan inte ligga i framtiden."))
+        if ksl_reported_on < report.occurred_on:
+            raise RefusalError(
+                _("Dagen för rapporten till KSL kan inte ligga före dagen då det inträffade.")
+            )
+        fields["ksl_reported_on"] = ksl_reported_on
+    if to_status in rules.REQUIRES_OUTCOME:
+        if not outcome.strip():
+            raise RefusalError(_("Beskriv utfallet innan rapporten avslutas."))
+        fields["outcome"] = outcome
+        fields["closed_on"] = today
+    return fields
 
 
 def deviation_status_change(
@@ -332,26 +415,9 @@ def deviation_status_change(
     """Move the report one step in its handling (rules.TRANSITIONS)."""
     with transaction.atomic():
         locked = DeviationReport.objects.select_for_update().get(pk=report.pk)
-        if not rules.may_move(locked.status, to_status):
-            raise RefusalError(
-                _("Rapporten har redan fått en annan status. Ladda om sidan och försök igen.")
-            )
-        changes: dict[str, Any] = {"status": to_status}
-        if to_status in rules.REQUIRES_KSL_DATE:
-            if ksl_reported_on is None:
-                raise RefusalError(_("Ange dagen då avvikelsen rapporterades till KSL."))
-            if ksl_reported_on > today:
-                raise RefusalError(_("Dagen för rapporten till KSL kan inte ligga i framtiden."))
-            if ksl_reported_on < locked.occurred_on:
-                raise RefusalError(
-                    _("Dagen för rapporten till KSL kan inte ligga före dagen då det inträffade.")
-                )
-            changes["ksl_reported_on"] = ksl_reported_on
-        if to_status in rules.REQUIRES_OUTCOME:
-            if not outcome.strip():
-                raise RefusalError(_("Beskriv utfallet innan rapporten avslutas."))
-            changes["outcome"] = outcome
-            changes["closed_on"] = today
+        fields = _status_fields(
+            locked, to_status, today=today, ksl_reported_on=ksl_reported_on, outcome=outcome
+        )
         change = DeviationStatusChange.objects.create(
             report=locked,
             from_status=locked.status,
@@ -360,16 +426,14 @@ def deviation_status_change(
             created_by=actor,
         )
         DeviationReport.objects.filter(pk=locked.pk).update(
-            **changes, updated_by=actor, updated_at=timezone.now()
+            **fields, updated_by=actor, updated_at=timezone.now()
         )
         if locked.concerns_pupil:
-            record_access(
+            record_access_to(
+                locked,
                 actor_id=actor.pk,
                 action=AccessAction.UPDATE,
                 record_type=DEVIATION_RECORD,
-                pupil_id=locked.pupil_id,
-                school_unit_id=locked.school_unit_id,
-                record_id=locked.pk,
                 # Only the unit's leaders handle reports (policy.can_handle_deviation).
                 acting_role=Relation.PRINCIPAL.value,
                 purpose=f"deviation_status:{to_status}",

@@ -5,7 +5,10 @@
   reminded about once per review date (Routine.reminded_for), however often the job runs, so
   the daily worker may simply enqueue it every day.
 - `notify_deviation_reported(report_id)`: tells the unit's leaders that a new deviation report
-  waits for them (the report is routed to the responsible manager, seed 001, last page).
+  waits for them. It lives in elevstod.routines.notifications: this module imports the services
+  (to claim reminders) and the services enqueue the notice, so the notice may not live here
+  (that was an import cycle). It is named here too so that jobs already queued under this
+  module's path still run.
 
 E-mail is not a secure channel (see elevstod.support.tasks): the mails name routines, which are
 no personal data, and never a pupil, a description or who reported what; the details are
@@ -23,11 +26,15 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
+from elevstod.core.mail import delivered
 from elevstod.routines import rules, selectors, services
 from elevstod.routines.models import Routine
+from elevstod.routines.notifications import notify_deviation_reported
+
+__all__ = ["notify_deviation_reported", "send_routine_review_reminders"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +59,12 @@ def send_routine_review_reminders(day_iso: str) -> int:
             message = _reminder_message(routines, day)
             message.to = [routines[0].owner.email]
             message.connection = connection
-            try:
-                message.send()
-            except Exception:  # the mail server's errors vary by backend
-                # Log the user's id only: never a name or an address (base.py LOGGING).
-                logger.exception("Routine reminder to user %s failed", routines[0].owner_id)
+            owner_id = routines[0].owner_id
+            if delivered(message, logger, "Routine reminder to user %s failed", owner_id):
+                sent += 1
+            else:  # released, so the next run tries again
                 for routine, previous in claimed:
                     services.routine_reminder_release(routine=routine, previous=previous)
-                continue
-            sent += 1
     logger.info("Routine reminders for %s: %d e-mails sent", day_iso, sent)
     return sent
 
@@ -88,37 +92,3 @@ def _reminder_message(routines: list[Routine], day: date) -> EmailMessage:
         subject = render_to_string("routines/email/review_reminder_subject.txt", context)
         body = render_to_string("routines/email/review_reminder.txt", context)
     return EmailMessage(subject=" ".join(subject.split()), body=body)
-
-
-@task()
-def notify_deviation_reported(report_id: str) -> int:
-    """Tell the unit's leaders (with an address) that a report waits. Returns e-mails sent."""
-    report = selectors.report_by_id(uuid.UUID(report_id))
-    if report is None:
-        return 0
-    addresses = selectors.leader_addresses(
-        report.school_unit_id, timezone.localdate(), exclude_user_id=report.created_by_id
-    )
-    if not addresses:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "unit": report.school_unit.name,
-            "url": settings.ELEVSTOD_SITE_URL
-            + reverse("routines:deviation_detail", args=[report.pk]),
-        }
-        subject = render_to_string("routines/email/deviation_reported_subject.txt", context)
-        body = render_to_string("routines/email/deviation_reported.txt", context)
-    sent = 0
-    with get_connection() as connection:
-        for address in addresses:
-            message = EmailMessage(
-                subject=" ".join(subject.split()), body=body, to=[address], connection=connection
-            )
-            try:
-                message.send()
-            except Exception:
-                logger.exception("Deviation notice for report %s failed", report.pk)
-                continue
-            sent += 1
-    return sent

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,8 +22,11 @@ from django.views.decorators.http import require_POST
 from elevstod.access import policy
 from elevstod.access.context import UserContext, context_for
 from elevstod.access.scoping import pupils_at_units_visible_to
+from elevstod.accounts.http import AuthenticatedRequest
+from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction, AccessOutcome
-from elevstod.audit.recording import record_access
+from elevstod.audit.recording import record_access, record_access_to
+from elevstod.core.parsing import uuid_or_none
 from elevstod.organisation.models import EducationProvider, SchoolUnit
 from elevstod.routines import exports, rules, selectors, services
 from elevstod.routines.forms import DeviationForm, PeriodForm, StatusForm
@@ -37,13 +40,6 @@ from elevstod.routines.permissions import (
 )
 
 T = "routines/"
-
-
-def _uuid(raw: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _handled_units(ctx: UserContext) -> frozenset[uuid.UUID]:
@@ -64,7 +60,7 @@ def _overview_providers(ctx: UserContext) -> frozenset[uuid.UUID]:
 
 
 @login_required
-def deviation_list(request: HttpRequest) -> HttpResponse:
+def deviation_list(request: AuthenticatedRequest) -> HttpResponse:
     """The reports routed to me as a leader, and my own reports with their status.
 
     Shows no pupil and no description, so it reads no pupil data.
@@ -123,9 +119,10 @@ def _pupil_choices(ctx: UserContext, unit_id: uuid.UUID) -> list[tuple[str, str]
 
 # Multi-valued fields of the deviation form, kept as lists when the form is shown again.
 _LIST_FIELDS = ("counterparts", "natures")
+_TRUE_VALUES = {"True", "on", "1", "true"}
 
 
-def _typed(post: Any, *, with_pupil: bool) -> dict[str, Any]:
+def _typed(post: QueryDict, *, with_pupil: bool) -> dict[str, Any]:
     """What the user has typed so far, as the initial values of a fresh form."""
     values: dict[str, Any] = {
         name: post.getlist(name) if name in _LIST_FIELDS else post.get(name)
@@ -139,75 +136,103 @@ def _typed(post: Any, *, with_pupil: bool) -> dict[str, Any]:
     return values
 
 
-@login_required
-def deviation_create(request: HttpRequest) -> HttpResponse:
-    """Report a cooperation problem. No pupil by default: the button "the report needs a
-    pupil" shows the list of pupils, so names are read only when the reporter asks for them.
-    Both buttons keep everything typed, without JavaScript."""
-    ctx = context_for(request)
+def _units_to_report_at(ctx: UserContext) -> list[SchoolUnit]:
     units = selectors.units_by_id(_reporting_units(ctx))
     if not units:
         raise Http404
-    today = ctx.today
-    unit_choices = [(str(unit.pk), unit.name) for unit in units]
-    by_key = {str(unit.pk): unit for unit in units}
-    post = request.POST if request.method == "POST" else None
-    source = post if post is not None else request.GET
-    unit = by_key.get(source.get("school_unit") or source.get("enhet") or "", units[0])
-    toggled = post is not None and ("show_pupils" in post or "hide_pupils" in post)
-    if toggled:
-        with_pupil = "show_pupils" in post  # type: ignore[operator]
-    else:
-        with_pupil = source.get("with_pupil") in {"True", "on", "1", "true"} or (
-            post is None and request.GET.get("elev") == "1"
-        )
-    pupils = _pupil_choices(ctx, unit.pk) if with_pupil else None
-    kwargs: dict[str, Any] = {"units": unit_choices, "pupils": pupils, "today": today}
-    if post is None or toggled:
-        initial = (
-            _typed(post, with_pupil=with_pupil)
-            if toggled
-            else {"school_unit": str(unit.pk), "occurred_on": today, "with_pupil": with_pupil}
-        )
-        form = DeviationForm(initial=initial, **kwargs)
-        return render(
-            request,
-            T + "deviation_form.html",
-            {"form": form, "refusal": "", "pupils_shown": with_pupil},
-        )
-    form = DeviationForm(post, **kwargs)
-    refusal = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        pupil_id = _uuid(data["pupil"])
-        try:
-            report = services.deviation_report_create(
-                actor=request.user,  # type: ignore[arg-type]
-                school_unit_id=by_key[data["school_unit"]].pk,
-                occurred_on=data["occurred_on"],
-                counterparts=data["counterparts"],
-                natures=data["natures"],
-                description=data["description"],
-                tried_locally=data["tried_locally"],
-                pupil_id=pupil_id,
-                pupil_reason=data["pupil_reason"],
-                acting_role=acting_role_towards(ctx, pupil_id) if pupil_id else "",
-                today=today,
-            )
-        except services.RefusalError as exc:
-            refusal = exc.message
-        else:
-            messages.success(
-                request,
-                _("Avvikelsen är rapporterad. Skolenhetens ledning har fått den för handläggning."),
-            )
-            return redirect("routines:deviation_detail", report_id=report.pk)
+    return units
+
+
+def _chosen_unit(units: list[SchoolUnit], params: QueryDict) -> SchoolUnit:
+    """The unit the form asks for among the user's, else the first."""
+    key = params.get("school_unit") or params.get("enhet") or ""
+    return next((unit for unit in units if str(unit.pk) == key), units[0])
+
+
+def _form_choices(
+    ctx: UserContext, units: list[SchoolUnit], unit: SchoolUnit, *, with_pupil: bool
+) -> dict[str, Any]:
+    """The choices of the deviation form: the units the user reports at and, only when the
+    report needs a pupil, the pupils of the chosen unit."""
+    return {
+        "units": [(str(u.pk), u.name) for u in units],
+        "pupils": _pupil_choices(ctx, unit.pk) if with_pupil else None,
+        "today": ctx.today,
+    }
+
+
+def _form_page(
+    request: AuthenticatedRequest,
+    form: DeviationForm,
+    *,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         T + "deviation_form.html",
-        {"form": form, "refusal": refusal, "pupils_shown": with_pupil},
-        status=400,
+        {"form": form, "refusal": refusal, "pupils_shown": form.pupils_shown},
+        status=status,
     )
+
+
+def _file_report(ctx: UserContext, actor: User, data: dict[str, Any]) -> DeviationReport:
+    pupil_id = uuid_or_none(data["pupil"])
+    return services.deviation_report_create(
+        actor=actor,
+        school_unit_id=uuid.UUID(data["school_unit"]),
+        occurred_on=data["occurred_on"],
+        counterparts=data["counterparts"],
+        natures=data["natures"],
+        description=data["description"],
+        tried_locally=data["tried_locally"],
+        pupil_id=pupil_id,
+        pupil_reason=data["pupil_reason"],
+        acting_role=acting_role_towards(ctx, pupil_id) if pupil_id else "",
+        today=ctx.today,
+    )
+
+
+@login_required
+def deviation_create(request: AuthenticatedRequest) -> HttpResponse:
+    """Report a cooperation problem. No pupil by default: the button "the report needs a
+    pupil" (deviation_pupils) shows the list of pupils, so names are read only when the
+    reporter asks for them."""
+    ctx = context_for(request)
+    units = _units_to_report_at(ctx)
+    if request.method != "POST":
+        with_pupil = request.GET.get("with_pupil") in _TRUE_VALUES or request.GET.get("elev") == "1"
+        unit = _chosen_unit(units, request.GET)
+        initial = {"school_unit": str(unit.pk), "occurred_on": ctx.today, "with_pupil": with_pupil}
+        choices = _form_choices(ctx, units, unit, with_pupil=with_pupil)
+        return _form_page(request, DeviationForm(initial=initial, **choices))
+    with_pupil = request.POST.get("with_pupil") in _TRUE_VALUES
+    choices = _form_choices(ctx, units, _chosen_unit(units, request.POST), with_pupil=with_pupil)
+    form = DeviationForm(request.POST, **choices)
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+    try:
+        report = _file_report(ctx, request.user, form.cleaned_data)
+    except services.RefusalError as exc:
+        return _form_page(request, form, refusal=exc.message, status=400)
+    messages.success(
+        request,
+        _("Avvikelsen är rapporterad. Skolenhetens ledning har fått den för handläggning."),
+    )
+    return redirect("routines:deviation_detail", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def deviation_pupils(request: AuthenticatedRequest) -> HttpResponse:
+    """The buttons "the report needs a pupil" and "remove the pupil": the form again, with or
+    without the list of pupils, keeping everything typed, without JavaScript."""
+    ctx = context_for(request)
+    units = _units_to_report_at(ctx)
+    with_pupil = "show_pupils" in request.POST
+    choices = _form_choices(ctx, units, _chosen_unit(units, request.POST), with_pupil=with_pupil)
+    form = DeviationForm(initial=_typed(request.POST, with_pupil=with_pupil), **choices)
+    return _form_page(request, form)
 
 
 # ----------------------------------------------------------------------------- one report
@@ -237,20 +262,18 @@ def _report(ctx: UserContext, report_id: uuid.UUID, *, handle: bool = False) -> 
 def _log_view(ctx: UserContext, report: DeviationReport, acting_role: str) -> None:
     """A report that names a pupil: every view is a read of that pupil's data (P1)."""
     if report.concerns_pupil:
-        record_access(
+        record_access_to(
+            report,
             actor_id=ctx.user_id,
             action=AccessAction.VIEW,
             record_type=services.DEVIATION_RECORD,
-            pupil_id=report.pupil_id,
-            school_unit_id=report.school_unit_id,
-            record_id=report.pk,
             acting_role=acting_role,
             purpose="deviation_view",
         )
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     ctx: UserContext,
     report: DeviationReport,
     *,
@@ -281,38 +304,38 @@ def _detail(
 
 
 @login_required
-def deviation_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+def deviation_detail(request: AuthenticatedRequest, report_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     return _detail(request, ctx, _report(ctx, report_id))
 
 
 @login_required
 @require_POST
-def deviation_status(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+def deviation_status(request: AuthenticatedRequest, report_id: uuid.UUID) -> HttpResponse:
     """The responsible manager's next step: under handling, reported to KSL, closed."""
     ctx = context_for(request)
     report = _report(ctx, report_id, handle=True)
     form = StatusForm(request.POST, current=report.status, today=ctx.today)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.deviation_status_change(
-                actor=request.user,  # type: ignore[arg-type]
-                report=report,
-                to_status=data["status"],
-                ksl_reported_on=data["ksl_reported_on"],
-                outcome=data["outcome"],
-                note=data["note"],
-                today=ctx.today,
-            )
-        except services.RefusalError as exc:
-            return _detail(request, ctx, report, form=form, refusal=exc.message, status=400)
-        messages.success(
-            request,
-            _("Rapportens status är nu: %(status)s.") % {"status": report.get_status_display()},
+    if not form.is_valid():
+        return _detail(request, ctx, report, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.deviation_status_change(
+            actor=request.user,
+            report=report,
+            to_status=data["status"],
+            ksl_reported_on=data["ksl_reported_on"],
+            outcome=data["outcome"],
+            note=data["note"],
+            today=ctx.today,
         )
-        return redirect("routines:deviation_detail", report_id=report.pk)
-    return _detail(request, ctx, report, form=form, status=400)
+    except services.RefusalError as exc:
+        return _detail(request, ctx, report, form=form, refusal=exc.message, status=400)
+    messages.success(
+        request,
+        _("Rapportens status är nu: %(status)s.") % {"status": report.get_status_display()},
+    )
+    return redirect("routines:deviation_detail", report_id=report.pk)
 
 
 # ----------------------------------------------------------------------------- overview
@@ -328,13 +351,16 @@ class ExportScope:
     provider: EducationProvider | None = None
 
 
-def _export_scope(ctx: UserContext, request: HttpRequest, *, leaders: bool) -> ExportScope:
+def _export_scope(ctx: UserContext, request: AuthenticatedRequest, *, leaders: bool) -> ExportScope:
     """`?huvudman=`: a huvudman's units (its administrators). `?enhet=`: one unit (its leaders,
     or the huvudman's administrators). Nothing asked: the first huvudman the user administers,
     else every unit the user leads (when `leaders`). Anything else is a 404."""
     providers = _overview_providers(ctx)
     handled = _handled_units(ctx) if leaders else frozenset()
-    unit_id, provider_id = _uuid(request.GET.get("enhet")), _uuid(request.GET.get("huvudman"))
+    unit_id, provider_id = (
+        uuid_or_none(request.GET.get("enhet")),
+        uuid_or_none(request.GET.get("huvudman")),
+    )
     if request.GET.get("enhet") is not None:
         unit = selectors.unit_with_provider(unit_id) if unit_id else None
         if unit is None or not (unit.pk in handled or unit.provider_id in providers):
@@ -362,15 +388,42 @@ def _export_scope(ctx: UserContext, request: HttpRequest, *, leaders: bool) -> E
     raise Http404
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, date | None, date | None]:
+def _period(request: AuthenticatedRequest) -> tuple[PeriodForm, date | None, date | None]:
     form = PeriodForm(request.GET or None)
     if request.GET and form.is_valid():
         return form, form.cleaned_data["fran"], form.cleaned_data["till"]
     return form, None, None
 
 
+def _overview_tables(overview: selectors.Overview) -> dict[str, list[dict[str, Any]]]:
+    """The overview's three tables as rows of a label, its counts and their total."""
+    statuses, counterparts = DeviationStatus.values, Counterpart.choices
+    return {
+        "by_counterpart": [
+            {
+                "label": label,
+                "counts": [overview.by_counterpart_status[value][s] for s in statuses],
+                "total": sum(overview.by_counterpart_status[value].values()),
+            }
+            for value, label in counterparts
+        ],
+        "by_quarter": [
+            {
+                "label": _quarter_label(quarter),
+                "counts": [counts[value] for value, _label in counterparts],
+                "total": total,
+            }
+            for quarter, counts, total in overview.by_quarter
+        ],
+        "by_unit": [
+            {"label": unit.name, "counts": [counts[s] for s in statuses], "total": total}
+            for unit, counts, total in overview.by_unit
+        ],
+    }
+
+
 @login_required
-def deviation_overview(request: HttpRequest) -> HttpResponse:
+def deviation_overview(request: AuthenticatedRequest) -> HttpResponse:
     """The huvudman's overview: counts only, never a description or a pupil."""
     ctx = context_for(request)
     if not _overview_providers(ctx):
@@ -379,9 +432,6 @@ def deviation_overview(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     overview = selectors.deviation_overview(scope.units, start, end)
     providers = selectors.providers_by_id(_overview_providers(ctx))
-    statuses = DeviationStatus.choices
-    counterparts = Counterpart.choices
-    query = request.GET.urlencode()
     return render(
         request,
         T + "deviation_overview.html",
@@ -390,29 +440,10 @@ def deviation_overview(request: HttpRequest) -> HttpResponse:
             "providers": providers if len(providers) > 1 else [],
             "form": form,
             "overview": overview,
-            "statuses": statuses,
-            "counterparts": counterparts,
-            "by_counterpart": [
-                {
-                    "label": label,
-                    "counts": [overview.by_counterpart_status[value][s] for s, _l in statuses],
-                    "total": sum(overview.by_counterpart_status[value].values()),
-                }
-                for value, label in counterparts
-            ],
-            "by_quarter": [
-                {
-                    "quarter": _quarter_label(quarter),
-                    "counts": [counts[value] for value, _l in counterparts],
-                    "total": total,
-                }
-                for quarter, counts, total in overview.by_quarter
-            ],
-            "by_unit": [
-                {"unit": unit, "counts": [counts[s] for s, _l in statuses], "total": total}
-                for unit, counts, total in overview.by_unit
-            ],
-            "query": query,
+            "statuses": DeviationStatus.choices,
+            "counterparts": Counterpart.choices,
+            **_overview_tables(overview),
+            "query": request.GET.urlencode(),
         },
         status=400 if form.errors else 200,
     )
@@ -439,7 +470,7 @@ class Export:
     reports: list[DeviationReport]
 
 
-def _export(request: HttpRequest) -> Export:
+def _export(request: AuthenticatedRequest) -> Export:
     ctx = context_for(request)
     scope = _export_scope(ctx, request, leaders=True)
     form, start, end = _period(request)
@@ -468,7 +499,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 
 @login_required
-def deviation_export_csv(request: HttpRequest) -> HttpResponse:
+def deviation_export_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The list for the county secretariat as CSV: no pupil data (exports.py)."""
     export = _export(request)
     if export.form.errors:
@@ -481,7 +512,7 @@ def deviation_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def deviation_export_pdf(request: HttpRequest) -> HttpResponse:
+def deviation_export_pdf(request: AuthenticatedRequest) -> HttpResponse:
     """The same list as a PDF, always in Swedish."""
     export = _export(request)
     if export.form.errors:
@@ -497,9 +528,9 @@ def deviation_export_pdf(request: HttpRequest) -> HttpResponse:
     return _attachment(content, "application/pdf", exports.export_filename("pdf", export.ctx.today))
 
 
-def _log_export(request: HttpRequest, export: Export, export_format: str) -> None:
+def _log_export(request: AuthenticatedRequest, export: Export, export_format: str) -> None:
     services.deviation_export_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         export_format=export_format,
         rows=len(export.reports),
         school_unit_id=export.scope.unit.pk if export.scope.unit is not None else None,

@@ -14,18 +14,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from elevstod.access import policy
 from elevstod.access.context import UserContext, context_for
+from elevstod.accounts.http import AuthenticatedRequest
+from elevstod.accounts.models import User
+from elevstod.core.parsing import uuid_or_none
 from elevstod.organisation.models import EducationProvider, SchoolUnit
 from elevstod.routines import rules, selectors, services
 from elevstod.routines.diff import field_diff
 from elevstod.routines.forms import ReviewForm, RevisionForm, RoutineForm
-from elevstod.routines.models import Routine, RoutineCategory
+from elevstod.routines.models import Routine, RoutineCategory, RoutineVersion
 from elevstod.routines.permissions import can_manage_routine, can_read_routine
 
 T = "routines/"
@@ -56,14 +60,8 @@ class Scope:
 
     @property
     def key(self) -> str:
-        return str(self.unit.pk if self.unit is not None else self.provider.pk)  # type: ignore[union-attr]
-
-
-def _uuid(raw: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
+        chosen = self.unit or self.provider
+        return str(chosen.pk) if chosen is not None else ""
 
 
 def _chosen(
@@ -75,12 +73,12 @@ def _chosen(
     """
     unit_id, provider_id = params.get("enhet"), params.get("huvudman")
     if unit_id is not None:
-        unit = next((u for u in units if u.pk == _uuid(unit_id)), None)
+        unit = next((u for u in units if u.pk == uuid_or_none(unit_id)), None)
         if unit is None:
             raise Http404
         return Scope(unit=unit)
     if provider_id is not None:
-        provider = next((p for p in providers if p.pk == _uuid(provider_id)), None)
+        provider = next((p for p in providers if p.pk == uuid_or_none(provider_id)), None)
         if provider is None:
             raise Http404
         return Scope(provider=provider)
@@ -119,11 +117,60 @@ def _review_row(routine: Routine, today: date) -> dict[str, Any]:
     }
 
 
+def _owner_choices(
+    unit_id: uuid.UUID | None, provider_id: uuid.UUID | None, today: date
+) -> QuerySet[User]:
+    """Who may own a routine of the unit, or of the huvudman (a routine belongs to one)."""
+    if unit_id is not None:
+        return selectors.owner_choices_for_unit(unit_id, today)
+    assert provider_id is not None
+    return selectors.owner_choices_for_provider(provider_id, today)
+
+
+def _default_review_by(today: date) -> date:
+    return today + timedelta(days=rules.DEFAULT_REVIEW_INTERVAL_DAYS)
+
+
 # ----------------------------------------------------------------------------- list
 
 
+def _category_groups(routines: list[Routine], today: date) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": group.value,
+            "label": group.label,
+            "required": group.required,
+            "rows": [_review_row(routine, today) for routine in group.routines],
+        }
+        for group in selectors.group_by_category(routines)
+    ]
+
+
+def _missing_required(routines: list[Routine]) -> list[dict[str, Any]]:
+    """The required routines (seed 001 §§ 1, 7, 9) that none of `routines` covers."""
+    return [
+        {
+            "value": category,
+            "label": RoutineCategory(category).label,
+            "why": rules.REQUIRED_CATEGORIES[category],
+        }
+        for category in rules.missing_categories({routine.category for routine in routines})
+    ]
+
+
+def _coverage_rows(coverage: list[selectors.UnitCoverage]) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit": row.unit,
+            "missing": [RoutineCategory(c).label for c in row.missing],
+            "overdue": row.overdue,
+        }
+        for row in coverage
+    ]
+
+
 @login_required
-def routine_list(request: HttpRequest) -> HttpResponse:
+def routine_list(request: AuthenticatedRequest) -> HttpResponse:
     """The routines in force at a unit (its own and the huvudman's), by area, with the required
     ones that are missing (seed 001 §§ 1, 7, 9). The huvudman sees its own routines and which
     required routines each unit lacks."""
@@ -141,20 +188,6 @@ def routine_list(request: HttpRequest) -> HttpResponse:
         may_create = policy.can_manage_provider_routines(ctx, scope.provider.pk)
         if policy.can_view_provider_quality(ctx, scope.provider.pk):
             coverage = selectors.coverage_of_provider(scope.provider.pk, today)
-    labels = dict(RoutineCategory.choices)
-    groups = [
-        {
-            "value": group.value,
-            "label": group.label,
-            "required": group.required,
-            "rows": [_review_row(routine, today) for routine in group.routines],
-        }
-        for group in selectors.group_by_category(routines)
-    ]
-    missing = [
-        {"value": category, "label": labels[category], "why": rules.REQUIRED_CATEGORIES[category]}
-        for category in rules.missing_categories({routine.category for routine in routines})
-    ]
     states = [rules.review_state(routine.review_by, today) for routine in routines]
     return render(
         request,
@@ -162,71 +195,34 @@ def routine_list(request: HttpRequest) -> HttpResponse:
         {
             "scope": scope,
             "scopes": [Scope(unit=u) for u in units] + [Scope(provider=p) for p in providers],
-            "groups": groups,
-            "missing": missing,
+            "groups": _category_groups(routines, today),
+            "missing": _missing_required(routines),
             "total": len(routines),
             "overdue": states.count(rules.ReviewState.OVERDUE),
             "due_soon": states.count(rules.ReviewState.DUE_SOON),
             "may_create": may_create,
-            "coverage": [
-                {
-                    "unit": row.unit,
-                    "missing": [labels[c] for c in row.missing],
-                    "overdue": row.overdue,
-                }
-                for row in coverage or []
-            ],
+            "coverage": _coverage_rows(coverage or []),
             "show_coverage": coverage is not None,
             "warning_days": rules.REVIEW_WARNING_DAYS,
         },
     )
 
 
-# ----------------------------------------------------------------------------- create
+# ----------------------------------------------------------------------------- the form
 
 
-@login_required
-def routine_create(request: HttpRequest) -> HttpResponse:
-    """A new routine for a unit (its leaders) or for the huvudman (its administrators)."""
-    ctx = context_for(request)
-    units, providers = _managed_scopes(ctx)
-    scope = _chosen(request.GET, units, providers)
-    today = ctx.today
-    owners = (
-        selectors.owner_choices_for_unit(scope.unit.pk, today)
-        if scope.unit is not None
-        else selectors.owner_choices_for_provider(scope.provider.pk, today)  # type: ignore[union-attr]
-    )
-    category = request.GET.get("omrade", "")
-    initial = {
-        "approved_on": today,
-        "review_by": today + timedelta(days=rules.DEFAULT_REVIEW_INTERVAL_DAYS),
-        "owner": ctx.user_id,
-        "category": category if category in RoutineCategory.values else "",
-    }
-    form = RoutineForm(request.POST or None, initial=initial, owners=owners, today=today)
-    refusal = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            routine = services.routine_create(
-                actor=request.user,  # type: ignore[arg-type]
-                school_unit_id=scope.unit.pk if scope.unit is not None else None,
-                provider_id=scope.provider.pk if scope.provider is not None else None,
-                category=data["category"],
-                owner=data["owner"],
-                title=data["title"],
-                purpose=data["purpose"],
-                content=data["content"],
-                approved_on=data["approved_on"],
-                review_by=data["review_by"],
-            )
-        except services.RefusalError as exc:
-            refusal = exc.message
-        else:
-            messages.success(request, _("Rutinen är publicerad som version 1."))
-            return redirect("routines:routine_detail", routine_id=routine.pk)
-    status = 400 if request.method == "POST" else 200
+def _routine_form_page(
+    request: AuthenticatedRequest,
+    form: RoutineForm,
+    *,
+    scope: Scope,
+    refusal: str,
+    action: str,
+    back: str,
+    routine: Routine | None = None,
+    newer: RoutineVersion | None = None,
+) -> HttpResponse:
+    """A new routine or the next version; a POST shown again is a 400 with what was typed."""
     return render(
         request,
         T + "routine_form.html",
@@ -234,11 +230,57 @@ def routine_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "scope": scope,
             "refusal": refusal,
-            "routine": None,
-            "action": reverse("routines:routine_create") + "?" + scope.query,
-            "back": reverse("routines:routine_list") + "?" + scope.query,
+            "newer": newer,
+            "routine": routine,
+            "version": routine.current_version if routine is not None else None,
+            "action": action,
+            "back": back,
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# ----------------------------------------------------------------------------- create
+
+
+@login_required
+def routine_create(request: AuthenticatedRequest) -> HttpResponse:
+    """A new routine for a unit (its leaders) or for the huvudman (its administrators)."""
+    ctx = context_for(request)
+    scope = _chosen(request.GET, *_managed_scopes(ctx))
+    today = ctx.today
+    category = request.GET.get("omrade", "")
+    initial = {
+        "approved_on": today,
+        "review_by": _default_review_by(today),
+        "owner": ctx.user_id,
+        "category": category if category in RoutineCategory.values else "",
+    }
+    owners = _owner_choices(
+        scope.unit.pk if scope.unit else None, scope.provider.pk if scope.provider else None, today
+    )
+    form = RoutineForm(request.POST or None, initial=initial, owners=owners, today=today)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            routine = services.routine_create(
+                actor=request.user,
+                school_unit_id=scope.unit.pk if scope.unit is not None else None,
+                provider_id=scope.provider.pk if scope.provider is not None else None,
+                **form.cleaned_data,
+            )
+        except services.RefusalError as exc:
+            refusal = exc.message
+        else:
+            messages.success(request, _("Rutinen är publicerad som version 1."))
+            return redirect("routines:routine_detail", routine_id=routine.pk)
+    return _routine_form_page(
+        request,
+        form,
+        scope=scope,
+        refusal=refusal,
+        action=reverse("routines:routine_create") + "?" + scope.query,
+        back=reverse("routines:routine_list") + "?" + scope.query,
     )
 
 
@@ -265,19 +307,15 @@ def _scope_of(ctx: UserContext, routine: Routine) -> Scope:
     return Scope()
 
 
-def _owners_for(routine: Routine, today: date) -> Any:
-    if routine.school_unit_id is not None:
-        return selectors.owner_choices_for_unit(routine.school_unit_id, today)
-    assert routine.provider_id is not None
-    return selectors.owner_choices_for_provider(routine.provider_id, today)
+def _owners_for(routine: Routine, today: date) -> QuerySet[User]:
+    return _owner_choices(routine.school_unit_id, routine.provider_id, today)
 
 
 @login_required
-def routine_detail(request: HttpRequest, routine_id: uuid.UUID) -> HttpResponse:
+def routine_detail(request: AuthenticatedRequest, routine_id: uuid.UUID) -> HttpResponse:
     """The routine in force, and its history: every version and every review."""
     ctx = context_for(request)
     routine = _routine(ctx, routine_id)
-    today = ctx.today
     versions = selectors.routine_versions(routine)
     reviews = selectors.routine_reviews(routine)
     history: list[dict[str, Any]] = [
@@ -291,7 +329,7 @@ def routine_detail(request: HttpRequest, routine_id: uuid.UUID) -> HttpResponse:
             "routine": routine,
             "version": routine.current_version,
             "scope": _scope_of(ctx, routine),
-            "review": _review_row(routine, today),
+            "review": _review_row(routine, ctx.today),
             "history": history,
             "may_manage": can_manage_routine(ctx, routine),
             "warning_days": rules.REVIEW_WARNING_DAYS,
@@ -299,44 +337,38 @@ def routine_detail(request: HttpRequest, routine_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
-def routine_revise(request: HttpRequest, routine_id: uuid.UUID) -> HttpResponse:
-    """The next version: starts from the text in force, needs a change note (seed 001 § 9)."""
-    ctx = context_for(request)
-    routine = _routine(ctx, routine_id, manage=True)
-    current = routine.current_version
-    assert current is not None
-    today = ctx.today
-    initial = {
+def _revision_initial(routine: Routine, current: RoutineVersion, today: date) -> dict[str, Any]:
+    """The next version starts from the text in force, approved today."""
+    return {
         "category": routine.category,
         "title": current.title,
         "purpose": current.purpose,
         "content": current.content,
         "owner": routine.owner_id,
         "approved_on": today,
-        "review_by": today + timedelta(days=rules.DEFAULT_REVIEW_INTERVAL_DAYS),
+        "review_by": _default_review_by(today),
         "base_version": current.number,
     }
+
+
+@login_required
+def routine_revise(request: AuthenticatedRequest, routine_id: uuid.UUID) -> HttpResponse:
+    """The next version: starts from the text in force, needs a change note (seed 001 § 9)."""
+    ctx = context_for(request)
+    routine = _routine(ctx, routine_id, manage=True)
+    current = routine.current_version
+    assert current is not None
     form = RevisionForm(
-        request.POST or None, initial=initial, owners=_owners_for(routine, today), today=today
+        request.POST or None,
+        initial=_revision_initial(routine, current, ctx.today),
+        owners=_owners_for(routine, ctx.today),
+        today=ctx.today,
     )
-    refusal = ""
-    newer = None
+    refusal, newer = "", None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             version = services.routine_revise(
-                actor=request.user,  # type: ignore[arg-type]
-                routine=routine,
-                base_version=data["base_version"],
-                title=data["title"],
-                purpose=data["purpose"],
-                content=data["content"],
-                change_note=data["change_note"],
-                category=data["category"],
-                owner=data["owner"],
-                approved_on=data["approved_on"],
-                review_by=data["review_by"],
+                actor=request.user, routine=routine, **form.cleaned_data
             )
         except services.VersionConflictError as exc:
             refusal, newer = exc.message, exc.current
@@ -352,33 +384,27 @@ def routine_revise(request: HttpRequest, routine_id: uuid.UUID) -> HttpResponse:
                 % {"number": version.number},
             )
             return redirect("routines:routine_detail", routine_id=routine.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _routine_form_page(
         request,
-        T + "routine_form.html",
-        {
-            "form": form,
-            "scope": _scope_of(ctx, routine),
-            "refusal": refusal,
-            "newer": newer,
-            "routine": routine,
-            "version": current,
-            "action": reverse("routines:routine_revise", args=[routine.pk]),
-            "back": reverse("routines:routine_detail", args=[routine.pk]),
-        },
-        status=status,
+        form,
+        scope=_scope_of(ctx, routine),
+        refusal=refusal,
+        newer=newer,
+        routine=routine,
+        action=reverse("routines:routine_revise", args=[routine.pk]),
+        back=reverse("routines:routine_detail", args=[routine.pk]),
     )
 
 
 @login_required
-def routine_review(request: HttpRequest, routine_id: uuid.UUID) -> HttpResponse:
+def routine_review(request: AuthenticatedRequest, routine_id: uuid.UUID) -> HttpResponse:
     """Reviewed without changes: records who and when and sets the next review date."""
     ctx = context_for(request)
     routine = _routine(ctx, routine_id, manage=True)
     today = ctx.today
     initial = {
         "reviewed_on": today,
-        "next_review_by": today + timedelta(days=rules.DEFAULT_REVIEW_INTERVAL_DAYS),
+        "next_review_by": _default_review_by(today),
         "owner": routine.owner_id,
     }
     form = ReviewForm(
@@ -386,26 +412,17 @@ def routine_review(request: HttpRequest, routine_id: uuid.UUID) -> HttpResponse:
     )
     refusal = ""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.routine_mark_reviewed(
-                actor=request.user,  # type: ignore[arg-type]
-                routine=routine,
-                reviewed_on=data["reviewed_on"],
-                next_review_by=data["next_review_by"],
-                owner=data["owner"],
-                note=data["note"],
-            )
+            services.routine_mark_reviewed(actor=request.user, routine=routine, **form.cleaned_data)
         except services.RefusalError as exc:
             refusal = exc.message
         else:
             messages.success(
                 request,
                 _("Granskningen är registrerad. Nästa granskning senast %(day)s.")
-                % {"day": data["next_review_by"].isoformat()},
+                % {"day": form.cleaned_data["next_review_by"].isoformat()},
             )
             return redirect("routines:routine_detail", routine_id=routine.pk)
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         T + "routine_review.html",
@@ -417,12 +434,14 @@ def routine_review(request: HttpRequest, routine_id: uuid.UUID) -> HttpResponse:
             "review": _review_row(routine, today),
             "refusal": refusal,
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @login_required
-def routine_version(request: HttpRequest, routine_id: uuid.UUID, number: int) -> HttpResponse:
+def routine_version(
+    request: AuthenticatedRequest, routine_id: uuid.UUID, number: int
+) -> HttpResponse:
     """One version as it was published, and what changed from the version before."""
     ctx = context_for(request)
     routine = _routine(ctx, routine_id)

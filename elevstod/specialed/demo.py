@@ -17,16 +17,17 @@ from __future__ import annotations
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from elevstod.accounts.models import User
+from elevstod.core.models import BaseModel
+from elevstod.demo.rows import write_batches
 from elevstod.organisation.duties import LEADERSHIP_DUTIES, UNIT_WIDE_SUPPORT_DUTIES, UnitDutyKind
 from elevstod.organisation.models import AcademicYear, Group, UnitDuty
 from elevstod.people.models import Placement, ProtectedIdentity
@@ -46,6 +47,7 @@ from elevstod.specialed.models import (
 from elevstod.specialed.selectors import Figures, Tally
 
 BATCH_SIZE = 2000
+_Row = TypeVar("_Row", bound=BaseModel)
 PUPILS_PER_UNIT = 60  # pupils a unit's individual-level work is spread over
 
 GOALS: tuple[tuple[str, str], ...] = (
@@ -219,10 +221,10 @@ class _Demo:
         stamp = timezone.make_aware(datetime.combine(day, time(hour, 0)))
         return min(stamp, self.now)
 
-    def add(self, row: models.Model, day: date) -> Any:
+    def add(self, row: _Row, day: date) -> _Row:
         stamp = self.moment(day)
-        row.created_at = stamp  # type: ignore[attr-defined]
-        row.updated_at = stamp  # type: ignore[attr-defined]
+        row.created_at = stamp
+        row.updated_at = stamp
         self.rows[type(row)].append(row)
         return row
 
@@ -543,29 +545,16 @@ class _Demo:
     # ------------------------------------------------------------------------- writing
 
     def write(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        """Interventions, the one big table, go in by _insert from plain dicts; the other rows
+        through the generator's writer (elevstod.demo.rows), in foreign-key order."""
+        before: tuple[type[models.Model], ...] = (Period, Goal)
+        after = (Report, ReportGoal, CompetencePlan, PlannedActivity, PlanFollowUp)
         with transaction.atomic():
-            before: tuple[type[models.Model], ...] = (Period, Goal)
-            after: tuple[type[models.Model], ...] = (
-                Report,
-                ReportGoal,
-                CompetencePlan,
-                PlannedActivity,
-                PlanFollowUp,
-            )
-            for model in before:
-                counts[model.__name__] = self.bulk(model)
+            counts = write_batches([(model, self.rows[model]) for model in before])
             _insert(Intervention, self.intervention_rows)
             counts["Intervention"] = len(self.intervention_rows)
-            for model in after:
-                counts[model.__name__] = self.bulk(model)
+            counts.update(write_batches([(model, self.rows[model]) for model in after]))
         return counts
-
-    def bulk(self, model: type[models.Model]) -> int:
-        rows = self.rows.get(model, [])
-        with _explicit_timestamps(model):
-            model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
-        return len(rows)
 
 
 def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
@@ -615,25 +604,6 @@ def figures_from(entries: list[dict[str, Any]]) -> Figures:
             tally.count += 1
             tally.minutes += entry["minutes"]
     return figures
-
-
-@contextmanager
-def _explicit_timestamps(model: type[models.Model]) -> Iterator[None]:
-    """Keep created_at/updated_at as set on the rows (the day the work was done), as
-    elevstod.demo.generator does: auto_now would stamp the real now on every row."""
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    ]
-    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]  # type: ignore[attr-defined]
-    try:
-        for field in fields:
-            field.auto_now = field.auto_now_add = False  # type: ignore[attr-defined]
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add  # type: ignore[attr-defined]
 
 
 def generate(*, today: date, seed: int) -> dict[str, int]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from elevstod.accounts.models import User
+from elevstod.core.form_fields import date_field, text_field
 from elevstod.organisation.models import AcademicYear, Group
 from elevstod.people.models import Pupil
 from elevstod.specialed import rules
@@ -28,32 +29,31 @@ TEXT_MAX = 8000
 MAX_MINUTES = 600  # one working day; a longer piece of work is recorded per day
 
 
+_DATE_MESSAGES = {
+    "required": _("Ange ett datum."),
+    "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-09-14."),
+}
+
+
 def _date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": _("Ange ett datum."),
-            "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-09-14."),
-        },
-    )
+    return date_field(label, required=required, help_text=help_text, error_messages=_DATE_MESSAGES)
 
 
 def _text_field(
-    label: Any, *, required: bool = True, rows: int = 4, help_text: Any = "", required_message: Any
+    label: Any, *, rows: int = 4, help_text: Any = "", required_message: Any = None
 ) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
+    """A text area of at most TEXT_MAX characters; required when it has a message saying what
+    to write."""
+    messages: dict[str, Any] = {"max_length": _("Texten får vara högst %(limit_value)d tecken.")}
+    if required_message is not None:
+        messages["required"] = required_message
+    return text_field(
+        label,
+        rows=rows,
+        required=required_message is not None,
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_message,
-            "max_length": _("Texten får vara högst %(limit_value)d tecken."),
-        },
+        help_text=help_text,
+        error_messages=messages,
     )
 
 
@@ -62,14 +62,25 @@ def _user_label(user: User) -> str:
 
 
 class PupilChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Pupil) -> str:  # type: ignore[override]
-        return f"{obj.last_name}, {obj.first_name} ({obj.birth_date:%Y})"
+    def label_from_instance(self, obj: Model) -> str:
+        pupil = cast(Pupil, obj)
+        return f"{pupil.last_name}, {pupil.first_name} ({pupil.birth_date:%Y})"
 
 
 class GoalChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Goal) -> str:  # type: ignore[override]
-        text = obj.text if len(obj.text) <= 90 else obj.text[:87] + "…"
-        return f"{obj.period.name}: {text}"
+    def label_from_instance(self, obj: Model) -> str:
+        goal = cast(Goal, obj)
+        text = goal.text if len(goal.text) <= 90 else goal.text[:87] + "…"
+        return f"{goal.period.name}: {text}"
+
+
+def _set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """The choices of a model choice field, known only when the form is made."""
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
 
 
 # ----------------------------------------------------------------------------- interventions
@@ -131,17 +142,13 @@ class InterventionForm(forms.Form):
     description = _text_field(_("Vad som gjordes"), required_message=_("Beskriv vad som gjordes."))
     hinders = _text_field(
         _("Vad i lärmiljön hindrar"),
-        required=False,
         rows=3,
         help_text=_("Hinder i organisation, grupp eller undervisning, inte elevens egenskaper."),
-        required_message="",
     )
     supports = _text_field(
         _("Vad i lärmiljön stödjer"),
-        required=False,
         rows=3,
         help_text=_("Det som fungerar och kan användas mer."),
-        required_message="",
     )
     goal = GoalChoiceField(
         label=_("Kopplat till mål"),
@@ -162,9 +169,9 @@ class InterventionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
-        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
-        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+        _set_queryset(self, "pupil", pupils)
+        _set_queryset(self, "group", groups)
+        _set_queryset(self, "goal", goals)
 
     def clean_performed_on(self) -> date:
         value: date = self.cleaned_data["performed_on"]
@@ -238,10 +245,11 @@ class InterventionFilterForm(forms.Form):
 
     def __init__(self, *args: Any, performers: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["av"].choices = [  # type: ignore[attr-defined]
-            ("", _("Alla")),
-            *((str(user.pk), _user_label(user)) for user in performers),
-        ]
+        _set_choices(
+            self,
+            "av",
+            [("", _("Alla")), *((str(user.pk), _user_label(user)) for user in performers)],
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -273,14 +281,12 @@ class PeriodForm(forms.Form):
     ends_on = _date_field(_("Till och med"))
     assignment = _text_field(
         _("Uppdraget"),
-        required=False,
         rows=6,
         help_text=_(
             "Uppdraget för elevhälsans specialpedagogiska insatser, formulerat i dialog med "
             "specialpedagog och speciallärare och i förhållande till elevhälsoteamets "
             "hälsofrämjande och förebyggande arbete."
         ),
-        required_message="",
     )
     dialogue_on = _date_field(
         _("Dialog med specialpedagog/speciallärare"),
@@ -315,10 +321,14 @@ class GoalForm(forms.Form):
     def __init__(self, *args: Any, special_educators: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {str(user.pk): user for user in special_educators}
-        self.fields["special_educator"].choices = [  # type: ignore[attr-defined]
-            ("", _("Alla specialpedagoger och speciallärare")),
-            *((key, _user_label(user)) for key, user in self.people.items()),
-        ]
+        _set_choices(
+            self,
+            "special_educator",
+            [
+                ("", _("Alla specialpedagoger och speciallärare")),
+                *((key, _user_label(user)) for key, user in self.people.items()),
+            ],
+        )
 
     def clean_special_educator(self) -> User | None:
         value = self.cleaned_data.get("special_educator")
@@ -333,32 +343,24 @@ class ReportForm(forms.Form):
 
     overall_analysis = _text_field(
         _("Samlad analys"),
-        required=False,
         rows=6,
         help_text=_(
             "Vad visar insatserna och resultaten om lärmiljön: vad hindrar och vad stödjer "
             "elevernas utveckling mot utbildningens mål?"
         ),
-        required_message="",
     )
     improvements = _text_field(
         _("Förslag på förbättringar"),
-        required=False,
         rows=5,
         help_text=_("Ett förslag per rad. Rektorn kan göra förslagen till mål för nästa period."),
-        required_message="",
     )
 
     def __init__(self, *args: Any, entries: list[ReportGoal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.entries = entries
         for entry in entries:
-            self.fields[f"result_{entry.goal_id}"] = _text_field(
-                _("Resultat"), required=False, rows=3, required_message=""
-            )
-            self.fields[f"analysis_{entry.goal_id}"] = _text_field(
-                _("Analys"), required=False, rows=3, required_message=""
-            )
+            self.fields[f"result_{entry.goal_id}"] = _text_field(_("Resultat"), rows=3)
+            self.fields[f"analysis_{entry.goal_id}"] = _text_field(_("Analys"), rows=3)
             self.initial.setdefault(f"result_{entry.goal_id}", entry.result)
             self.initial.setdefault(f"analysis_{entry.goal_id}", entry.analysis)
 
@@ -383,10 +385,8 @@ class ReviewForm(forms.Form):
 
     comment = _text_field(
         _("Rektorns kommentar"),
-        required=False,
         rows=4,
         help_text=_("Vid återsändning: skriv vad som behöver kompletteras."),
-        required_message="",
     )
 
     def __init__(
@@ -439,7 +439,7 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args: Any, periods: QuerySet[Period], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = periods  # type: ignore[attr-defined]
+        _set_queryset(self, "period", periods)
 
 
 # ----------------------------------------------------------------------------- competence plans
@@ -448,10 +448,8 @@ class AdoptForm(forms.Form):
 class PlanForm(forms.Form):
     assignment_description = _text_field(
         _("Uppdragsbeskrivning"),
-        required=False,
         rows=5,
         help_text=_("Ditt uppdrag som kompetensutvecklingen ska kopplas till."),
-        required_message="",
     )
     development_needs = _text_field(
         _("Behov av kompetensutveckling"),
@@ -475,7 +473,7 @@ class PlanCreateForm(PlanForm):
 
     def __init__(self, *args: Any, years: QuerySet[AcademicYear], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["academic_year"].queryset = years  # type: ignore[attr-defined]
+        _set_queryset(self, "academic_year", years)
 
 
 class ActivityForm(forms.Form):
@@ -496,10 +494,8 @@ class ActivityForm(forms.Form):
     done_on = _date_field(_("Genomfört datum"), required=False)
     outcome = _text_field(
         _("Resultat och lärdomar"),
-        required=False,
         rows=3,
         help_text=_("Vad aktiviteten gav, och hur det används i arbetet."),
-        required_message="",
     )
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:

@@ -15,7 +15,7 @@ from elevstod.access.context import UserContext
 from elevstod.access.lookup import get_pupil_for
 from elevstod.access.policy import can_record_special_education, can_review_special_education
 from elevstod.audit.models import AccessAction, AccessOutcome
-from elevstod.audit.recording import record_access
+from elevstod.audit.recording import record_access_to
 from elevstod.organisation.models import SchoolUnit
 from elevstod.specialed import selectors as sel
 from elevstod.specialed.models import (
@@ -68,14 +68,12 @@ def intervention_for(
         allowed = records_or_reviews(ctx, unit_id)
     if not allowed:
         if intervention.pupil_id is not None:
-            record_access(
+            record_access_to(
+                intervention,
                 actor_id=ctx.user_id,
                 action=AccessAction.VIEW,
                 outcome=AccessOutcome.DENIED,
-                pupil_id=intervention.pupil_id,
-                school_unit_id=unit_id,
                 record_type=INTERVENTION_RECORD,
-                record_id=intervention.pk,
                 purpose=purpose,
             )
         raise Http404

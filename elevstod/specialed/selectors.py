@@ -4,6 +4,7 @@ count per page whatever the amount of data (tests pin it)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -50,14 +51,19 @@ def unit_or_none(unit_id: uuid.UUID) -> SchoolUnit | None:
     return SchoolUnit.objects.filter(pk=unit_id).first()
 
 
-def special_educators_at(unit_id: uuid.UUID, today: date) -> list[User]:
-    """The unit's specialpedagoger and speciallärare with a current duty."""
-    duties = UnitDuty.objects.filter(
+def _current_support_duties(unit_ids: Iterable[uuid.UUID], today: date) -> QuerySet[UnitDuty]:
+    """Current duties as specialpedagog or speciallärare at the units."""
+    return UnitDuty.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        school_unit_id=unit_id,
+        school_unit_id__in=list(unit_ids),
         duty__in=[duty.value for duty in UNIT_WIDE_SUPPORT_DUTIES],
         starts_on__lte=today,
     )
+
+
+def special_educators_at(unit_id: uuid.UUID, today: date) -> list[User]:
+    """The unit's specialpedagoger and speciallärare with a current duty."""
+    duties = _current_support_duties([unit_id], today)
     return list(
         User.objects.filter(pk__in=duties.values("user_id")).order_by("last_name", "first_name")
     )
@@ -412,15 +418,29 @@ def overview(ctx: UserContext, today: date) -> list[UnitOverview]:
     units = units_with_special_education(ctx)
     if not units:
         return []
-    unit_ids = [unit.pk for unit in units]
     rows = {
         unit.pk: UnitOverview(
             unit=unit, records=unit.pk in ctx.support_units, leads=unit.pk in ctx.leader_units
         )
         for unit in units
     }
+    unit_ids = list(rows)
+    leader_units = [pk for pk in unit_ids if pk in ctx.leader_units]
+    support_units = [pk for pk in unit_ids if pk in ctx.support_units]
+    _add_running_periods(rows, today)
+    _add_recent_interventions(rows)
+    _add_reports(rows, ctx.user_id, leader_units, support_units)
+    _add_plans(rows, ctx.user_id, leader_units, support_units, today)
+    if leader_units:
+        _add_educators_without_plan(rows, leader_units, today)
+    return list(rows.values())
+
+
+def _add_running_periods(rows: dict[uuid.UUID, UnitOverview], today: date) -> None:
     periods = (
-        Period.objects.filter(school_unit_id__in=unit_ids, starts_on__lte=today, ends_on__gte=today)
+        Period.objects.filter(
+            school_unit_id__in=list(rows), starts_on__lte=today, ends_on__gte=today
+        )
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.select_related("special_educator"))
         )
@@ -428,8 +448,12 @@ def overview(ctx: UserContext, today: date) -> list[UnitOverview]:
     )
     for period in periods:
         rows[period.school_unit_id].periods.append(period)
+
+
+def _add_recent_interventions(rows: dict[uuid.UUID, UnitOverview]) -> None:
+    """The newest few per unit, ranked in the database."""
     recent = (
-        Intervention.objects.filter(school_unit_id__in=unit_ids)
+        Intervention.objects.filter(school_unit_id__in=list(rows))
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -443,42 +467,59 @@ def overview(ctx: UserContext, today: date) -> list[UnitOverview]:
     )
     for intervention in recent:
         rows[intervention.school_unit_id].recent.append(intervention)
-    leader_units = [pk for pk in unit_ids if pk in ctx.leader_units]
-    support_units = [pk for pk in unit_ids if pk in ctx.support_units]
+
+
+def _add_reports(
+    rows: dict[uuid.UUID, UnitOverview],
+    user_id: uuid.UUID | None,
+    leader_units: list[uuid.UUID],
+    support_units: list[uuid.UUID],
+) -> None:
+    """A leader's reports waiting for follow-up; a special educator's own reports."""
     reports = Report.objects.filter(
         Q(period__school_unit_id__in=leader_units, state=ReportState.SUBMITTED)
-        | Q(period__school_unit_id__in=support_units, author_id=ctx.user_id)
+        | Q(period__school_unit_id__in=support_units, author_id=user_id)
     ).select_related("period", "author")
     for report in reports:
-        overview_row = rows[report.period.school_unit_id]
-        if report.author_id == ctx.user_id:
-            overview_row.my_reports.append(report)
+        row = rows[report.period.school_unit_id]
+        if report.author_id == user_id:
+            row.my_reports.append(report)
         elif report.state == ReportState.SUBMITTED:
-            overview_row.awaiting_review.append(report)
-    # The current academic year's plans; the year comes along with them (no query of its own).
+            row.awaiting_review.append(report)
+
+
+def _add_plans(
+    rows: dict[uuid.UUID, UnitOverview],
+    user_id: uuid.UUID | None,
+    leader_units: list[uuid.UUID],
+    support_units: list[uuid.UUID],
+    today: date,
+) -> None:
+    """The current academic year's plans: a leader sees the unit's, a special educator their
+    own. The year comes along with them (no query of its own)."""
     plans = CompetencePlan.objects.filter(
         Q(school_unit_id__in=leader_units)
-        | Q(school_unit_id__in=support_units, special_educator_id=ctx.user_id),
+        | Q(school_unit_id__in=support_units, special_educator_id=user_id),
         academic_year__starts_on__lte=today,
         academic_year__ends_on__gte=today,
     ).select_related("special_educator", "agreed_by", "academic_year")
     for plan in plans:
         rows[plan.school_unit_id].plans.append(plan)
-    if leader_units:
-        duties = (
-            UnitDuty.objects.filter(
-                Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-                school_unit_id__in=leader_units,
-                duty__in=[duty.value for duty in UNIT_WIDE_SUPPORT_DUTIES],
-                starts_on__lte=today,
-            )
-            .select_related("user")
-            .order_by("user__last_name", "user__first_name")
-        )
-        for duty in duties:
-            overview_row = rows[duty.school_unit_id]
-            has_plan = any(p.special_educator_id == duty.user_id for p in overview_row.plans)
-            listed = any(u.pk == duty.user_id for u in overview_row.without_plan)
-            if not has_plan and not listed:
-                overview_row.without_plan.append(duty.user)
-    return list(rows.values())
+
+
+def _add_educators_without_plan(
+    rows: dict[uuid.UUID, UnitOverview], leader_units: list[uuid.UUID], today: date
+) -> None:
+    """For the leaders: the unit's special educators without a plan for the year (after
+    _add_plans)."""
+    duties = (
+        _current_support_duties(leader_units, today)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    for duty in duties:
+        row = rows[duty.school_unit_id]
+        has_plan = any(p.special_educator_id == duty.user_id for p in row.plans)
+        listed = any(u.pk == duty.user_id for u in row.without_plan)
+        if not has_plan and not listed:
+            row.without_plan.append(duty.user)

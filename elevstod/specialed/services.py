@@ -10,11 +10,11 @@ access-log row in the same transaction (security.md P1): an intervention may nam
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,8 @@ from elevstod.specialed.models import (
     ReportState,
 )
 from elevstod.specialed.selectors import figures_of
+
+_Record = TypeVar("_Record", bound=models.Model)
 
 INTERVENTION_RECORD = "special_education_intervention"
 INTERVENTION_FIELDS = (
@@ -61,6 +63,17 @@ def _refuse(message: str) -> rules.RuleError:
     return rules.RuleError(message)
 
 
+def _save_fields(
+    record: _Record, names: Iterable[str], values: Mapping[str, Any], actor: User
+) -> _Record:
+    """Set the named fields from `values` and save, attributed to the actor (updated_by)."""
+    changes = {name: values[name] for name in names} | {"updated_by": actor}
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.save()
+    return record
+
+
 # ----------------------------------------------------------------------------- periods and goals
 
 
@@ -83,11 +96,7 @@ def period_update(*, actor: User, period: Period, values: Mapping[str, Any]) -> 
         ).exclude(pk=period.pk)
         if clash.exists():
             raise _refuse(_("Det finns redan en period med det namnet på skolenheten."))
-        for name in PERIOD_FIELDS:
-            setattr(period, name, values[name])
-        period.updated_by = actor
-        period.save()
-    return period
+        return _save_fields(period, PERIOD_FIELDS, values, actor)
 
 
 def goal_create(
@@ -106,11 +115,7 @@ def goal_create(
 
 def goal_update(*, actor: User, goal: Goal, values: Mapping[str, Any]) -> Goal:
     with transaction.atomic():
-        for name in GOAL_FIELDS:
-            setattr(goal, name, values[name])
-        goal.updated_by = actor
-        goal.save()
-    return goal
+        return _save_fields(goal, GOAL_FIELDS, values, actor)
 
 
 # ----------------------------------------------------------------------------- interventions
@@ -422,11 +427,7 @@ def plan_update(*, actor: User, plan: CompetencePlan, values: Mapping[str, Any])
             locked.version += 1
             locked.agreed_on = None
             locked.agreed_by = None
-        for name in PLAN_TEXT_FIELDS:
-            setattr(locked, name, values[name])
-        locked.updated_by = actor
-        locked.save()
-    return locked
+        return _save_fields(locked, PLAN_TEXT_FIELDS, values, actor)
 
 
 def plan_agree(*, actor: User, plan: CompetencePlan, today: date) -> CompetencePlan:
@@ -467,11 +468,7 @@ def activity_update(
     if activity.plan.special_educator_id != actor.pk:
         raise _refuse(_("Bara den som planen gäller kan ändra aktiviteter."))
     with transaction.atomic():
-        for name in ACTIVITY_FIELDS:
-            setattr(activity, name, values[name])
-        activity.updated_by = actor
-        activity.save()
-    return activity
+        return _save_fields(activity, ACTIVITY_FIELDS, values, actor)
 
 
 def plan_follow_up_add(

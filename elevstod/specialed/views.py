@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from elevstod.access.context import context_for
+from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.specialed import selectors as sel
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """For specialpedagoger, speciallärare and the unit leaders; everyone else gets 404.
 
     The page shows the work, not the pupils: recent interventions are listed without the pupil

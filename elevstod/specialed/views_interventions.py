@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from elevstod.access.context import UserContext, context_for
 from elevstod.access.lookup import get_pupil_for
 from elevstod.access.policy import can_record_special_education
+from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import record_access
 from elevstod.organisation.models import SchoolUnit
@@ -22,37 +22,40 @@ from elevstod.specialed import lookups, rules, services
 from elevstod.specialed import selectors as sel
 from elevstod.specialed.forms import InterventionFilterForm, InterventionForm
 from elevstod.specialed.models import Intervention
+from elevstod.specialed.pages import posted, saved
 
 PAGE_SIZE = 25
 FORM = "specialed/intervention_form.html"
 
 
+def _chosen_filter(form: InterventionFilterForm) -> sel.InterventionFilter | None:
+    """The filter the list's form asks for; None when the form has errors."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return sel.InterventionFilter(
+        date_from=data["fran"],
+        date_to=data["till"],
+        level=data["niva"],
+        kind=data["typ"],
+        performer_id=uuid.UUID(data["av"]) if data["av"] else None,
+    )
+
+
 @login_required
-def intervention_list(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
+def intervention_list(request: AuthenticatedRequest, unit_id: uuid.UUID) -> HttpResponse:
     """The unit's interventions, newest first, with the totals per level and kind that the
     report to the rektor uses. Names pupils, so it is one LIST row in the access log."""
     ctx = context_for(request)
     unit = lookups.unit_for(ctx, unit_id, record=True, review=True)
-    performers = sel.special_educators_at(unit.pk, ctx.today)
     params = request.GET.copy()
     params.pop("sida", None)
-    form = InterventionFilterForm(params or None, performers=performers)
-    chosen = sel.InterventionFilter()
-    status = 200
-    if params:
-        if form.is_valid():
-            data = form.cleaned_data
-            chosen = sel.InterventionFilter(
-                date_from=data["fran"],
-                date_to=data["till"],
-                level=data["niva"],
-                kind=data["typ"],
-                performer_id=uuid.UUID(data["av"]) if data["av"] else None,
-            )
-        else:
-            status = 400
+    form = InterventionFilterForm(
+        params or None, performers=sel.special_educators_at(unit.pk, ctx.today)
+    )
+    chosen = (_chosen_filter(form) if params else None) or sel.InterventionFilter()
+    filtered = chosen != sel.InterventionFilter()
     queryset = sel.interventions_at(ctx, unit.pk, chosen)
-    figures = sel.figures_of(queryset)
     page = Paginator(sel.intervention_page_rows(queryset, ctx), PAGE_SIZE).get_page(
         request.GET.get("sida")
     )
@@ -61,7 +64,7 @@ def intervention_list(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
         action=AccessAction.LIST,
         record_type="special_education_interventions",
         school_unit_id=unit.pk,
-        purpose="filtered" if chosen != sel.InterventionFilter() else "",
+        purpose="filtered" if filtered else "",
     )
     return render(
         request,
@@ -69,19 +72,19 @@ def intervention_list(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
         {
             "unit": unit,
             "form": form,
-            "figures": figures,
+            "figures": sel.figures_of(queryset),
             "page": page,
             "querystring": params.urlencode(),
-            "filtered": chosen != sel.InterventionFilter(),
+            "filtered": filtered,
             "may_record": can_record_special_education(ctx, unit.pk),
             "user_id": ctx.user_id,
         },
-        status=status,
+        status=400 if params and form.errors else 200,
     )
 
 
 def _form(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     ctx: UserContext,
     unit: SchoolUnit,
     *,
@@ -93,7 +96,7 @@ def _form(
     else:
         initial = {name: getattr(instance, name) for name in services.INTERVENTION_FIELDS}
     return InterventionForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial=initial,
         pupils=sel.pupil_choices(ctx, unit.pk),
         groups=sel.group_choices(unit.pk, ctx.today, also=instance.group_id if instance else None),
@@ -103,7 +106,7 @@ def _form(
 
 
 def _render_form(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     ctx: UserContext,
     unit: SchoolUnit,
     form: InterventionForm,
@@ -133,29 +136,49 @@ def _check_pupil(ctx: UserContext, form: InterventionForm, purpose: str) -> None
         get_pupil_for(ctx, pupil.pk, record_type=services.INTERVENTION_RECORD, purpose=purpose)
 
 
-@login_required
-def intervention_create(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
-    ctx = context_for(request)
-    unit = lookups.unit_for(ctx, unit_id, record=True)
-    form = _form(request, ctx, unit)
-    if request.method == "POST" and form.is_valid():
-        _check_pupil(ctx, form, "intervention_create")
+def _intervention_form(
+    request: AuthenticatedRequest,
+    ctx: UserContext,
+    unit: SchoolUnit,
+    *,
+    instance: Intervention | None = None,
+) -> HttpResponse:
+    """A new intervention (no `instance`) or a change to one's own; saved when valid."""
+    form = _form(request, ctx, unit, instance=instance)
+    if form.is_valid():
+        _check_pupil(ctx, form, "intervention_edit" if instance else "intervention_create")
+        values = form.cleaned_data
         try:
-            services.intervention_create(
-                actor=request.user,  # type: ignore[arg-type]
-                school_unit_id=unit.pk,
-                values=form.cleaned_data,
-            )
+            if instance is None:
+                services.intervention_create(
+                    actor=request.user, school_unit_id=unit.pk, values=values
+                )
+            else:
+                services.intervention_update(
+                    actor=request.user, intervention=instance, values=values
+                )
         except rules.RuleError as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, _("Insatsen är dokumenterad."))
-            return redirect("specialed:intervention_list", unit_id=unit.pk)
-    return _render_form(request, ctx, unit, form)
+            if instance is None:
+                message = _("Insatsen är dokumenterad.")
+                return saved(request, message, "specialed:intervention_list", unit_id=unit.pk)
+            message = _("Ändringen är sparad.")
+            return saved(
+                request, message, "specialed:intervention_detail", intervention_id=instance.pk
+            )
+    return _render_form(request, ctx, unit, form, instance=instance)
 
 
 @login_required
-def intervention_detail(request: HttpRequest, intervention_id: uuid.UUID) -> HttpResponse:
+def intervention_create(request: AuthenticatedRequest, unit_id: uuid.UUID) -> HttpResponse:
+    ctx = context_for(request)
+    unit = lookups.unit_for(ctx, unit_id, record=True)
+    return _intervention_form(request, ctx, unit)
+
+
+@login_required
+def intervention_detail(request: AuthenticatedRequest, intervention_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     intervention = lookups.intervention_for(ctx, intervention_id, purpose="intervention_page")
     return render(
@@ -171,25 +194,10 @@ def intervention_detail(request: HttpRequest, intervention_id: uuid.UUID) -> Htt
 
 
 @login_required
-def intervention_edit(request: HttpRequest, intervention_id: uuid.UUID) -> HttpResponse:
+def intervention_edit(request: AuthenticatedRequest, intervention_id: uuid.UUID) -> HttpResponse:
     """Only one's own entries, attributed with updated_by; nobody deletes another's work."""
     ctx = context_for(request)
     intervention = lookups.intervention_for(
         ctx, intervention_id, edit=True, purpose="intervention_edit"
     )
-    unit = intervention.school_unit
-    form = _form(request, ctx, unit, instance=intervention)
-    if request.method == "POST" and form.is_valid():
-        _check_pupil(ctx, form, "intervention_edit")
-        try:
-            services.intervention_update(
-                actor=request.user,  # type: ignore[arg-type]
-                intervention=intervention,
-                values=form.cleaned_data,
-            )
-        except rules.RuleError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("Ändringen är sparad."))
-            return redirect("specialed:intervention_detail", intervention_id=intervention.pk)
-    return _render_form(request, ctx, unit, form, instance=intervention)
+    return _intervention_form(request, ctx, intervention.school_unit, instance=intervention)

@@ -6,20 +6,19 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from elevstod.access.context import context_for
 from elevstod.access.policy import can_record_special_education, can_review_special_education
+from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.specialed import lookups, rules, services
 from elevstod.specialed import selectors as sel
 from elevstod.specialed.forms import GoalForm, PeriodForm
 from elevstod.specialed.models import Period, PeriodKind
-
-FORM = "specialed/form.html"
+from elevstod.specialed.pages import form_page, posted, saved
 
 
 def _suggested_period(unit_id: uuid.UUID, today: date) -> dict[str, object]:
@@ -36,34 +35,26 @@ def _suggested_period(unit_id: uuid.UUID, today: date) -> dict[str, object]:
 
 
 @login_required
-def period_list(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
-    """Every period of the unit with its goals; the leaders add a period here."""
+def period_list(request: AuthenticatedRequest, unit_id: uuid.UUID) -> HttpResponse:
+    """Every period of the unit with its goals; the leaders add a period here (its one POST)."""
     ctx = context_for(request)
     unit = lookups.unit_for(ctx, unit_id, record=True, review=True)
     manages = can_review_special_education(ctx, unit.pk)
     if request.method == "POST" and not manages:
         raise Http404
     form = None
-    status = 200
     if manages:
-        form = PeriodForm(
-            request.POST if request.method == "POST" else None,
-            initial=_suggested_period(unit.pk, ctx.today),
-        )
-        if request.method == "POST":
-            if form.is_valid():
-                try:
-                    period = services.period_create(
-                        actor=request.user,  # type: ignore[arg-type]
-                        school_unit_id=unit.pk,
-                        values=form.cleaned_data,
-                    )
-                except rules.RuleError as refusal:
-                    form.add_error("name", refusal.message)
-                else:
-                    messages.success(request, _("Perioden är skapad. Lägg nu till målen."))
-                    return redirect("specialed:period_detail", period_id=period.pk)
-            status = 400
+        form = PeriodForm(posted(request), initial=_suggested_period(unit.pk, ctx.today))
+        if form.is_valid():
+            try:
+                period = services.period_create(
+                    actor=request.user, school_unit_id=unit.pk, values=form.cleaned_data
+                )
+            except rules.RuleError as refusal:
+                form.add_error("name", refusal.message)
+            else:
+                message = _("Perioden är skapad. Lägg nu till målen.")
+                return saved(request, message, "specialed:period_detail", period_id=period.pk)
     return render(
         request,
         "specialed/period_list.html",
@@ -73,12 +64,12 @@ def period_list(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
             "form": form,
             "today": ctx.today,
         },
-        status=status,
+        status=400 if form is not None and form.is_bound else 200,
     )
 
 
 @login_required
-def period_detail(request: HttpRequest, period_id: uuid.UUID) -> HttpResponse:
+def period_detail(request: AuthenticatedRequest, period_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     period = lookups.period_for(ctx, period_id)
     unit_id = period.school_unit_id
@@ -101,94 +92,77 @@ def period_detail(request: HttpRequest, period_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def period_edit(request: HttpRequest, period_id: uuid.UUID) -> HttpResponse:
+def period_edit(request: AuthenticatedRequest, period_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     period = lookups.period_for(ctx, period_id, manage=True)
     initial = {name: getattr(period, name) for name in services.PERIOD_FIELDS}
-    form = PeriodForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = PeriodForm(posted(request), initial=initial)
+    if form.is_valid():
         try:
-            services.period_update(
-                actor=request.user,  # type: ignore[arg-type]
-                period=period,
-                values=form.cleaned_data,
-            )
+            services.period_update(actor=request.user, period=period, values=form.cleaned_data)
         except rules.RuleError as refusal:
             form.add_error("name", refusal.message)
         else:
-            messages.success(request, _("Perioden är sparad."))
-            return redirect("specialed:period_detail", period_id=period.pk)
-    return render(
+            message = _("Perioden är sparad.")
+            return saved(request, message, "specialed:period_detail", period_id=period.pk)
+    return form_page(
         request,
-        FORM,
-        {
-            "unit": period.school_unit,
-            "form": form,
-            "title": _("Ändra period %(name)s") % {"name": period.name},
-            "submit": _("Spara perioden"),
-            "back_url": period.get_absolute_url(),
-            "back_label": _("Tillbaka till perioden"),
-            "error_summary": _("Perioden kunde inte sparas. Rätta uppgifterna nedan."),
-        },
-        status=400 if form.is_bound else 200,
+        form,
+        unit=period.school_unit,
+        title=_("Ändra period %(name)s") % {"name": period.name},
+        submit=_("Spara perioden"),
+        back_url=period.get_absolute_url(),
+        back_label=_("Tillbaka till perioden"),
+        error_summary=_("Perioden kunde inte sparas. Rätta uppgifterna nedan."),
     )
 
 
 def _goal_form_page(
-    request: HttpRequest, form: GoalForm, period: Period, title: str
+    request: AuthenticatedRequest, form: GoalForm, period: Period, title: str
 ) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        FORM,
-        {
-            "unit": period.school_unit,
-            "form": form,
-            "title": title,
-            "intro": _(
-                "Målen formuleras av rektor i dialog med specialpedagog och speciallärare. "
-                "Varje mål behöver en indikator: hur ni ska veta att det nås."
-            ),
-            "submit": _("Spara målet"),
-            "back_url": period.get_absolute_url(),
-            "back_label": _("Tillbaka till perioden"),
-            "error_summary": _("Målet kunde inte sparas. Rätta uppgifterna nedan."),
-        },
-        status=400 if form.is_bound else 200,
+        form,
+        unit=period.school_unit,
+        title=title,
+        intro=_(
+            "Målen formuleras av rektor i dialog med specialpedagog och speciallärare. "
+            "Varje mål behöver en indikator: hur ni ska veta att det nås."
+        ),
+        submit=_("Spara målet"),
+        back_url=period.get_absolute_url(),
+        back_label=_("Tillbaka till perioden"),
+        error_summary=_("Målet kunde inte sparas. Rätta uppgifterna nedan."),
     )
 
 
 @login_required
-def goal_create(request: HttpRequest, period_id: uuid.UUID) -> HttpResponse:
+def goal_create(request: AuthenticatedRequest, period_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     period = lookups.period_for(ctx, period_id, manage=True)
     form = GoalForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         special_educators=sel.special_educators_at(period.school_unit_id, ctx.today),
     )
-    if request.method == "POST" and form.is_valid():
-        services.goal_create(
-            actor=request.user,  # type: ignore[arg-type]
-            period=period,
-            values=form.cleaned_data,
-        )
-        messages.success(request, _("Målet är sparat."))
-        return redirect("specialed:period_detail", period_id=period.pk)
-    return _goal_form_page(
-        request, form, period, _("Nytt mål för %(name)s") % {"name": period.name}
-    )
+    if form.is_valid():
+        services.goal_create(actor=request.user, period=period, values=form.cleaned_data)
+        return saved(request, _("Målet är sparat."), "specialed:period_detail", period_id=period.pk)
+    title = _("Nytt mål för %(name)s") % {"name": period.name}
+    return _goal_form_page(request, form, period, title)
 
 
 @login_required
-def goal_edit(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
+def goal_edit(request: AuthenticatedRequest, goal_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     goal = lookups.goal_for(ctx, goal_id)
     period = goal.period
     people = sel.special_educators_at(period.school_unit_id, ctx.today)
-    if goal.special_educator_id and all(p.pk != goal.special_educator_id for p in people):
+    chosen = goal.special_educator
+    if chosen is not None and all(p.pk != chosen.pk for p in people):
         # Someone who has left the unit stays selectable on their own goal.
-        people.append(goal.special_educator)  # type: ignore[arg-type]
+        people.append(chosen)
     form = GoalForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={
             "text": goal.text,
             "indicator": goal.indicator,
@@ -196,12 +170,7 @@ def goal_edit(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
         },
         special_educators=people,
     )
-    if request.method == "POST" and form.is_valid():
-        services.goal_update(
-            actor=request.user,  # type: ignore[arg-type]
-            goal=goal,
-            values=form.cleaned_data,
-        )
-        messages.success(request, _("Målet är sparat."))
-        return redirect("specialed:period_detail", period_id=period.pk)
+    if form.is_valid():
+        services.goal_update(actor=request.user, goal=goal, values=form.cleaned_data)
+        return saved(request, _("Målet är sparat."), "specialed:period_detail", period_id=period.pk)
     return _goal_form_page(request, form, period, _("Ändra mål"))

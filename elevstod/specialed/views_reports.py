@@ -3,6 +3,9 @@
 draft (the special educator writes) → submitted (handed to the rektor, figures frozen) →
 reviewed (the rektor records goal attainment and a comment), or back to draft with a comment.
 A reviewed report's proposals become the next period's goals in one action.
+
+One POST action per view: the draft form's two buttons post to report_edit ("Spara utkast")
+and report_submit ("Lämna till rektor"); the follow-up form's to report_review and report_return.
 """
 
 from __future__ import annotations
@@ -11,21 +14,23 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from elevstod.access.context import UserContext, context_for
 from elevstod.access.policy import can_record_special_education, can_review_special_education
+from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.specialed import lookups, rules, services
 from elevstod.specialed import selectors as sel
 from elevstod.specialed.forms import AdoptForm, ReportForm, ReviewForm
 from elevstod.specialed.models import Report, ReportState
+from elevstod.specialed.pages import posted, saved
 
 
 @login_required
-def report_list(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
+def report_list(request: AuthenticatedRequest, unit_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     unit = lookups.unit_for(ctx, unit_id, record=True, review=True)
     return render(
@@ -42,20 +47,20 @@ def report_list(request: HttpRequest, unit_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_create(request: HttpRequest, period_id: uuid.UUID) -> HttpResponse:
+def report_create(request: AuthenticatedRequest, period_id: uuid.UUID) -> HttpResponse:
     """The special educator starts (or reopens) their report for the period."""
     ctx = context_for(request)
     period = lookups.period_for(ctx, period_id)
     if not can_record_special_education(ctx, period.school_unit_id):
         raise Http404
-    report, created = services.report_start(actor=request.user, period=period)  # type: ignore[arg-type]
+    report, created = services.report_start(actor=request.user, period=period)
     if not created and report.state != ReportState.DRAFT:
         return redirect("specialed:report_detail", report_id=report.pk)
     return redirect("specialed:report_edit", report_id=report.pk)
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     ctx: UserContext,
     report: Report,
     *,
@@ -93,28 +98,44 @@ def _detail(
 
 
 @login_required
-def report_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, report_id: uuid.UUID) -> HttpResponse:
     ctx = context_for(request)
     return _detail(request, ctx, lookups.report_for(ctx, report_id))
 
 
-@login_required
-def report_edit(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
-    """The author's draft: "Spara utkast" keeps it; "Lämna till rektor" hands it in."""
+def _report_form_page(
+    request: AuthenticatedRequest, template: str, report: Report, form: ReportForm | ReviewForm
+) -> HttpResponse:
+    """The draft or the follow-up form with the period's figures; shown again after a POST
+    it is a 400 with what was typed."""
+    return render(
+        request,
+        template,
+        {
+            "report": report,
+            "unit": report.period.school_unit,
+            "form": form,
+            "figures": sel.report_figures(report),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _save_draft(
+    request: AuthenticatedRequest, report_id: uuid.UUID, *, submit: bool
+) -> HttpResponse:
+    """The author's draft form, saved as a draft or (`submit`) handed to the rektor."""
     ctx = context_for(request)
     report = lookups.report_for(ctx, report_id, write=True)
-    posted = request.method == "POST"
-    entries = sel.report_goal_entries(report, with_new_goals=True)
     form = ReportForm(
-        request.POST if posted else None,
+        posted(request),
         initial={"overall_analysis": report.overall_analysis, "improvements": report.improvements},
-        entries=entries,
+        entries=sel.report_goal_entries(report, with_new_goals=True),
     )
-    submit = request.POST.get("action") == "submit"
-    if posted and form.is_valid():
+    if form.is_valid():
         try:
             services.report_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 report=report,
                 values=form.cleaned_data,
                 goal_values=form.goal_values(),
@@ -124,99 +145,96 @@ def report_edit(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
             form.add_error("overall_analysis" if submit else None, refusal.message)
         else:
             if submit:
-                messages.success(request, _("Rapporten är lämnad till rektor."))
-                return redirect("specialed:report_detail", report_id=report.pk)
-            messages.success(request, _("Utkastet är sparat."))
-            return redirect("specialed:report_edit", report_id=report.pk)
-    return render(
-        request,
-        "specialed/report_edit.html",
-        {
-            "report": report,
-            "unit": report.period.school_unit,
-            "form": form,
-            "figures": sel.report_figures(report),
-        },
-        status=400 if form.is_bound else 200,
-    )
+                message = _("Rapporten är lämnad till rektor.")
+                return saved(request, message, "specialed:report_detail", report_id=report.pk)
+            return saved(
+                request, _("Utkastet är sparat."), "specialed:report_edit", report_id=report.pk
+            )
+    return _report_form_page(request, "specialed/report_edit.html", report, form)
 
 
 @login_required
-def report_review(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
-    """The rektor's follow-up of a handed-in report: goal attainment per goal and a comment,
-    or the report sent back for completion."""
+def report_edit(request: AuthenticatedRequest, report_id: uuid.UUID) -> HttpResponse:
+    """The author's draft; its POST ("Spara utkast") keeps it as a draft."""
+    return _save_draft(request, report_id, submit=False)
+
+
+@login_required
+@require_POST
+def report_submit(request: AuthenticatedRequest, report_id: uuid.UUID) -> HttpResponse:
+    """The button "Lämna till rektor": the draft as typed, handed in with its figures frozen."""
+    return _save_draft(request, report_id, submit=True)
+
+
+def _follow_up(
+    request: AuthenticatedRequest, report_id: uuid.UUID, *, returning: bool
+) -> HttpResponse:
+    """The rektor's follow-up form of a handed-in report: goal attainment per goal and a
+    comment, or (`returning`) the report sent back for completion with the comment."""
     ctx = context_for(request)
     report = lookups.report_for(ctx, report_id, review=True)
     if report.state != ReportState.SUBMITTED:
         messages.info(request, _("Rapporten är redan uppföljd."))
         return redirect("specialed:report_detail", report_id=report.pk)
     entries = sel.report_goal_entries(report)
-    returning = request.POST.get("action") == "return"
-    form = ReviewForm(
-        request.POST if request.method == "POST" else None,
-        entries=entries,
-        returning=returning,
-    )
-    if request.method == "POST" and form.is_valid():
+    form = ReviewForm(posted(request), entries=entries, returning=returning)
+    if form.is_valid():
+        comment = form.cleaned_data["comment"]
         try:
             if returning:
-                services.report_return(
-                    actor=request.user,  # type: ignore[arg-type]
-                    report=report,
-                    comment=form.cleaned_data["comment"],
-                )
+                services.report_return(actor=request.user, report=report, comment=comment)
             else:
                 services.report_review(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     report=report,
-                    comment=form.cleaned_data["comment"],
+                    comment=comment,
                     attainments=form.attainments(),
                 )
         except rules.RuleError as refusal:
             form.add_error(None, refusal.message)
         else:
-            if returning:
-                messages.success(request, _("Rapporten är skickad tillbaka för komplettering."))
-            else:
-                messages.success(request, _("Uppföljningen är sparad."))
-            return redirect("specialed:report_detail", report_id=report.pk)
-    return render(
-        request,
-        "specialed/report_review.html",
-        {
-            "report": report,
-            "unit": report.period.school_unit,
-            "form": form,
-            "figures": sel.report_figures(report),
-        },
-        status=400 if form.is_bound else 200,
-    )
+            message = (
+                _("Rapporten är skickad tillbaka för komplettering.")
+                if returning
+                else _("Uppföljningen är sparad.")
+            )
+            return saved(request, message, "specialed:report_detail", report_id=report.pk)
+    return _report_form_page(request, "specialed/report_review.html", report, form)
+
+
+@login_required
+def report_review(request: AuthenticatedRequest, report_id: uuid.UUID) -> HttpResponse:
+    """The rektor's follow-up of a handed-in report: goal attainment per goal and a comment."""
+    return _follow_up(request, report_id, returning=False)
 
 
 @login_required
 @require_POST
-def report_adopt(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+def report_return(request: AuthenticatedRequest, report_id: uuid.UUID) -> HttpResponse:
+    """The button "Skicka tillbaka för komplettering": the report goes back to its author as a
+    draft, with the rektor's comment saying what is missing."""
+    return _follow_up(request, report_id, returning=True)
+
+
+@login_required
+@require_POST
+def report_adopt(request: AuthenticatedRequest, report_id: uuid.UUID) -> HttpResponse:
     """The proposals of a reviewed report become goals of a later period (seed 001 § 9)."""
     ctx = context_for(request)
     report = lookups.report_for(ctx, report_id, review=True)
     form = AdoptForm(request.POST, periods=sel.later_periods(report.period))
-    if form.is_valid():
-        period = form.cleaned_data["period"]
-        try:
-            goals = services.report_adopt_proposals(
-                actor=request.user,  # type: ignore[arg-type]
-                report=report,
-                period=period,
-            )
-        except rules.RuleError as refusal:
-            # The report's state refused it (already adopted, or not yet reviewed): nothing
-            # the user typed is lost, so the report page says why.
-            messages.error(request, refusal.message)
-            return redirect("specialed:report_detail", report_id=report.pk)
-        messages.success(
-            request,
-            _("%(count)d nya mål är tillagda i %(period)s. Komplettera dem med indikatorer.")
-            % {"count": len(goals), "period": period.name},
-        )
-        return redirect("specialed:period_detail", period_id=period.pk)
-    return _detail(request, ctx, report, adopt_form=form, status=400)
+    if not form.is_valid():
+        return _detail(request, ctx, report, adopt_form=form, status=400)
+    period = form.cleaned_data["period"]
+    try:
+        goals = services.report_adopt_proposals(actor=request.user, report=report, period=period)
+    except rules.RuleError as refusal:
+        # The report's state refused it (already adopted, or not yet reviewed): nothing
+        # the user typed is lost, so the report page says why.
+        messages.error(request, refusal.message)
+        return redirect("specialed:report_detail", report_id=report.pk)
+    message = _("%(count)d nya mål är tillagda i %(period)s. Komplettera dem med indikatorer.") % {
+        "count": len(goals),
+        "period": period.name,
+    }
+    return saved(request, message, "specialed:period_detail", period_id=period.pk)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -39,7 +39,7 @@ from django.db.models import (
 )
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from elevstod.access.context import UserContext
 from elevstod.access.scoping import pupils_visible_to
@@ -299,13 +299,18 @@ _COLUMNS: dict[str, type] = {
     "username": CharField,
     **dict.fromkeys(("receipt", "start", "complete", "decision", "service"), IntegerField),
 }
-_DEADLINES = "school_unit__provider__deadlines__"
+# The huvudman's deadline settings each case and decision row carries: column -> setting. A
+# huvudman without saved settings has NULL here (a LEFT JOIN) and gets the defaults (process.md §3).
+_DEADLINE_SETTINGS = {
+    "receipt": "receipt_days",
+    "start": "investigation_start_days",
+    "complete": "investigation_complete_days",
+    "decision": "decision_days",
+    "service": "service_days",
+}
 _DEADLINE_COLUMNS = {
-    "receipt": F(f"{_DEADLINES}receipt_days"),
-    "start": F(f"{_DEADLINES}investigation_start_days"),
-    "complete": F(f"{_DEADLINES}investigation_complete_days"),
-    "decision": F(f"{_DEADLINES}decision_days"),
-    "service": F(f"{_DEADLINES}service_days"),
+    column: F(f"school_unit__provider__deadlines__{setting}")
+    for column, setting in _DEADLINE_SETTINGS.items()
 }
 
 
@@ -332,105 +337,126 @@ def _branch(queryset: QuerySet, tag: str, **columns: Any) -> QuerySet:
 
 
 def _union(scope: _Scope, today: date) -> QuerySet:
-    current_duty = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    unserved = DecisionService.objects.filter(decision=OuterRef("pk"), received_on__isnull=True)
-    branches = [
-        _branch(
-            Adaptation.objects.filter(
-                scope.records, scope.adaptations, state=wf.AdaptationState.ACTIVE
-            ),
-            "adaptation",
-            record_id=F("pk"),
-            d1=F("evaluate_on"),
-            **_pupil(),
-            **_user("responsible"),
-        ),
-        _branch(
-            Referral.objects.filter(
-                scope.records,
-                scope.referrals,
-                state__in=[
-                    wf.CaseState.REPORTED,
-                    wf.CaseState.RECEIVED,
-                    wf.CaseState.INVESTIGATING,
-                ],
-            ),
-            "referral",
-            record_id=F("pk"),
-            other_id=F("investigation__id"),
-            state=F("state"),
-            d1=F("reported_on"),
-            d2=F("investigation__opened_on"),
-            d3=F("investigation__assessed_on"),
-            d4=F("investigation__target_on"),
-            at=F("received_at"),
-            **_pupil(),
-            **_DEADLINE_COLUMNS,
-        ),
-        _branch(
-            Investigation.investigators.through.objects.filter(
-                scope.investigators,
-                investigation__referral__state=wf.CaseState.INVESTIGATING,
-                investigation__assessed_on__isnull=True,
-            ),
-            "investigator",
-            record_id=F("investigation_id"),
-            **_user("user"),
-        ),
-        _branch(
-            Decision.objects.filter(scope.records, scope.decisions, Exists(unserved)),
-            "decision",
-            record_id=F("pk"),
-            d1=F("decided_on"),
-            **_pupil(),
-            **_user("decided_by"),
-            **_DEADLINE_COLUMNS,
-        ),
-        _branch(
-            ActionProgramme.objects.filter(
-                scope.records,
-                scope.follow_ups,
-                state=wf.ProgrammeState.IN_FORCE,
-                follow_up_on__isnull=False,
-            ),
-            "follow_up",
-            record_id=F("pk"),
-            d1=F("follow_up_on"),
-            **_pupil(),
-            **_user("follow_up_responsible"),
-        ),
-        _branch(
-            ActionProgramme.objects.filter(
-                scope.records,
-                scope.evaluations,
-                state=wf.ProgrammeState.IN_FORCE,
-                evaluation_on__isnull=False,
-            ),
-            "evaluation",
-            record_id=F("pk"),
-            d1=F("evaluation_on"),
-            **_pupil(),
-            **_user("evaluation_responsible"),
-        ),
-        _branch(
-            Appeal.objects.filter(scope.records, scope.appeals, state=wf.AppealState.REGISTERED),
-            "appeal",
-            record_id=F("pk"),
-            other_id=F("decision_id"),
-            d1=F("lodged_on"),
-            **_pupil(),
-        ),
-        _branch(
-            UnitDuty.objects.filter(
-                scope.principal_units, current_duty, duty=UnitDutyKind.PRINCIPAL
-            ),
-            "principal",
-            unit_id=F("school_unit_id"),
-            **_user("user"),
-        ),
+    """One branch per kind of record that waits for someone, then the people they name."""
+    first, *rest = [
+        _adaptations(scope),
+        _cases(scope),
+        _investigators(scope),
+        _decisions(scope),
+        *_programme_dates(scope),
+        _appeals(scope),
+        _principals(scope, today),
     ]
-    first, *rest = branches
     return first.union(*rest, all=True)
+
+
+def _adaptations(scope: _Scope) -> QuerySet:
+    """An adaptation in use waits for its planned evaluation."""
+    active = Adaptation.objects.filter(
+        scope.records, scope.adaptations, state=wf.AdaptationState.ACTIVE
+    )
+    return _branch(
+        active,
+        "adaptation",
+        record_id=F("pk"),
+        d1=F("evaluate_on"),
+        **_pupil(),
+        **_user("responsible"),
+    )
+
+
+def _cases(scope: _Scope) -> QuerySet:
+    """A case before its decision: the dates workflow.case_due counts from."""
+    waiting = Referral.objects.filter(
+        scope.records,
+        scope.referrals,
+        state__in=[wf.CaseState.REPORTED, wf.CaseState.RECEIVED, wf.CaseState.INVESTIGATING],
+    )
+    return _branch(
+        waiting,
+        "referral",
+        record_id=F("pk"),
+        other_id=F("investigation__id"),
+        state=F("state"),
+        d1=F("reported_on"),
+        d2=F("investigation__opened_on"),
+        d3=F("investigation__assessed_on"),
+        d4=F("investigation__target_on"),
+        at=F("received_at"),
+        **_pupil(),
+        **_DEADLINE_COLUMNS,
+    )
+
+
+def _investigators(scope: _Scope) -> QuerySet:
+    """The people an investigation not yet assessed names: they complete it."""
+    named = Investigation.investigators.through.objects.filter(
+        scope.investigators,
+        investigation__referral__state=wf.CaseState.INVESTIGATING,
+        investigation__assessed_on__isnull=True,
+    )
+    return _branch(named, "investigator", record_id=F("investigation_id"), **_user("user"))
+
+
+def _decisions(scope: _Scope) -> QuerySet:
+    """A decision some recipient has not yet been served."""
+    unserved = DecisionService.objects.filter(decision=OuterRef("pk"), received_on__isnull=True)
+    return _branch(
+        Decision.objects.filter(scope.records, scope.decisions, Exists(unserved)),
+        "decision",
+        record_id=F("pk"),
+        d1=F("decided_on"),
+        **_pupil(),
+        **_user("decided_by"),
+        **_DEADLINE_COLUMNS,
+    )
+
+
+def _programme_dates(scope: _Scope) -> list[QuerySet]:
+    """A programme in force waits for the follow-up and the evaluation it names, each with its
+    own responsible person (SL 3 kap. 9 §)."""
+    return [
+        _branch(
+            ActionProgramme.objects.filter(
+                scope.records,
+                named,
+                state=wf.ProgrammeState.IN_FORCE,
+                **{f"{day}__isnull": False},
+            ),
+            tag,
+            record_id=F("pk"),
+            d1=F(day),
+            **_pupil(),
+            **_user(responsible),
+        )
+        for tag, day, responsible, named in (
+            ("follow_up", "follow_up_on", "follow_up_responsible", scope.follow_ups),
+            ("evaluation", "evaluation_on", "evaluation_responsible", scope.evaluations),
+        )
+    ]
+
+
+def _appeals(scope: _Scope) -> QuerySet:
+    """An appeal registered and not yet reconsidered, dismissed or forwarded."""
+    return _branch(
+        Appeal.objects.filter(scope.records, scope.appeals, state=wf.AppealState.REGISTERED),
+        "appeal",
+        record_id=F("pk"),
+        other_id=F("decision_id"),
+        d1=F("lodged_on"),
+        **_pupil(),
+    )
+
+
+def _principals(scope: _Scope, today: date) -> QuerySet:
+    """The rektor of each unit in scope today: the unit's steps fall to them."""
+    current_duty = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    return _branch(
+        UnitDuty.objects.filter(scope.principal_units, current_duty, duty=UnitDutyKind.PRINCIPAL),
+        "principal",
+        unit_id=F("school_unit_id"),
+        **_user("user"),
+    )
 
 
 @dataclass(frozen=True)
@@ -491,13 +517,10 @@ def _row(raw: Mapping[str, Any]) -> _Row:
         user_name=f"{user_first} {user_last}".strip() or (raw["c_username"] or ""),
         # A huvudman without saved settings has the defaults (process.md §3).
         deadlines=wf.DeadlineSettings(
-            receipt_days=_days(raw["c_receipt"], defaults.receipt_days),
-            investigation_start_days=_days(raw["c_start"], defaults.investigation_start_days),
-            investigation_complete_days=_days(
-                raw["c_complete"], defaults.investigation_complete_days
-            ),
-            decision_days=_days(raw["c_decision"], defaults.decision_days),
-            service_days=_days(raw["c_service"], defaults.service_days),
+            **{
+                setting: _days(raw[f"c_{column}"], getattr(defaults, setting))
+                for column, setting in _DEADLINE_SETTINGS.items()
+            }
         ),
     )
 
@@ -508,68 +531,12 @@ def _item(
     principals: Mapping[uuid.UUID, list[_Row]],
     investigators: Mapping[uuid.UUID, list[_Row]],
 ) -> DueItem | None:
-    due: wf.Due | None
-    record_id = row.record_id
-    if row.tag == "adaptation" and row.d1 is not None:
-        due = wf.Due(
-            wf.TaskKind.EVALUATE_ADAPTATION,
-            row.d1,
-            wf.DeadlineBasis.MUNICIPAL,
-            gettext("3 kap. 5 § skollagen – planerad utvärdering av den extra anpassningen"),
-        )
-        responsible = row.user_name
-    elif row.tag == "referral":
-        due, record_id = _case_due(row)
-        if due is None:
-            return None
-        if due.kind is wf.TaskKind.COMPLETE_INVESTIGATION:
-            responsible = _names(investigators.get(row.other_id, []) if row.other_id else [])
-        else:
-            responsible = _principal_names(principals, row.unit_id)
-    elif row.tag == "decision" and row.d1 is not None:
-        days = row.deadlines.service_days
-        due = wf.Due(
-            wf.TaskKind.SERVE_DECISION,
-            row.d1 + timedelta(days=days),
-            wf.DeadlineBasis.MUNICIPAL,
-            # The parties are told of the decision with its reasons and how to appeal; the
-            # appeal time runs from their receipt (FL 33 och 44 §§ via SL 29 kap. 10–11 §§).
-            gettext(
-                "33 § förvaltningslagen (underrättelse om beslut) – huvudmannens rutin: "
-                "delgivning inom %(days)s dagar"
-            )
-            % {"days": days},
-        )
-        responsible = row.user_name
-    elif row.tag in ("follow_up", "evaluation") and row.d1 is not None:
-        # The programme itself must say when it is followed up and evaluated, and by whom
-        # (SL 3 kap. 9 §): the date is the programme's, so the basis is the law.
-        is_follow_up = row.tag == "follow_up"
-        due = wf.Due(
-            wf.TaskKind.FOLLOW_UP if is_follow_up else wf.TaskKind.EVALUATE_PROGRAMME,
-            row.d1,
-            wf.DeadlineBasis.LAW,
-            gettext("3 kap. 9 § skollagen – uppföljning enligt åtgärdsprogrammet")
-            if is_follow_up
-            else gettext("3 kap. 9 § skollagen – utvärdering enligt åtgärdsprogrammet"),
-        )
-        responsible = row.user_name
-    elif row.tag == "appeal" and row.d1 is not None:
-        due = wf.Due(
-            wf.TaskKind.HANDLE_APPEAL,
-            row.d1 + timedelta(days=APPEAL_HANDLING_DAYS),
-            wf.DeadlineBasis.MUNICIPAL,
-            gettext(
-                "45–46 §§ förvaltningslagen (skyndsamt) – riktvärde: omprövas eller "
-                "överlämnas inom %(days)s dagar"
-            )
-            % {"days": APPEAL_HANDLING_DAYS},
-        )
+    found = _case_step(row, principals, investigators) if row.tag == "referral" else _dated(row)
+    if found is None or row.pupil_id is None:
+        return None
+    due, record_id, responsible = found
+    if responsible is None:  # the unit's steps fall to its rektor
         responsible = _principal_names(principals, row.unit_id)
-    else:
-        return None
-    if row.pupil_id is None:
-        return None
     return DueItem(
         kind=due.kind,
         label=str(TASK_KIND_LABELS[due.kind]),
@@ -583,6 +550,111 @@ def _item(
         pupil_name=row.pupil_name,
         record_id=record_id,
     )
+
+
+# What is due, on the record's page, from whom (None: the unit's rektor).
+_Found = tuple[wf.Due, uuid.UUID, str | None]
+
+
+@dataclass(frozen=True)
+class _Waits:
+    """What a dated record waits for: the task, the basis and rule of its date, and how many days
+    after the record's own date it is due (None: on that date)."""
+
+    kind: wf.TaskKind
+    basis: wf.DeadlineBasis
+    rule: str  # a message for gettext; names %(days)s where `days` is set
+    days: Callable[[_Row], int] | None = None
+
+
+_DATED: dict[str, _Waits] = {
+    "adaptation": _Waits(
+        wf.TaskKind.EVALUATE_ADAPTATION,
+        wf.DeadlineBasis.MUNICIPAL,
+        gettext_noop("3 kap. 5 § skollagen – planerad utvärdering av den extra anpassningen"),
+    ),
+    # The parties are told of the decision with its reasons and how to appeal; the appeal time
+    # runs from their receipt (FL 33 och 44 §§ via SL 29 kap. 10–11 §§).
+    "decision": _Waits(
+        wf.TaskKind.SERVE_DECISION,
+        wf.DeadlineBasis.MUNICIPAL,
+        gettext_noop(
+            "33 § förvaltningslagen (underrättelse om beslut) – huvudmannens rutin: "
+            "delgivning inom %(days)s dagar"
+        ),
+        days=lambda row: row.deadlines.service_days,
+    ),
+    # The programme itself must say when it is followed up and evaluated, and by whom
+    # (SL 3 kap. 9 §): the date is the programme's, so the basis is the law.
+    "follow_up": _Waits(
+        wf.TaskKind.FOLLOW_UP,
+        wf.DeadlineBasis.LAW,
+        gettext_noop("3 kap. 9 § skollagen – uppföljning enligt åtgärdsprogrammet"),
+    ),
+    "evaluation": _Waits(
+        wf.TaskKind.EVALUATE_PROGRAMME,
+        wf.DeadlineBasis.LAW,
+        gettext_noop("3 kap. 9 § skollagen – utvärdering enligt åtgärdsprogrammet"),
+    ),
+    "appeal": _Waits(
+        wf.TaskKind.HANDLE_APPEAL,
+        wf.DeadlineBasis.MUNICIPAL,
+        gettext_noop(
+            "45–46 §§ förvaltningslagen (skyndsamt) – riktvärde: omprövas eller "
+            "överlämnas inom %(days)s dagar"
+        ),
+        days=lambda row: APPEAL_HANDLING_DAYS,
+    ),
+}
+
+
+def _dated(row: _Row) -> _Found | None:
+    """A record that waits for a date of its own, or one counted from its own date."""
+    waits = _DATED.get(row.tag)
+    if waits is None or row.d1 is None:
+        return None
+    due_on, rule = row.d1, gettext(waits.rule)
+    if waits.days is not None:
+        days = waits.days(row)
+        due_on, rule = due_on + timedelta(days=days), rule % {"days": days}
+    responsible = None if row.tag == "appeal" else row.user_name
+    return wf.Due(waits.kind, due_on, waits.basis, rule), row.record_id, responsible
+
+
+def _case_step(
+    row: _Row,
+    principals: Mapping[uuid.UUID, list[_Row]],
+    investigators: Mapping[uuid.UUID, list[_Row]],
+) -> _Found | None:
+    """A case's next step: its investigators complete the investigation; every other step
+    falls to the unit's rektor."""
+    due, record_id = _case_due(row)
+    if due is None:
+        return None
+    if due.kind is not wf.TaskKind.COMPLETE_INVESTIGATION:
+        return due, record_id, None
+    return due, record_id, _names(investigators.get(row.other_id, []) if row.other_id else [])
+
+
+# The huvudman's routine a case step is due by, named in the item's rule (process.md §3).
+_ROUTINES: dict[wf.TaskKind, tuple[str, str]] = {
+    wf.TaskKind.RECEIVE_REFERRAL: (
+        gettext_noop("huvudmannens rutin: kvittens inom %(days)s dagar"),
+        "receipt_days",
+    ),
+    wf.TaskKind.OPEN_INVESTIGATION: (
+        gettext_noop("huvudmannens rutin: utredning påbörjad inom %(days)s dagar"),
+        "investigation_start_days",
+    ),
+    wf.TaskKind.DECIDE: (
+        gettext_noop("huvudmannens rutin: beslut inom %(days)s dagar efter bedömningen"),
+        "decision_days",
+    ),
+    wf.TaskKind.COMPLETE_INVESTIGATION: (
+        gettext_noop("huvudmannens rutin: utredning klar inom %(days)s dagar"),
+        "investigation_complete_days",
+    ),
+}
 
 
 def _case_due(row: _Row) -> tuple[wf.Due | None, uuid.UUID]:
@@ -601,25 +673,12 @@ def _case_due(row: _Row) -> tuple[wf.Due | None, uuid.UUID]:
     due = wf.case_due(clock, row.deadlines)
     if due is None:
         return None, row.record_id
-    settings = row.deadlines
-    if due.kind is wf.TaskKind.RECEIVE_REFERRAL:
-        routine = gettext("huvudmannens rutin: kvittens inom %(days)s dagar") % {
-            "days": settings.receipt_days
-        }
-    elif due.kind is wf.TaskKind.OPEN_INVESTIGATION:
-        routine = gettext("huvudmannens rutin: utredning påbörjad inom %(days)s dagar") % {
-            "days": settings.investigation_start_days
-        }
-    elif due.kind is wf.TaskKind.DECIDE:
-        routine = gettext("huvudmannens rutin: beslut inom %(days)s dagar efter bedömningen") % {
-            "days": settings.decision_days
-        }
-    elif clock.investigation_target_on is not None:
+    planned = clock.investigation_target_on is not None
+    if due.kind is wf.TaskKind.COMPLETE_INVESTIGATION and planned:
         routine = gettext("rektorns planerade datum för färdig utredning")
     else:
-        routine = gettext("huvudmannens rutin: utredning klar inom %(days)s dagar") % {
-            "days": settings.investigation_complete_days
-        }
+        message, setting = _ROUTINES[due.kind]
+        routine = gettext(message) % {"days": getattr(row.deadlines, setting)}
     named = wf.Due(due.kind, due.due_on, due.basis, f"{due.rule} – {routine}")
     # Receipt and opening happen on the report's page; completing and deciding on the
     # investigation's.

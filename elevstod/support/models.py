@@ -7,6 +7,8 @@ States and the rules between them live in elevstod.support.workflow; services ar
 writers. Documents people edit together carry a `version` for conflict detection (rule 7).
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +53,10 @@ class PupilRecord(BaseModel):
         "organisation.SchoolUnit", on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    # The record type its changes are logged under in the timeline and the access log, its
+    # drafts are kept under, and the policy names it by (access.policy.SupportRecord).
+    RECORD_TYPE: ClassVar[str]
 
     class Meta:
         abstract = True
@@ -105,6 +111,8 @@ class ProviderDeadlines(BaseModel):
 class Concern(PupilRecord):
     """A first concern that the pupil may not reach the criteria (SL 3 kap. 5 §)."""
 
+    RECORD_TYPE = "concern"
+
     source = models.CharField(_("källa"), max_length=30, choices=choices(CONCERN_SOURCE_LABELS))
     raised_by_kind = models.CharField(
         _("lämnad av"), max_length=10, choices=RaisedBy.choices, default=RaisedBy.STAFF
@@ -128,6 +136,8 @@ class Concern(PupilRecord):
 
 class Adaptation(PupilRecord):
     """An extra adaptation (SL 3 kap. 5 §). No formal decision; evaluated and documented."""
+
+    RECORD_TYPE = "adaptation"
 
     concern = models.ForeignKey(
         Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="adaptations"
@@ -197,6 +207,8 @@ class Referral(PupilRecord):
     "skyndsamt" clock (process.md §2.2).
     """
 
+    RECORD_TYPE = "referral"
+
     concern = models.ForeignKey(
         Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
@@ -232,13 +244,16 @@ class Referral(PupilRecord):
 class Investigation(PupilRecord):
     """Pedagogical investigation: mapping and assessment (SL 3 kap. 7 §; process.md §2.3)."""
 
+    RECORD_TYPE = "investigation"
+
     referral = models.OneToOneField(
         Referral, on_delete=models.PROTECT, related_name="investigation"
     )
     opened_on = models.DateField(_("påbörjad"))
     target_on = models.DateField(_("planerad att vara klar"))
-    investigators = models.ManyToManyField(  # type: ignore[var-annotated]
-        USER, related_name="investigations", verbose_name=_("utredare")
+    # settings.AUTH_USER_MODEL itself, not USER: django-stubs types the relation from it.
+    investigators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="investigations", verbose_name=_("utredare")
     )
     # Kartläggning
     individual_level = models.TextField(_("individnivå"), blank=True)
@@ -283,8 +298,10 @@ class Investigation(PupilRecord):
         indexes = [models.Index(fields=["school_unit", "closed_on"])]
 
 
-class InvestigationNeed(BaseModel):
-    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="needs")
+class Need(BaseModel):
+    """A need found, in terms of the school situation (SL 3 kap. 9 §), never a diagnosis: in
+    the investigation, and carried into the programme that answers it."""
+
     category = models.CharField(
         _("behovsområde"), max_length=30, choices=choices(NEED_CATEGORY_LABELS)
     )
@@ -292,11 +309,18 @@ class InvestigationNeed(BaseModel):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["position", "created_at"]
+
+
+class InvestigationNeed(Need):
+    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="needs")
 
 
 class ActionProgramme(PupilRecord):
     """An action programme (SL 3 kap. 9 §). Decided versions are never edited (rule 5)."""
+
+    RECORD_TYPE = "action_programme"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="programmes")
     investigation = models.ForeignKey(
@@ -358,19 +382,12 @@ class ActionProgramme(PupilRecord):
         ]
 
 
-class ProgrammeNeed(BaseModel):
+class ProgrammeNeed(Need):
     programme = models.ForeignKey(ActionProgramme, on_delete=models.CASCADE, related_name="needs")
+    # The investigation's need it answers: the programme still shows what the investigation found.
     source = models.ForeignKey(
         InvestigationNeed, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    category = models.CharField(
-        _("behovsområde"), max_length=30, choices=choices(NEED_CATEGORY_LABELS)
-    )
-    description = models.TextField(_("behov"))
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "created_at"]
 
 
 class ProgrammeMeasure(BaseModel):
@@ -410,8 +427,26 @@ class ProgrammeMeasure(BaseModel):
         indexes = [models.Index(fields=["responsible"])]
 
 
+# A measure's own fields but its need and responsible, named alike in ProgrammeMeasure, the
+# selectors' MeasureRow, the editor's form, services.MeasureInput and the API's MeasureIn, so
+# that each reads, copies or writes them in one loop.
+MEASURE_FIELDS = (
+    "description",
+    "extent",
+    "setting",
+    "special_reasons",
+    "location",
+    "deviations",
+    "return_plan",
+    "starts_on",
+    "ends_on",
+)
+
+
 class Decision(PupilRecord):
     """A decision in the chain. Immutable once made (rule 5); served per recipient."""
+
+    RECORD_TYPE = "decision"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(_("beslut"), max_length=30, choices=choices(DECISION_KIND_LABELS))
@@ -494,6 +529,8 @@ class DecisionService(BaseModel):
 class Appeal(PupilRecord):
     """An appeal lodged with the school (FL 43–47 §§ via SL 29 kap. 11 §; SL 28 kap. 16 §)."""
 
+    RECORD_TYPE = "appeal"
+
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     service = models.ForeignKey(
         DecisionService, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -542,6 +579,8 @@ class Appeal(PupilRecord):
 class FollowUp(PupilRecord):
     """Follow-up or evaluation of a programme, per measure (SL 3 kap. 9 §; process.md §2.6)."""
 
+    RECORD_TYPE = "follow_up"
+
     programme = models.ForeignKey(
         ActionProgramme, on_delete=models.PROTECT, related_name="follow_ups"
     )
@@ -558,6 +597,18 @@ class FollowUp(PupilRecord):
         _("resultat"), max_length=10, choices=choices(FOLLOW_UP_OUTCOME_LABELS)
     )
     next_on = models.DateField(_("nästa tillfälle"), null=True, blank=True)
+
+    # Who took part in the meeting, the pupil's and the guardians' voices and the summary: what a
+    # follow-up is written with beside its reviews (the form's and the API's fields, saved as
+    # typed), and what the teaching part leaves out (process.md §4).
+    MEETING_FIELDS = (
+        "participants",
+        "pupil_invited",
+        "guardian_invited",
+        "pupil_view",
+        "guardian_view",
+        "summary",
+    )
 
     class Meta:
         verbose_name = _("uppföljning")

@@ -1,6 +1,6 @@
 """One query over several record kinds: a UNION of differently shaped querysets, read back.
 
-The pupil's support page (selectors_chain) and what is due (due) each gather concerns,
+The pupil's support page (selectors.support_page) and what is due (due) each gather concerns,
 adaptations, cases, programmes and decisions in one query. Every branch yields the same columns
 in the same order; a branch leaves out what it lacks and gets a typed NULL. A UNION can lose the
 column types on SQLite, so values are coerced when read rather than trusted (the technique of

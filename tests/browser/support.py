@@ -46,7 +46,7 @@ LINKS = """
   const all = [...document.querySelectorAll("a[href]")];
   return [...nav, ...all].map((a) => ({
     href: a.href,
-    badge: Boolean(a.closest("tr, li") && a.closest("tr, li").querySelector(".badge")),
+    badge: Boolean(a.closest("tr, li") && a.closest("tr, li").querySelector(".badge-protected")),
   }));
 }
 """
@@ -265,7 +265,7 @@ def crawl(
     count once. The first page of a kind (one pupil page, say) is audited; a second is loaded
     only for its links, since another pupil may lead to kinds the first does not (a programme
     with versions); no more are loaded. So the time grows with the kinds of page, not with the
-    pupils. A link in a row or item with a badge (a pupil with protected identity) is a kind of
+    pupils. A link in a row or item marked as a protected identity (`.badge-protected`) is a kind of
     its own: such pages render differently. Kinds in `audited_elsewhere` (audited for the same
     role by another test) are loaded and checked like the others, without axe.
     """

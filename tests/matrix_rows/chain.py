@@ -1,5 +1,6 @@
-"""Matrix rows for the first half of the chain (views_chain): concern → adaptation → report →
-investigation, and the records they need.
+"""Matrix rows for the first half of the chain (elevstod/support/views/: support_page, concerns,
+adaptations, referrals, investigations, drafts): concern → adaptation → report → investigation,
+and the records they need.
 
 `first_half_for(world, key)` builds, through the services, one pupil's concern, an extra
 adaptation, a report to the principal, its receipt and an opened investigation, and caches them
@@ -27,7 +28,8 @@ from django.utils import timezone
 from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.models import Adaptation, Concern, Investigation, Referral
-from tests.matrix import PUPIL_TARGETS, Row, Target, sees_pupil
+from tests.matrix import PUPIL_TARGETS, Row, Target, leads_unit_of, sees_pupil
+from tests.matrix_rows import record_targets
 from tests.world import STAFF, World
 
 FAMILY_PERSONAS = {"guardian_x", "guardian_y", "pupil_x", "pupil_y"}
@@ -142,13 +144,7 @@ def first_half_for(world: World, key: str) -> FirstHalf:
 
 
 def _target(kwarg: str, record: str) -> dict[str, Target]:
-    def pick(key: str) -> Target:
-        return lambda w: {kwarg: getattr(first_half_for(w, key), record).pk}
-
-    return {
-        **{key: pick(key) for key in ("x", "y", "z")},
-        "missing": lambda w: {kwarg: uuid.uuid4()},
-    }
+    return record_targets(kwarg, record, first_half_for)
 
 
 def _seeded(w: World) -> dict[str, object]:
@@ -222,6 +218,23 @@ ROWS: dict[str, Row] = {
     "support:referral_detail": Row(allowed=in_case_team_or_participant, targets=REFERRAL),
     "support:investigation_detail": Row(allowed=in_case_team_or_participant, targets=INVESTIGATION),
     "support:investigation_edit": Row(allowed=writes_investigation, targets=INVESTIGATION),
+    # Each act on a page posts to its own URL (one POST action per view). The matrix's concerns
+    # are already answered and its referrals already received, so a permitted post meets a 409.
+    "support:concern_close": Row(
+        allowed=in_case_team_or_participant, method="post", ok=409, targets=CONCERN
+    ),
+    "support:adaptation_update": Row(
+        allowed=manages_adaptations, method="post", targets=ADAPTATION
+    ),
+    "support:adaptation_evaluate": Row(
+        allowed=manages_adaptations, method="post", targets=ADAPTATION
+    ),
+    "support:referral_receive": Row(allowed=leads_unit_of, method="post", ok=409, targets=REFERRAL),
+    "support:investigation_open": Row(allowed=leads_unit_of, method="post", targets=REFERRAL),
+    "support:investigation_conclude": Row(
+        allowed=writes_investigation, method="post", targets=INVESTIGATION
+    ),
+    "support:draft_discard": Row(allowed=autosaves, method="post", ok=302, targets=DRAFTS),
     "support:draft_autosave": Row(
         allowed=autosaves, method="post", ok=204, anonymous=401, targets=DRAFTS
     ),

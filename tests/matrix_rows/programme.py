@@ -1,4 +1,5 @@
-"""Matrix rows for the programme half of the chain (views_programme), and the chain they open.
+"""Matrix rows for the programme half's pages (support/views: decisions, programmes,
+follow_ups, appeals, documents), and the chain they open. Their acts: programme_acts.py.
 
 `chain_for(world, key)` builds, through the services, one pupil's case from the report to an
 evaluated programme in force, with its decision, service rows, an appeal and a revision draft,
@@ -15,7 +16,6 @@ and tests/world.py's relations, never computed from the policy:
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,6 +31,7 @@ from elevstod.support.models import (
     Investigation,
 )
 from tests.matrix import Row, Target
+from tests.matrix_rows import record_targets
 from tests.world import VISIBLE, World
 
 FAMILY_PERSONAS = {"guardian_x", "guardian_y", "pupil_x", "pupil_y"}
@@ -225,15 +226,7 @@ def prepare(world: World) -> None:
 
 
 def _target(kwarg: str, record: str) -> dict[str, Target]:
-    """One target per pupil with a chain, plus a record that does not exist."""
-
-    def pick(key: str) -> Target:
-        return lambda w: {kwarg: getattr(chain_for(w, key), record).pk}
-
-    return {
-        **{key: pick(key) for key in ("x", "y", "z")},
-        "missing": lambda w: {kwarg: uuid.uuid4()},
-    }
+    return record_targets(kwarg, record, chain_for)
 
 
 def _drafts(kwarg: str) -> dict[str, Target]:

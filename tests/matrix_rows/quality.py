@@ -6,10 +6,18 @@ summary are the huvudman administrator's. No teacher, EHT member, guardian or pu
 of it, and no page shows a pupil's name to someone who may not see the pupil (the canaries).
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from elevstod.organisation.models import AcademicYear
+from elevstod.quality.models import ImprovementAction, QualityAnalysis
 from tests.matrix import LEADERS_A, Row
+from tests.world import World
 
 LEADERS = LEADERS_A | {"principal_b"}
 ADMIN = {"huvudman_admin"}
+GOAL = "Kortare tid till utredning"  # last year's improvement action at unit A (`prepare`)
 
 
 def _units(*keys: str) -> dict:
@@ -18,6 +26,44 @@ def _units(*keys: str) -> dict:
 
 def _unit_query(w, t):  # type: ignore[no-untyped-def]
     return {} if t == "-" else {"enhet": str(w.units[t].pk)}
+
+
+def _analysis_scope(w: World, t: str) -> dict[str, str]:
+    return {
+        "-": {},
+        "a": {"enhet": str(w.units["a"].pk)},
+        "c": {"enhet": str(w.units["c"].pk)},
+        "provider": {"huvudman": str(w.units["a"].provider_id)},
+        "other": {"huvudman": str(w.units["c"].provider_id)},
+    }[t]
+
+
+def _writes_analysis(p: str, t: str) -> bool:
+    return p in {"-": LEADERS, "a": LEADERS_A, "c": set(), "provider": ADMIN, "other": set()}[t]
+
+
+def prepare(world: World) -> None:
+    """Last school year's improvement action at unit A: this year's goal, to be followed up."""
+    today = timezone.localdate()
+    this_year = AcademicYear.objects.get(starts_on__lte=today, ends_on__gte=today)
+    last_year = AcademicYear.objects.create(
+        name="förra",
+        starts_on=this_year.starts_on - timedelta(days=365),
+        ends_on=this_year.starts_on - timedelta(days=1),
+    )
+    analysis = QualityAnalysis.objects.create(
+        school_unit=world.units["a"],
+        school_year=last_year.name,
+        analysis="Förra läsårets analys",
+        updated_by=world.users["principal_a"],
+    )
+    ImprovementAction.objects.create(
+        analysis=analysis, text=GOAL, created_by=world.users["principal_a"]
+    )
+
+
+def _goal(w: World) -> ImprovementAction:
+    return ImprovementAction.objects.get(text=GOAL, analysis__school_unit=w.units["a"])
 
 
 UNIT_PAGE = Row(
@@ -30,17 +76,29 @@ ROWS = {
     "quality:dashboard": UNIT_PAGE,
     "quality:unit_report": UNIT_PAGE,
     "quality:analysis": Row(
-        allowed=lambda p, t: (
-            p in {"-": LEADERS, "a": LEADERS_A, "c": set(), "provider": ADMIN, "other": set()}[t]
-        ),
+        allowed=_writes_analysis,
         targets=_units("a", "c", "provider", "other"),
+        query=_analysis_scope,
+    ),
+    # The analysis page's other actions, each its own URL. The scope may be posted as well as
+    # asked for in the query string; the matrix posts it with the form.
+    "quality:analysis_action_add": Row(
+        allowed=_writes_analysis,
+        ok=302,
+        method="post",
+        targets=_units("a", "c", "provider", "other"),
+        query=lambda w, t: {**_analysis_scope(w, t), "text": "Matrisens åtgärd"},
+    ),
+    "quality:analysis_goal_follow_up": Row(
+        allowed=lambda p, t: p in LEADERS_A,
+        ok=302,
+        method="post",
+        targets={"a": lambda w: {"goal_id": _goal(w).pk}},
         query=lambda w, t: {
-            "-": {},
-            "a": {"enhet": str(w.units["a"].pk)},
-            "c": {"enhet": str(w.units["c"].pk)},
-            "provider": {"huvudman": str(w.units["a"].provider_id)},
-            "other": {"huvudman": str(w.units["c"].provider_id)},
-        }[t],
+            "enhet": str(w.units["a"].pk),
+            f"{_goal(w).pk}-status": "partly",
+            f"{_goal(w).pk}-note": "Delvis",
+        },
     ),
     "quality:provider_dashboard": Row(
         allowed=lambda p, t: p in ADMIN and t == "-",

@@ -32,17 +32,8 @@ from elevstod.routines.models import (
 from tests.matrix import LEADERS_A, Row
 from tests.world import STAFF, World
 
-STAFF_A = {
-    "principal_a",
-    "deputy_a",
-    "special_educator_a",
-    "mentor_a",
-    "teacher_a",
-    "teacher_a_unrelated",
-    "counsellor_a",
-    "nurse_a_not_eht",
-}
 STAFF_B = {"principal_b", "teacher_b"}
+STAFF_A = STAFF - STAFF_B - {"huvudman_admin"}  # the school unit A's staff
 REPORTERS = STAFF - {"huvudman_admin"}
 EXPORTERS = LEADERS_A | {"principal_b", "huvudman_admin"}
 
@@ -121,22 +112,30 @@ def _cached(world: World, key: str, make: Any) -> Any:
     return cache[key]
 
 
-def _routine_target(key: str) -> Any:
-    makers = {
+MISSING = "00000000-0000-4000-8000-000000000000"
+
+
+def _targets(kwarg: str, makers: dict[str, Any]) -> dict[str, Any]:
+    """One target per record `makers` builds (once per world), plus one that does not exist."""
+
+    def target(key: str) -> Any:
+        def kwargs(world: World) -> dict[str, object]:
+            record = _cached(world, f"{kwarg}:{key}", lambda: makers[key](world))
+            return {kwarg: record.pk}
+
+        return kwargs
+
+    return {**{key: target(key) for key in makers}, "missing": lambda _w: {kwarg: MISSING}}
+
+
+ROUTINE_TARGETS = _targets(
+    "routine_id",
+    {
         "a": lambda w: unit_routine(w, "a"),
         "provider": provider_routine,
         "c": lambda w: unit_routine(w, "c", actor="principal_b"),
-    }
-
-    def kwargs(world: World) -> dict[str, object]:
-        if key == "missing":
-            return {"routine_id": "00000000-0000-4000-8000-000000000000"}
-        return {"routine_id": _cached(world, f"routine:{key}", lambda: makers[key](world)).pk}
-
-    return kwargs
-
-
-ROUTINE_TARGETS = {key: _routine_target(key) for key in ("a", "provider", "c", "missing")}
+    },
+)
 ROUTINE_READERS = {
     "a": STAFF_A,
     "provider": STAFF_A | STAFF_B | {"huvudman_admin"},
@@ -151,24 +150,15 @@ def _version_target(key: str) -> Any:
     return lambda world: {**base(world), "number": 1}
 
 
-def _report_target(key: str) -> Any:
-    makers = {
+REPORT_TARGETS = _targets(
+    "report_id",
+    {
         "a_plain": lambda w: report(w, "a", "teacher_a"),
         "a_pupil_x": lambda w: report(w, "a", "mentor_a", pupil="x"),
         "a_pupil_z": lambda w: report(w, "a", "special_educator_a", pupil="z"),
         "b": lambda w: report(w, "b", "teacher_b", counterparts=(Counterpart.HABILITATION,)),
-    }
-
-    def kwargs(world: World) -> dict[str, object]:
-        if key == "missing":
-            return {"report_id": "00000000-0000-4000-8000-000000000000"}
-        return {"report_id": _cached(world, f"report:{key}", lambda: makers[key](world)).pk}
-
-    return kwargs
-
-
-REPORT_TARGETS = {key: _report_target(key) for key in ("a_plain", "a_pupil_x", "a_pupil_z", "b")}
-REPORT_TARGETS["missing"] = _report_target("missing")
+    },
+)
 REPORT_VIEWERS = {
     "a_plain": {"teacher_a"} | LEADERS_A,
     "a_pupil_x": {"mentor_a"} | LEADERS_A,
@@ -233,6 +223,11 @@ ROWS: dict[str, Row] = {
     ),
     "routines:deviation_list": Row(allowed=lambda p, t: p in STAFF),
     "routines:deviation_create": Row(allowed=lambda p, t: p in REPORTERS),
+    "routines:deviation_pupils": Row(
+        allowed=lambda p, t: p in REPORTERS,
+        method="post",
+        query=lambda w, t: {"show_pupils": "1"},
+    ),
     "routines:deviation_detail": Row(
         allowed=lambda p, t: p in REPORT_VIEWERS[t], targets=REPORT_TARGETS
     ),

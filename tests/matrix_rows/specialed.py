@@ -212,6 +212,29 @@ def _intervention_target(pupil: str | None):  # type: ignore[no-untyped-def]
 UNITS = {"a": _unit("a"), "b": _unit("b"), "c": _unit("c")}
 
 ROWS: dict[str, Row] = {
+    "specialed:report_submit": Row(
+        allowed=lambda p, t: t == "draft" and p in RECORDERS_A,
+        method="post",
+        ok=302,
+        targets={
+            "draft": lambda w: {"report_id": report(w).pk},
+            "submitted": lambda w: {"report_id": report(w, state="submitted").pk},
+        },
+        query=lambda w, t: {
+            "overall_analysis": "Handledningen har gett effekt.",
+            "improvements": "",
+        },
+    ),
+    "specialed:report_return": Row(
+        allowed=lambda p, t: t == "submitted" and p in LEADERS_A,
+        method="post",
+        ok=302,
+        targets={
+            "draft": lambda w: {"report_id": report(w).pk},
+            "submitted": lambda w: {"report_id": report(w, state="submitted").pk},
+        },
+        query=lambda w, t: {"comment": "Analysen saknas för mål 1."},
+    ),
     "specialed:index": Row(allowed=only(*READERS_A, "principal_b")),
     "specialed:intervention_list": Row(
         allowed=_per_unit,

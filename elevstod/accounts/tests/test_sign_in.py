@@ -3,26 +3,31 @@
 import time
 from base64 import b32encode
 
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django.fixtures import Settings
 
 from elevstod.accounts.middleware import SESSION_SEEN, SESSION_STARTED
 from tests.world import World
 
 
-def _sign_in(client, username: str, password: str = "demo"):  # type: ignore[no-untyped-def]
+def _sign_in(client: Client, username: str, password: str = "demo") -> HttpResponse:
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
-def test_login_page_is_swedish(client) -> None:  # type: ignore[no-untyped-def]
+def test_login_page_is_swedish(client: Client) -> None:
     body = client.get(reverse("accounts:login")).content.decode()
     assert 'lang="sv"' in body
     assert "Användarnamn" in body
     assert "Lösenord" in body
 
 
-def test_wrong_password_gives_swedish_message_and_keeps_username(world: World, client) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_gives_swedish_message_and_keeps_username(
+    world: World, client: Client
+) -> None:
     response = _sign_in(client, "principal_a", "fel")
     body = response.content.decode()
     assert response.status_code == 200
@@ -30,7 +35,9 @@ def test_wrong_password_gives_swedish_message_and_keeps_username(world: World, c
     assert 'value="principal_a"' in body
 
 
-def test_staff_without_device_must_enrol_before_seeing_anything(world: World, client) -> None:  # type: ignore[no-untyped-def]
+def test_staff_without_device_must_enrol_before_seeing_anything(
+    world: World, client: Client
+) -> None:
     TOTPDevice.objects.filter(user=world.users["principal_a"]).delete()
     assert _sign_in(client, "principal_a").status_code == 302
     for path in (reverse("front:start"), reverse("front:pupil_list")):
@@ -52,7 +59,7 @@ def test_staff_without_device_must_enrol_before_seeing_anything(world: World, cl
     assert client.get(reverse("front:start")).status_code == 200
 
 
-def test_staff_with_device_must_verify(world: World, client) -> None:  # type: ignore[no-untyped-def]
+def test_staff_with_device_must_verify(world: World, client: Client) -> None:
     _sign_in(client, "mentor_a")
     assert client.get(reverse("front:start"))["Location"] == reverse("accounts:otp_verify")
     api = client.get("/api/v1/pupils/")
@@ -64,12 +71,12 @@ def test_staff_with_device_must_verify(world: World, client) -> None:  # type: i
     assert client.get(reverse("front:start")).status_code == 200
 
 
-def test_guardians_sign_in_without_staff_second_factor(world: World, client) -> None:  # type: ignore[no-untyped-def]
+def test_guardians_sign_in_without_staff_second_factor(world: World, client: Client) -> None:
     _sign_in(client, "guardian_x")
     assert client.get(reverse("front:start")).status_code == 200
 
 
-def test_demo_mode_skips_second_factor(world: World, client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_demo_mode_skips_second_factor(world: World, client: Client, settings: Settings) -> None:
     settings.ELEVSTOD_REQUIRE_SECOND_FACTOR = False
     settings.ELEVSTOD_DEMO_MODE = True
     _sign_in(client, "principal_a")
@@ -78,7 +85,9 @@ def test_demo_mode_skips_second_factor(world: World, client, settings) -> None: 
     assert "Demoläge" in response.content.decode()
 
 
-def test_repeated_failures_lock_the_account(world: World, client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_failures_lock_the_account(
+    world: World, client: Client, settings: Settings
+) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _sign_in(client, "teacher_a", "fel")
     response = _sign_in(client, "teacher_a", "demo")

@@ -1,10 +1,12 @@
 """API v1: the same policy and log as the pages, an OpenAPI document, ids on every object."""
 
+from django.test import Client
+
 from elevstod.audit.models import AccessEvent
 from tests.world import CANARIES, World
 
 
-def test_openapi_document_lists_every_resource(client) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_document_lists_every_resource(client: Client) -> None:
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.")
     for path in (
@@ -17,7 +19,7 @@ def test_openapi_document_lists_every_resource(client) -> None:  # type: ignore[
         assert path in document["paths"], path
 
 
-def test_anonymous_gets_401(client) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_gets_401(client: Client) -> None:
     assert client.get("/api/v1/pupils/").status_code == 401
 
 

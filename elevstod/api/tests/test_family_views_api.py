@@ -6,19 +6,18 @@ item 10). The chain is x's from tests/matrix_rows/programme.py: teacher_a carrie
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from elevstod.audit.models import AccessEvent, AccessOutcome
 from elevstod.support import services
-from elevstod.support import workflow as wf
 from elevstod.support.models import ActionProgramme, ChainEvent, ParticipantView, RecipientKind
+from elevstod.support.tests import builders
+from elevstod.support.tests.builders import today as _today
 from tests.matrix_rows.programme import Chain, chain_for
 from tests.world import World
 
@@ -27,10 +26,6 @@ pytestmark = pytest.mark.django_db
 PUPIL_VIEW = "ELEVSYN: jag vill läsa tyst."
 FAMILY_OWN_VIEW = "EGENSYN: läsfixaren hjälper."
 SUMMARY = "Eleven läser mer självständigt."
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
@@ -57,19 +52,27 @@ def chain(world: World) -> Chain:
 # ----------------------------------------------------------------------------- teaching part
 
 
-def test_teacher_gets_the_teaching_part_of_a_programme(world: World, chain: Chain) -> None:
-    path = f"/api/v1/action-programmes/{chain.programme.pk}/"
+def _teaching_part(world: World, path: str, hidden: tuple[str, ...]) -> Any:
+    """What teacher_a, who only teaches the pupil, gets at `path`: the teaching part, with
+    each of `hidden` left out (None)."""
     body = world.client_for("teacher_a").get(path).json()
     assert body["scope"] == "teaching_part"
-    for hidden in (
+    for name in hidden:
+        assert body[name] is None, name
+    return body
+
+
+def test_teacher_gets_the_teaching_part_of_a_programme(world: World, chain: Chain) -> None:
+    path = f"/api/v1/action-programmes/{chain.programme.pk}/"
+    hidden = (
         "pupil_view",
         "guardian_view",
         "pupil_participation_offered",
         "guardian_participation_offered",
         "revision_reason",
         "participant_views",
-    ):
-        assert body[hidden] is None, hidden
+    )
+    body = _teaching_part(world, path, hidden)
     assert [m["mine"] for m in body["measures"]] == [True]
     assert body["needs"][0]["description"] == "Stöd i läsförståelse"
     assert body["follow_up_on"] == chain.programme.follow_up_on.isoformat()
@@ -92,9 +95,7 @@ def test_case_team_gets_the_whole_programme_with_the_familys_views(
 
 def test_teacher_gets_the_teaching_part_of_a_follow_up(world: World, chain: Chain) -> None:
     path = f"/api/v1/follow-ups/{chain.follow_up.pk}/"
-    body = world.client_for("teacher_a").get(path).json()
-    assert body["scope"] == "teaching_part"
-    for hidden in (
+    hidden = (
         "participants",
         "pupil_invited",
         "guardian_invited",
@@ -102,8 +103,8 @@ def test_teacher_gets_the_teaching_part_of_a_follow_up(world: World, chain: Chai
         "guardian_view",
         "summary",
         "participant_views",
-    ):
-        assert body[hidden] is None, hidden
+    )
+    body = _teaching_part(world, path, hidden)
     assert len(body["reviews"]) == 1
     whole = world.client_for("special_educator_a").get(path).json()
     assert whole["scope"] == "whole"
@@ -113,21 +114,8 @@ def test_teacher_gets_the_teaching_part_of_a_follow_up(world: World, chain: Chai
 
 def test_teacher_keeps_the_voices_of_a_follow_up_they_recorded(world: World, chain: Chain) -> None:
     programme = ActionProgramme.objects.get(pk=chain.programme.pk)
-    own = services.follow_up_record(
-        actor=world.users["teacher_a"],
-        programme=programme,
-        kind=wf.FollowUpKind.FOLLOW_UP,
-        reviews=[
-            services.ReviewInput(
-                measure_id=programme.measures.get().pk,
-                carried_out=wf.CarriedOut.YES,
-                effect=wf.MeasureEffect.SOME_PROGRESS,
-            )
-        ],
-        outcome=wf.FollowUpOutcome.CONTINUE,
-        values={"summary": "Lärarens egen sammanfattning."},
-        next_on=_today() + timedelta(days=30),
-        today=_today(),
+    own = builders.follow_up(
+        world, programme, persona="teacher_a", values={"summary": "Lärarens egen sammanfattning."}
     )
     body = world.client_for("teacher_a").get(f"/api/v1/follow-ups/{own.pk}/").json()
     assert body["scope"] == "teaching_part"

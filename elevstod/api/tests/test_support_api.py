@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from elevstod.accounts.services import api_token_create
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome
@@ -31,6 +30,8 @@ from elevstod.support.models import (
     Investigation,
     Referral,
 )
+from elevstod.support.tests import builders
+from elevstod.support.tests.builders import today as _today
 from tests.world import CANARIES, PERSONAS, VISIBLE, World
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +46,6 @@ RESOURCES = (
     "follow-ups",
     "appeals",
 )
-
-
-def _today():  # type: ignore[no-untyped-def]
-    return timezone.localdate()
 
 
 def _post(client: Client, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -192,22 +189,7 @@ def chain(world: World) -> Chain:
         today=_today(),
     )
     programme.refresh_from_db()
-    follow_up = services.follow_up_record(
-        actor=users["special_educator_a"],
-        programme=programme,
-        kind=wf.FollowUpKind.FOLLOW_UP,
-        reviews=[
-            services.ReviewInput(
-                measure_id=programme.measures.get().pk,
-                carried_out=wf.CarriedOut.YES,
-                effect=wf.MeasureEffect.SOME_PROGRESS,
-            )
-        ],
-        outcome=wf.FollowUpOutcome.CONTINUE,
-        values={"summary": "Åtgärden genomförs."},
-        next_on=_today() + timedelta(days=30),
-        today=_today(),
-    )
+    follow_up = builders.follow_up(world, programme, values={"summary": "Åtgärden genomförs."})
     appeal = services.appeal_register(
         actor=users["principal_a"],
         decision=decision,
@@ -322,7 +304,7 @@ def test_teacher_sees_only_what_concerns_the_teaching(
 def test_every_personas_lists_are_the_records_whose_detail_they_may_open(
     world: World, chain: Chain
 ) -> None:
-    """The list selectors are the twins of the detail check (selectors_api docstring)."""
+    """The lists are the twins of the detail check (elevstod.access.records)."""
     draft = services.programme_start_revision(
         actor=world.users["special_educator_a"],
         programme=chain.programme,
@@ -408,21 +390,12 @@ def test_prefetching_lists_keep_a_constant_query_count(
         today=_today(),
     )
     programme.refresh_from_db()
-    services.follow_up_record(
-        actor=world.users["special_educator_a"],
-        programme=programme,
-        kind=wf.FollowUpKind.FOLLOW_UP,
-        reviews=[
-            services.ReviewInput(
-                measure_id=programme.measures.get().pk,
-                carried_out=wf.CarriedOut.PARTLY,
-                effect=wf.MeasureEffect.NO_PROGRESS,
-            )
-        ],
-        outcome=wf.FollowUpOutcome.CONTINUE,
-        values={},
-        next_on=_today() + timedelta(days=20),
-        today=_today(),
+    builders.follow_up(
+        world,
+        programme,
+        carried_out=wf.CarriedOut.PARTLY,
+        effect=wf.MeasureEffect.NO_PROGRESS,
+        next_in_days=20,
     )
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(f"/api/v1/{resource}/").json()["count"] >= 2
@@ -721,14 +694,7 @@ def test_responsible_must_be_staff_at_the_unit(world: World) -> None:
 
 
 def test_staff_who_may_see_but_not_act_get_403_logged_as_denied(world: World, chain: Chain) -> None:
-    referral = services.referral_create(
-        actor=world.users["mentor_a"],
-        pupil=world.pupils["x"],
-        school_unit_id=world.units["a"].pk,
-        ground=wf.ReferralGround.OTHER_DIFFICULTIES,
-        description="Ny anmälan.",
-        today=_today(),
-    )
+    referral = builders.referral(world)  # mentor_a reports about pupil x
     response = _post(world.client_for("mentor_a"), f"/api/v1/referrals/{referral.pk}/receipt")
     assert response.status_code == 403
     assert response.json()["code"] == "not_permitted"

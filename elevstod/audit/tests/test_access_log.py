@@ -1,26 +1,32 @@
-"""The access log: one row per read or refusal (P1), append-only (P1), review (P4), extract (P2)."""
+"""The access log: one row per read or refusal (P1), append-only (P1).
 
-from datetime import timedelta
+Reviewing the log and the pupil's extract are pages of their own: elevstod/logreview/tests.
+"""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from elevstod.audit.models import AccessEvent, LogReview
-from tests.world import CANARIES, World
+from elevstod.audit.models import AccessEvent
+from tests.world import World
 
 
 def _pupil_url(world: World, key: str) -> str:
     return reverse("front:pupil_detail", kwargs={"pupil_id": world.pupils[key].pk})
 
 
+def _the_one_new_event(client: Client, url: str, *, status: int) -> AccessEvent:
+    """Open the page and return the single row it wrote to the log."""
+    before = AccessEvent.objects.count()
+    assert client.get(url).status_code == status
+    assert AccessEvent.objects.count() == before + 1
+    return AccessEvent.objects.latest("id")
+
+
 def test_reading_a_pupil_writes_exactly_one_row(world: World) -> None:
     client = world.client_for("mentor_a")
-    before = AccessEvent.objects.count()
-    assert client.get(_pupil_url(world, "x")).status_code == 200
-    assert AccessEvent.objects.count() == before + 1
-    event = AccessEvent.objects.latest("id")
+    event = _the_one_new_event(client, _pupil_url(world, "x"), status=200)
     assert event.actor_id == world.users["mentor_a"].pk
     assert event.pupil_id == world.pupils["x"].pk
     assert event.school_unit_id == world.units["a"].pk
@@ -30,10 +36,7 @@ def test_reading_a_pupil_writes_exactly_one_row(world: World) -> None:
 
 def test_refused_read_writes_exactly_one_denied_row_with_the_pupils_unit(world: World) -> None:
     client = world.client_for("teacher_b")
-    before = AccessEvent.objects.count()
-    assert client.get(_pupil_url(world, "x")).status_code == 404
-    assert AccessEvent.objects.count() == before + 1
-    event = AccessEvent.objects.latest("id")
+    event = _the_one_new_event(client, _pupil_url(world, "x"), status=404)
     assert event.outcome == "denied"
     assert event.pupil_id == world.pupils["x"].pk
     assert event.school_unit_id == world.units["a"].pk
@@ -56,84 +59,3 @@ def test_access_log_refuses_update_and_delete_on_postgresql(world: World) -> Non
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessEvent.objects.filter(pk=event.pk).delete()
     assert AccessEvent.objects.filter(pk=event.pk, action="view").exists()
-
-
-def test_principal_filters_the_log_and_records_a_review(world: World) -> None:
-    world.client_for("mentor_a").get(_pupil_url(world, "x"))
-    world.client_for("teacher_b").get(_pupil_url(world, "x"))
-    client = world.client_for("principal_a")
-    today = timezone.localdate()
-    query = {
-        "pupil": str(world.pupils["x"].pk),
-        "period_start": str(today - timedelta(days=1)),
-        "period_end": str(today),
-        "denied_only": "on",
-    }
-    page = client.get(reverse("audit:log_review"), query)
-    assert page.status_code == 200
-    assert page.context["page"].paginator.count == 1
-    response = client.post(
-        reverse("audit:log_review_record") + "?" + page.context["querystring"],
-        {"outcome": "follow_up", "note": "Lärare på annan enhet försökte öppna eleven."},
-    )
-    assert response.status_code == 302
-    review = LogReview.objects.get()
-    assert (review.pupil_id, review.events_seen, review.outcome) == (
-        world.pupils["x"].pk,
-        1,
-        "follow_up",
-    )
-
-
-def test_review_without_period_is_refused_in_swedish(world: World) -> None:
-    client = world.client_for("principal_a")
-    response = client.post(
-        reverse("audit:log_review_record"), {"outcome": "no_remarks"}, follow=True
-    )
-    assert "Välj en period" in response.content.decode()
-    assert not LogReview.objects.exists()
-
-
-def test_log_review_hides_protected_pupils_name_from_unassigned_principal(world: World) -> None:
-    world.client_for("special_educator_a").get(_pupil_url(world, "z"))
-    body = world.client_for("principal_a").get(reverse("audit:log_review")).content.decode()
-    assert "Skyddad identitet" in body
-    assert CANARIES["z"] not in body
-
-
-def test_log_extract_lists_who_read_the_pupil(world: World) -> None:
-    world.client_for("mentor_a").get(_pupil_url(world, "x"))
-    client = world.client_for("principal_a")
-    url = reverse("audit:pupil_log_extract", kwargs={"pupil_id": world.pupils["x"].pk})
-    body = client.get(url).content.decode()
-    assert world.users["mentor_a"].get_full_name() in body
-    assert AccessEvent.objects.latest("id").action == "export"
-
-
-def test_api_log_extract_for_principal(world: World) -> None:
-    world.client_for("mentor_a").get(_pupil_url(world, "x"))
-    response = world.client_for("principal_a").get(
-        "/api/v1/access-events/", {"pupil": str(world.pupils["x"].pk)}
-    )
-    assert response.status_code == 200
-    actors = {item["actor_id"] for item in response.json()["items"]}
-    assert str(world.users["mentor_a"].pk) in actors
-
-
-def test_principal_searches_the_log_by_pupil_name_and_user_name(world: World) -> None:
-    world.client_for("mentor_a").get(_pupil_url(world, "x"))
-    world.client_for("mentor_a").get(_pupil_url(world, "m"))
-    world.client_for("teacher_a").get(_pupil_url(world, "x"))
-    client = world.client_for("principal_a")
-    by_pupil = client.get(reverse("audit:log_review"), {"pupil_query": CANARIES["x"]})
-    assert by_pupil.context["page"].paginator.count == 2
-    mentor = world.users["mentor_a"]
-    by_user = client.get(reverse("audit:log_review"), {"user_query": mentor.username})
-    assert {e.actor_id for e in by_user.context["page"].object_list} == {mentor.pk}
-
-
-def test_log_search_never_resolves_a_protected_pupil_for_unassigned_principal(world: World) -> None:
-    world.client_for("special_educator_a").get(_pupil_url(world, "z"))
-    client = world.client_for("principal_a")
-    response = client.get(reverse("audit:log_review"), {"pupil_query": CANARIES["z"]})
-    assert response.context["page"].paginator.count == 0

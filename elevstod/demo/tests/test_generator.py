@@ -3,8 +3,10 @@
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -13,12 +15,12 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker, Settings
 
-from elevstod.access.context import load_user_context
+from elevstod.access.context import UserContext, load_user_context
 from elevstod.access.lookup import get_pupil_for
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessEvent, LogReview
-from elevstod.audit.selectors import events_for_review
 from elevstod.demo.access_log import SCHOOL_TZ, AccessLogGenerator, log_digest
 from elevstod.demo.generator import (
     DEMO_CLASS,
@@ -28,30 +30,15 @@ from elevstod.demo.generator import (
     generate,
 )
 from elevstod.demo.school_year import academic_year, academic_year_for, school_days
-from elevstod.organisation.models import (
-    EducationProvider,
-    Group,
-    GroupStaff,
-    ProviderDuty,
-    PupilHealthTeam,
-    SchoolUnit,
-    UnitDuty,
-)
+from elevstod.logreview.selectors import events_for_review
+from elevstod.organisation import models as organisation
+from elevstod.people import models as people
 from elevstod.people.identity import IdentityKind, parse_identity_number
-from elevstod.people.models import (
-    GroupMembership,
-    Guardian,
-    Guardianship,
-    Placement,
-    ProtectedIdentity,
-    ProtectedPupilAssignment,
-    Pupil,
-)
 from tests.scoped_data import demo_municipality_for_scope
 
 
 @pytest.fixture
-def demo_mode(settings):  # type: ignore[no-untyped-def]
+def demo_mode(settings: Settings) -> Settings:
     settings.ELEVSTOD_DEMO_MODE = True
     return settings
 
@@ -60,6 +47,7 @@ def demo_mode(settings):  # type: ignore[no-untyped-def]
 # access log has reached its cap (elevstod.demo.access_log.ACCESS_LOG_SHARE).
 TODAY = date(2026, 11, 16)
 CURRENT = academic_year_for(TODAY)
+Generated = dict[str, Any]  # what generate() returns
 
 
 # The municipality is generated once per class below, not per test (tests/scoped_data.py): each
@@ -69,28 +57,28 @@ CURRENT = academic_year_for(TODAY)
 
 
 @pytest.fixture(scope="class")
-def _small(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def _small(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Generated]:
     with demo_municipality_for_scope(django_db_blocker, today=TODAY) as generated:
         yield generated
 
 
 @pytest.fixture(scope="class")
-def _small_logged(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def _small_logged(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Generated]:
     with demo_municipality_for_scope(django_db_blocker, today=TODAY, access_log=True) as generated:
         yield generated
 
 
 @pytest.fixture
-def municipality(_small, db, demo_mode):  # type: ignore[no-untyped-def]
+def municipality(_small: Generated, db: None, demo_mode: Settings) -> Generated:
     return _small
 
 
 @pytest.fixture
-def logged_municipality(_small_logged, db, demo_mode):  # type: ignore[no-untyped-def]
+def logged_municipality(_small_logged: Generated, db: None, demo_mode: Settings) -> Generated:
     return _small_logged
 
 
-def context(username: str):  # type: ignore[no-untyped-def]
+def context(username: str) -> UserContext:
     return load_user_context(User.objects.get(username=username), today=TODAY)
 
 
@@ -98,18 +86,18 @@ def context(username: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_command_refuses_outside_demo_mode(settings) -> None:  # type: ignore[no-untyped-def]
+def test_command_refuses_outside_demo_mode(settings: Settings) -> None:
     settings.ELEVSTOD_DEMO_MODE = False
     with pytest.raises(CommandError, match="demoläge"):
         call_command("generate_municipality", "--tier", "small")
     with pytest.raises(CommandError, match="demoläge"):
         call_command("generate_municipality", "--if-empty")
-    assert not EducationProvider.objects.exists()
+    assert not organisation.EducationProvider.objects.exists()
     assert not User.objects.exists()
 
 
 @pytest.mark.django_db
-def test_benchmark_setting_allows_data_but_never_demo_users(settings) -> None:  # type: ignore[no-untyped-def]
+def test_benchmark_setting_allows_data_but_never_demo_users(settings: Settings) -> None:
     settings.ELEVSTOD_DEMO_MODE = False
     settings.ELEVSTOD_ALLOW_GENERATOR = True
     with pytest.raises(CommandError, match="Demoanvändare"):
@@ -118,23 +106,23 @@ def test_benchmark_setting_allows_data_but_never_demo_users(settings) -> None:  
     assert result["demo_users"] is False
     assert result["today"] == timezone.localdate()
     assert result["academic_year"] == academic_year_for(timezone.localdate()).name
-    assert Pupil.objects.count() == TIERS["small"].pupils
+    assert people.Pupil.objects.count() == TIERS["small"].pupils
     assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
     assert not User.objects.filter(pupil__isnull=False).exists()
     assert not User.objects.filter(guardian__isnull=False).exists()
 
 
 @pytest.mark.django_db
-def test_if_empty_leaves_an_existing_organisation_alone(demo_mode) -> None:  # type: ignore[no-untyped-def]
+def test_if_empty_leaves_an_existing_organisation_alone(demo_mode: Settings) -> None:
     call_command(
         "generate_municipality", "--tier", "small", "--if-empty", "--no-access-log",
         stdout=StringIO(),
     )  # fmt: skip
-    pupils = Pupil.objects.count()
+    pupils = people.Pupil.objects.count()
     out = StringIO()
     call_command("generate_municipality", "--tier", "small", "--if-empty", stdout=out)
     assert "ingenting skapades" in out.getvalue()
-    assert Pupil.objects.count() == pupils
+    assert people.Pupil.objects.count() == pupils
     with pytest.raises(CommandError, match="redan"):
         call_command("generate_municipality", "--tier", "small", stdout=StringIO())
 
@@ -194,7 +182,7 @@ def test_plan_is_the_same_in_another_process() -> None:
 
 
 @pytest.mark.django_db
-def test_demo_logins_outside_demo_mode(settings) -> None:  # type: ignore[no-untyped-def]
+def test_demo_logins_outside_demo_mode(settings: Settings) -> None:
     settings.ELEVSTOD_DEMO_MODE = False
     out = StringIO()
     call_command("demo_logins", stdout=out)
@@ -274,19 +262,19 @@ def test_nothing_lies_after_today(today: date | None) -> None:
 
 
 @pytest.mark.django_db
-def test_no_access_log_option(demo_mode) -> None:  # type: ignore[no-untyped-def]
+def test_no_access_log_option(demo_mode: Settings) -> None:
     out = StringIO()
     call_command(
         "generate_municipality", "--tier", "small", "--no-access-log", "--today", "2026-11-16",
         stdout=out,
     )  # fmt: skip
     assert "2026-11-16" in out.getvalue()
-    assert Pupil.objects.count() == TIERS["small"].pupils
+    assert people.Pupil.objects.count() == TIERS["small"].pupils
     assert not AccessEvent.objects.exists()
     assert not LogReview.objects.exists()
 
 
-def test_today_option_rejects_a_bad_date(settings) -> None:  # type: ignore[no-untyped-def]
+def test_today_option_rejects_a_bad_date(settings: Settings) -> None:
     with pytest.raises(CommandError, match="datum"):
         call_command("generate_municipality", "--today", "16/11/2026", stdout=StringIO())
 
@@ -296,64 +284,67 @@ def test_today_option_rejects_a_bad_date(settings) -> None:  # type: ignore[no-u
 
 class TestGeneratedMunicipality:
     @pytest.mark.django_db
-    def test_database_holds_exactly_the_plan(self, municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_database_holds_exactly_the_plan(self, municipality: Generated) -> None:
         plan = build_plan("small", 1, demo_users=True, today=TODAY)
-        stored = sorted(Pupil.objects.values_list("identity_number", flat=True))
+        stored = sorted(people.Pupil.objects.values_list("identity_number", flat=True))
         assert stored == sorted(p.identity_number for p in plan.pupils)
-        assert set(Guardian.objects.values_list("id", flat=True)) == {g.id for g in plan.guardians}
-        assert GroupMembership.objects.count() == len(plan.memberships)
+        assert set(people.Guardian.objects.values_list("id", flat=True)) == {
+            g.id for g in plan.guardians
+        }
+        assert people.GroupMembership.objects.count() == len(plan.memberships)
 
     # --- shape and realism ----------------------------------------------------------------
 
     @pytest.mark.django_db
-    def test_small_tier_counts(self, municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_small_tier_counts(self, municipality: Generated) -> None:
         tier = TIERS["small"]
         counts = municipality["counts"]
-        assert SchoolUnit.objects.count() == tier.units == counts["SchoolUnit"]
-        assert Pupil.objects.count() == tier.pupils
+        assert organisation.SchoolUnit.objects.count() == tier.units == counts["SchoolUnit"]
+        assert people.Pupil.objects.count() == tier.pupils
         # Staff accounts plus the guardian and pupil demo users.
         assert User.objects.count() == tier.staff + 2
-        assert 500 <= Guardian.objects.count() <= 800
-        assert 650 <= Guardianship.objects.count() <= 800
-        classes = Group.objects.filter(kind="class", academic_year__name=CURRENT.name)
+        assert 500 <= people.Guardian.objects.count() <= 800
+        assert 650 <= people.Guardianship.objects.count() <= 800
+        classes = organisation.Group.objects.filter(kind="class", academic_year__name=CURRENT.name)
         assert classes.count() >= 2 * 9
         # Every pupil has one current placement and a mentor this academic year.
-        current = Placement.objects.filter(ends_on__isnull=True)
+        current = people.Placement.objects.filter(ends_on__isnull=True)
         assert current.count() == tier.pupils
         assert not current.values("pupil").annotate(n=Count("id")).filter(n__gt=1).exists()
-        mentored = GroupMembership.objects.filter(
+        mentored = people.GroupMembership.objects.filter(
             group__academic_year__name=CURRENT.name, group__staff__role="mentor"
         ).values("pupil_id")
-        assert not Pupil.objects.exclude(id__in=mentored).exists()
+        assert not people.Pupil.objects.exclude(id__in=mentored).exists()
         # Every staff account holds a duty; every unit has an elevhälsoteam with members.
         staff = User.objects.filter(pupil__isnull=True, guardian__isnull=True)
-        with_duty = set(UnitDuty.objects.values_list("user_id", flat=True)) | set(
-            ProviderDuty.objects.values_list("user_id", flat=True)
+        with_duty = set(organisation.UnitDuty.objects.values_list("user_id", flat=True)) | set(
+            organisation.ProviderDuty.objects.values_list("user_id", flat=True)
         )
         assert set(staff.values_list("id", flat=True)) == with_duty
-        for team in PupilHealthTeam.objects.all():
+        for team in organisation.PupilHealthTeam.objects.all():
             assert team.members.count() >= 5
-        assert set(UnitDuty.objects.filter(school_unit_id=municipality["unit_a_id"]).values_list(
-            "duty", flat=True
-        )) == {
+        at_unit_a = organisation.UnitDuty.objects.filter(school_unit_id=municipality["unit_a_id"])
+        assert set(at_unit_a.values_list("duty", flat=True)) == {
             "principal", "deputy_principal", "teacher", "mentor", "special_educator",
             "special_teacher", "school_counsellor", "school_psychologist", "school_nurse",
             "school_doctor", "career_counsellor",
         }  # fmt: skip
 
     @pytest.mark.django_db
-    def test_identity_numbers_are_valid_and_match_birth_and_gender(self, municipality) -> None:  # type: ignore[no-untyped-def]
-        people = [*Pupil.objects.all(), *Guardian.objects.all()]
-        numbers = [p.identity_number for p in people if p.identity_kind != IdentityKind.RESERVE]
+    def test_identity_numbers_are_valid_and_match_birth_and_gender(
+        self, municipality: Generated
+    ) -> None:
+        persons = [*people.Pupil.objects.all(), *people.Guardian.objects.all()]
+        numbers = [p.identity_number for p in persons if p.identity_kind != IdentityKind.RESERVE]
         assert len(numbers) == len(set(numbers))
-        for person in people:
+        for person in persons:
             if person.identity_kind == IdentityKind.RESERVE:
                 assert person.identity_number == ""
                 continue
             normalised, kind = parse_identity_number(person.identity_number)
             assert normalised == person.identity_number
             assert kind == person.identity_kind
-        for pupil in Pupil.objects.exclude(identity_kind=IdentityKind.RESERVE):
+        for pupil in people.Pupil.objects.exclude(identity_kind=IdentityKind.RESERVE):
             number = pupil.identity_number
             day = int(number[6:8]) - (
                 60 if pupil.identity_kind == IdentityKind.COORDINATION_NUMBER else 0
@@ -363,40 +354,42 @@ class TestGeneratedMunicipality:
             )  # fmt: skip
             if pupil.gender in ("male", "female"):
                 assert int(number[10]) % 2 == (1 if pupil.gender == "male" else 0)
-        kinds = set(Pupil.objects.values_list("identity_kind", flat=True))
+        kinds = set(people.Pupil.objects.values_list("identity_kind", flat=True))
         assert {IdentityKind.COORDINATION_NUMBER, IdentityKind.RESERVE} <= kinds
 
     @pytest.mark.django_db
-    def test_ages_match_grades(self, municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_ages_match_grades(self, municipality: Generated) -> None:
         start = CURRENT.starts_on.year
-        for placement in Placement.objects.filter(ends_on__isnull=True).select_related("pupil"):
+        for placement in people.Placement.objects.filter(ends_on__isnull=True).select_related(
+            "pupil"
+        ):
             expected = start - 6 - (placement.grade or 0)
             assert placement.pupil.birth_date.year in (expected, expected - 1)
 
     @pytest.mark.django_db
-    def test_protected_pupils_custody_and_movers(self, municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_protected_pupils_custody_and_movers(self, municipality: Generated) -> None:
         unit_a = municipality["unit_a_id"]
         unit_b = municipality["unit_b_id"]
-        protected = Pupil.objects.exclude(protected_identity=ProtectedIdentity.NONE)
+        protected = people.Pupil.objects.exclude(protected_identity=people.ProtectedIdentity.NONE)
         assert protected.filter(placements__school_unit_id=unit_a).exists()
         for pupil in protected:
             unit = pupil.placements.get(ends_on__isnull=True).school_unit_id
             assigned = set(
-                ProtectedPupilAssignment.objects.filter(pupil=pupil).values_list(
+                people.ProtectedPupilAssignment.objects.filter(pupil=pupil).values_list(
                     "user_id", flat=True
                 )
             )
             leaders = set(
-                UnitDuty.objects.filter(
+                organisation.UnitDuty.objects.filter(
                     school_unit_id=unit, duty__in=["principal", "special_educator"]
                 ).values_list("user_id", flat=True)
             )
             assert len(assigned) == 2
             assert assigned <= leaders
-        assert Guardianship.objects.filter(
+        assert people.Guardianship.objects.filter(
             has_custody=False, pupil__placements__school_unit_id=unit_a
         ).exists()
-        moved_in = Pupil.objects.filter(
+        moved_in = people.Pupil.objects.filter(
             placements__school_unit_id=unit_b, placements__ends_on__isnull=False
         ).filter(placements__school_unit_id=unit_a, placements__ends_on__isnull=True)
         assert moved_in.count() >= 2
@@ -409,9 +402,9 @@ class TestGeneratedMunicipality:
     # --- the demo users -------------------------------------------------------------------
 
     @pytest.mark.django_db
-    def test_demo_users_have_their_relations(self, municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_demo_users_have_their_relations(self, municipality: Generated) -> None:
         unit_a, unit_b = municipality["unit_a_id"], municipality["unit_b_id"]
-        demo_class = Group.objects.get(
+        demo_class = organisation.Group.objects.get(
             school_unit_id=unit_a, name=DEMO_CLASS, academic_year__name=CURRENT.name
         )
         demo_users = User.objects.filter(username__in=DEMO_USERNAMES)
@@ -427,7 +420,7 @@ class TestGeneratedMunicipality:
         assert unit_a in educator.support_units
         assert unit_a in educator.eht_units
         protected_at_a = set(
-            Pupil.objects.exclude(protected_identity=ProtectedIdentity.NONE)
+            people.Pupil.objects.exclude(protected_identity=people.ProtectedIdentity.NONE)
             .filter(placements__school_unit_id=unit_a, placements__ends_on__isnull=True)
             .values_list("id", flat=True)
         )
@@ -437,7 +430,7 @@ class TestGeneratedMunicipality:
         mentor = context("mentor")
         assert mentor.mentor_groups == {demo_class.id}
         assert {"mentor", "teacher"} <= mentor.unit_duty_kinds
-        mentor_taught = Group.objects.filter(id__in=mentor.taught_groups)
+        mentor_taught = organisation.Group.objects.filter(id__in=mentor.taught_groups)
         assert mentor_taught.filter(name=f"Sv {DEMO_CLASS}").exists()
 
         larare = context("larare")
@@ -454,7 +447,7 @@ class TestGeneratedMunicipality:
         guardian = context("vardnadshavare")
         assert len(guardian.custody_pupils) == 2
         children_groups = set(
-            GroupMembership.objects.filter(pupil_id__in=guardian.custody_pupils).values_list(
+            people.GroupMembership.objects.filter(pupil_id__in=guardian.custody_pupils).values_list(
                 "group_id", flat=True
             )
         )
@@ -464,15 +457,15 @@ class TestGeneratedMunicipality:
         elev = context("elev")
         assert elev.own_pupil is not None
         assert elev.own_pupil in guardian.custody_pupils
-        pupil = Pupil.objects.get(id=elev.own_pupil)
+        pupil = people.Pupil.objects.get(id=elev.own_pupil)
         assert pupil.placements.get(ends_on__isnull=True).grade in (8, 9)
-        assert GroupMembership.objects.filter(pupil=pupil, group=demo_class).exists()
-        assert GroupStaff.objects.filter(
+        assert people.GroupMembership.objects.filter(pupil=pupil, group=demo_class).exists()
+        assert organisation.GroupStaff.objects.filter(
             group__memberships__pupil=pupil, user__username="larare", role="teacher"
         ).exists()
 
     @pytest.mark.django_db
-    def test_demo_logins_lists_the_users(self, municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_demo_logins_lists_the_users(self, municipality: Generated) -> None:
         out = StringIO()
         call_command("demo_logins", stdout=out)
         text = out.getvalue()
@@ -487,7 +480,7 @@ class TestGeneratedMunicipality:
 
 class TestGeneratedAccessLog:
     @pytest.mark.django_db
-    def test_access_log_volume_and_shape(self, logged_municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_access_log_volume_and_shape(self, logged_municipality: Generated) -> None:
         counts = logged_municipality["counts"]
         total = AccessEvent.objects.count()
         assert total == counts["AccessEvent"]
@@ -511,7 +504,9 @@ class TestGeneratedAccessLog:
         denied = AccessEvent.objects.filter(outcome="denied")
         assert 0.002 * total <= denied.count() <= 0.01 * total
         # Pupils who moved in mid-year are read only from their arrival.
-        arrivals = Placement.objects.filter(ends_on__isnull=True, starts_on__gt=CURRENT.starts_on)
+        arrivals = people.Placement.objects.filter(
+            ends_on__isnull=True, starts_on__gt=CURRENT.starts_on
+        )
         assert arrivals.exists()
         for placement in arrivals:
             for occurred in AccessEvent.objects.filter(pupil_id=placement.pupil_id).values_list(
@@ -526,14 +521,16 @@ class TestGeneratedAccessLog:
         assert last.date() < TODAY
         # The rest of the data is stamped no later than today either.
         end_of_today = datetime.combine(TODAY, time.max, tzinfo=SCHOOL_TZ)
-        assert not Pupil.objects.filter(created_at__gt=end_of_today).exists()
+        assert not people.Pupil.objects.filter(created_at__gt=end_of_today).exists()
         assert not User.objects.filter(date_joined__gt=end_of_today).exists()
 
     @pytest.mark.django_db
     @pytest.mark.parametrize(
         "role", ["mentor", "teacher", "principal", "special_education", "pupil_health_team"]
     )
-    def test_logged_readers_have_the_stated_relation(self, logged_municipality, role: str) -> None:  # type: ignore[no-untyped-def]
+    def test_logged_readers_have_the_stated_relation(
+        self, logged_municipality: Generated, role: str
+    ) -> None:
         rows = list(
             AccessEvent.objects.filter(record_type="pupil", outcome="allowed", acting_role=role)
             .order_by("id")
@@ -550,7 +547,9 @@ class TestGeneratedAccessLog:
             assert access.school_unit_id == row["school_unit_id"]
 
     @pytest.mark.django_db
-    def test_refusals_come_from_staff_without_a_relation(self, logged_municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_refusals_come_from_staff_without_a_relation(
+        self, logged_municipality: Generated
+    ) -> None:
         denied = list(
             AccessEvent.objects.filter(outcome="denied").values(
                 "actor_id", "pupil_id", "school_unit_id", "acting_role"
@@ -559,11 +558,13 @@ class TestGeneratedAccessLog:
         assert denied
         for row in denied:
             assert row["acting_role"] == ""
-            assert not UnitDuty.objects.filter(
+            assert not organisation.UnitDuty.objects.filter(
                 user_id=row["actor_id"], school_unit_id=row["school_unit_id"]
             ).exists()
-            assert UnitDuty.objects.filter(user_id=row["actor_id"]).exists()  # staff elsewhere
-            current = Placement.objects.get(pupil_id=row["pupil_id"], ends_on__isnull=True)
+            assert organisation.UnitDuty.objects.filter(
+                user_id=row["actor_id"]
+            ).exists()  # staff elsewhere
+            current = people.Placement.objects.get(pupil_id=row["pupil_id"], ends_on__isnull=True)
             assert current.school_unit_id == row["school_unit_id"]
         for row in denied[:20]:
             ctx = load_user_context(User.objects.get(pk=row["actor_id"]), today=TODAY)
@@ -571,12 +572,14 @@ class TestGeneratedAccessLog:
                 get_pupil_for(ctx, row["pupil_id"])
 
     @pytest.mark.django_db
-    def test_log_reviews_by_each_units_rektor(self, logged_municipality) -> None:  # type: ignore[no-untyped-def]
+    def test_log_reviews_by_each_units_rektor(self, logged_municipality: Generated) -> None:
         assert logged_municipality["counts"]["LogReview"] == LogReview.objects.count()
-        for unit in SchoolUnit.objects.all():
+        for unit in organisation.SchoolUnit.objects.all():
             reviews = LogReview.objects.filter(school_unit=unit)
             assert 3 <= reviews.count() <= 6
-            principal = UnitDuty.objects.get(school_unit=unit, duty="principal").user_id
+            principal = organisation.UnitDuty.objects.get(
+                school_unit=unit, duty="principal"
+            ).user_id
             assert set(reviews.values_list("reviewer_id", flat=True)) == {principal}
             for review in reviews:
                 assert review.period_end < review.reviewed_at.astimezone(SCHOOL_TZ).date() < TODAY

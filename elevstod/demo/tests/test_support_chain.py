@@ -2,61 +2,46 @@
 work for the demo users, and the same data for the same seed (small tier only, to stay quick)."""
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
+from pytest_django import DjangoDbBlocker, Settings
 
 from elevstod.access.context import load_user_context
 from elevstod.accounts.models import User
 from elevstod.demo.generator import build_plan
-from elevstod.demo.support_chain import SupportChain
+from elevstod.demo.plan import SupportChain
 from elevstod.organisation.models import Delegation, UnitDuty
 from elevstod.people.models import Guardianship, Pupil
+from elevstod.support import models as support
 from elevstod.support import workflow as wf
 from elevstod.support.calendar import days_off_around
 from elevstod.support.due import due_for_user
-from elevstod.support.models import (
-    ActionProgramme,
-    Adaptation,
-    AdaptationEvaluation,
-    Appeal,
-    ChainEvent,
-    Concern,
-    Decision,
-    DecisionService,
-    FollowUp,
-    Investigation,
-    InvestigationNeed,
-    MeasureReview,
-    ParticipantView,
-    ProgrammeMeasure,
-    ProgrammeNeed,
-    ProviderDeadlines,
-    RecipientKind,
-    Referral,
-)
 from elevstod.support.services import programme_facts
 from tests.scoped_data import demo_municipality_for_scope
 
 # As in test_generator: a pinned day, so the tests pass on any real date.
 TODAY = date(2026, 11, 16)
+Generated = dict[str, Any]  # what generate() returns
 
 
 @pytest.fixture(scope="module")
-def _generated(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def _generated(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Generated]:
     """Generated once for the module (tests/scoped_data.py); a test's own writes are undone."""
     with demo_municipality_for_scope(django_db_blocker, today=TODAY) as generated:
         yield generated
 
 
 @pytest.fixture
-def municipality(_generated, db, settings):  # type: ignore[no-untyped-def]
+def municipality(_generated: Generated, db: None, settings: Settings) -> Generated:
     settings.ELEVSTOD_DEMO_MODE = True
     return _generated
 
 
-def values(model, field: str) -> set[str]:  # type: ignore[no-untyped-def]
+def values(model: type[Model], field: str) -> set[str]:
     return set(model.objects.values_list(field, flat=True).distinct())
 
 
@@ -64,54 +49,64 @@ def values(model, field: str) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_every_state_of_the_chain_is_present(municipality) -> None:  # type: ignore[no-untyped-def]
-    assert values(Concern, "source") == {s.value for s in wf.ConcernSource}
-    assert values(Concern, "state") == {s.value for s in wf.ConcernState}
-    assert values(Concern, "raised_by_kind") == {"staff", "guardian", "pupil"}
+def test_every_state_of_the_chain_is_present(municipality: Generated) -> None:
+    assert values(support.Concern, "source") == {s.value for s in wf.ConcernSource}
+    assert values(support.Concern, "state") == {s.value for s in wf.ConcernState}
+    assert values(support.Concern, "raised_by_kind") == {"staff", "guardian", "pupil"}
 
-    assert values(Adaptation, "state") == {s.value for s in wf.AdaptationState}
-    assert values(AdaptationEvaluation, "effect") == {e.value for e in wf.AdaptationEffect}
-    assert values(AdaptationEvaluation, "next_step") == {s.value for s in wf.AdaptationNextStep}
+    assert values(support.Adaptation, "state") == {s.value for s in wf.AdaptationState}
+    assert values(support.AdaptationEvaluation, "effect") == {e.value for e in wf.AdaptationEffect}
+    assert values(support.AdaptationEvaluation, "next_step") == {
+        s.value for s in wf.AdaptationNextStep
+    }
 
-    assert values(Referral, "state") == {s.value for s in wf.CaseState}
-    assert values(Referral, "ground") == {g.value for g in wf.ReferralGround}
+    assert values(support.Referral, "state") == {s.value for s in wf.CaseState}
+    assert values(support.Referral, "ground") == {g.value for g in wf.ReferralGround}
 
-    investigations = Investigation.objects.all()
+    investigations = support.Investigation.objects.all()
     assert investigations.filter(closed_on__isnull=True, assessed_on__isnull=True).exists()
     assert investigations.filter(closed_on__isnull=True, assessed_on__isnull=False).exists()
     assert investigations.filter(assessed_on__isnull=False, special_support_needed=True).exists()
     assert investigations.filter(assessed_on__isnull=False, special_support_needed=False).exists()
     assert investigations.filter(eht_consulted=True).exists()
     assert investigations.exclude(eht_skip_reason="").exists()
-    assert InvestigationNeed.objects.exists()
+    assert support.InvestigationNeed.objects.exists()
 
-    assert values(Decision, "kind") == {k.value for k in wf.DecisionKind}
-    assert Decision.objects.filter(delegation__isnull=False).exists()
-    assert values(DecisionService, "recipient_kind") == {k.value for k in RecipientKind}
-    services = DecisionService.objects.all()
+    assert values(support.Decision, "kind") == {k.value for k in wf.DecisionKind}
+    assert support.Decision.objects.filter(delegation__isnull=False).exists()
+    assert values(support.DecisionService, "recipient_kind") == {
+        k.value for k in support.RecipientKind
+    }
+    services = support.DecisionService.objects.all()
     assert services.filter(received_on__isnull=False).exists()
     assert services.filter(sent_on__isnull=False, received_on__isnull=True).exists()
     assert services.filter(sent_on__isnull=True).exists()
 
-    assert values(Appeal, "state") == {s.value for s in wf.AppealState}
-    assert Appeal.objects.filter(is_timely=False).exists()
+    assert values(support.Appeal, "state") == {s.value for s in wf.AppealState}
+    assert support.Appeal.objects.filter(is_timely=False).exists()
 
-    assert values(ActionProgramme, "state") == {s.value for s in wf.ProgrammeState}
-    assert ActionProgramme.objects.filter(number__gte=2, state=wf.ProgrammeState.IN_FORCE).exists()
-    assert ActionProgramme.objects.filter(number__gte=2, state=wf.ProgrammeState.DRAFT).exists()
-    assert ProgrammeNeed.objects.exists()
-    assert values(ProgrammeMeasure, "setting") == {s.value for s in wf.MeasureSetting}
+    assert values(support.ActionProgramme, "state") == {s.value for s in wf.ProgrammeState}
+    assert support.ActionProgramme.objects.filter(
+        number__gte=2, state=wf.ProgrammeState.IN_FORCE
+    ).exists()
+    assert support.ActionProgramme.objects.filter(
+        number__gte=2, state=wf.ProgrammeState.DRAFT
+    ).exists()
+    assert support.ProgrammeNeed.objects.exists()
+    assert values(support.ProgrammeMeasure, "setting") == {s.value for s in wf.MeasureSetting}
 
-    assert values(FollowUp, "kind") == {k.value for k in wf.FollowUpKind}
-    assert values(FollowUp, "outcome") == {o.value for o in wf.FollowUpOutcome}
-    assert values(MeasureReview, "carried_out") == {c.value for c in wf.CarriedOut}
-    assert values(MeasureReview, "effect") == {e.value for e in wf.MeasureEffect}
+    assert values(support.FollowUp, "kind") == {k.value for k in wf.FollowUpKind}
+    assert values(support.FollowUp, "outcome") == {o.value for o in wf.FollowUpOutcome}
+    assert values(support.MeasureReview, "carried_out") == {c.value for c in wf.CarriedOut}
+    assert values(support.MeasureReview, "effect") == {e.value for e in wf.MeasureEffect}
 
-    assert values(ParticipantView, "author_kind") == {k.value for k in RecipientKind}
-    assert ProviderDeadlines.objects.count() == 1
+    assert values(support.ParticipantView, "author_kind") == {
+        k.value for k in support.RecipientKind
+    }
+    assert support.ProviderDeadlines.objects.count() == 1
 
     # The timeline holds every verb the services write for these records.
-    verbs = values(ChainEvent, "verb")
+    verbs = values(support.ChainEvent, "verb")
     assert {
         "concern.created",
         "concern.closed",
@@ -140,60 +135,65 @@ def test_every_state_of_the_chain_is_present(municipality) -> None:  # type: ign
 
 
 @pytest.mark.django_db
-def test_proportions_are_plausible(municipality) -> None:  # type: ignore[no-untyped-def]
+def test_proportions_are_plausible(municipality: Generated) -> None:
     pupils = Pupil.objects.count()
-    with_case = Referral.objects.values("pupil_id").distinct().count()
+    with_case = support.Referral.objects.values("pupil_id").distinct().count()
     assert with_case < 0.15 * pupils  # most pupils have no case
     # scale.md: active programmes ≈ 6.5 %, active extra adaptations ≈ 20 % of the pupils.
-    in_force = ActionProgramme.objects.filter(state=wf.ProgrammeState.IN_FORCE).count()
+    in_force = support.ActionProgramme.objects.filter(state=wf.ProgrammeState.IN_FORCE).count()
     assert 0.05 * pupils <= in_force <= 0.08 * pupils
-    active = Adaptation.objects.filter(state=wf.AdaptationState.ACTIVE).count()
+    active = support.Adaptation.objects.filter(state=wf.AdaptationState.ACTIVE).count()
     assert 0.17 * pupils <= active <= 0.26 * pupils
     # The support ladder narrows: more adaptations than reports than programmes.
-    assert Adaptation.objects.count() > Referral.objects.count()
-    assert Referral.objects.count() > ActionProgramme.objects.values("referral").distinct().count()
+    assert support.Adaptation.objects.count() > support.Referral.objects.count()
+    assert (
+        support.Referral.objects.count()
+        > support.ActionProgramme.objects.values("referral").distinct().count()
+    )
     # One programme in force per pupil at most; one open case per pupil at most.
     assert (
-        not ActionProgramme.objects.filter(state=wf.ProgrammeState.IN_FORCE)
+        not support.ActionProgramme.objects.filter(state=wf.ProgrammeState.IN_FORCE)
         .values("pupil")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .exists()
     )
     assert (
-        not Referral.objects.filter(state__in=wf.OPEN_CASE_STATES)
+        not support.Referral.objects.filter(state__in=wf.OPEN_CASE_STATES)
         .values("pupil")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .exists()
     )
     # Appeals are rare; investigations per year ≈ 5 % of the pupils (scale.md: 20 of 400).
-    assert Appeal.objects.count() < 0.05 * pupils
-    assert 10 <= Investigation.objects.filter(opened_on__gt=date(2025, 11, 16)).count() <= 60
+    assert support.Appeal.objects.count() < 0.05 * pupils
+    assert (
+        10 <= support.Investigation.objects.filter(opened_on__gt=date(2025, 11, 16)).count() <= 60
+    )
 
 
 # --- invariants -----------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_records_follow_the_workflow(municipality) -> None:  # type: ignore[no-untyped-def]
+def test_records_follow_the_workflow(municipality: Generated) -> None:
     # Nothing lies after the day the data describes.
     for model, field in (
-        (Concern, "raised_on"),
-        (Adaptation, "starts_on"),
-        (AdaptationEvaluation, "evaluated_on"),
-        (Referral, "reported_on"),
-        (Investigation, "opened_on"),
-        (Decision, "decided_on"),
-        (DecisionService, "received_on"),
-        (Appeal, "lodged_on"),
-        (FollowUp, "held_on"),
-        (ChainEvent, "on_date"),
+        (support.Concern, "raised_on"),
+        (support.Adaptation, "starts_on"),
+        (support.AdaptationEvaluation, "evaluated_on"),
+        (support.Referral, "reported_on"),
+        (support.Investigation, "opened_on"),
+        (support.Decision, "decided_on"),
+        (support.DecisionService, "received_on"),
+        (support.Appeal, "lodged_on"),
+        (support.FollowUp, "held_on"),
+        (support.ChainEvent, "on_date"),
     ):
         assert not model.objects.filter(**{f"{field}__gt": TODAY}).exists(), model
 
     # Concerns: answered with adaptations or a report where their state says so.
-    for concern in Concern.objects.annotate(a=Count("adaptations"), r=Count("referrals")):
+    for concern in support.Concern.objects.annotate(a=Count("adaptations"), r=Count("referrals")):
         if concern.state == wf.ConcernState.ADAPTATIONS:
             assert concern.a > 0
         if concern.state == wf.ConcernState.REFERRED:
@@ -201,7 +201,7 @@ def test_records_follow_the_workflow(municipality) -> None:  # type: ignore[no-u
         if concern.state == wf.ConcernState.CLOSED:
             assert concern.closed_reason
     # Adaptations: ended ones have an end date and a last evaluation that ended them.
-    for adaptation in Adaptation.objects.prefetch_related("evaluations"):
+    for adaptation in support.Adaptation.objects.prefetch_related("evaluations"):
         evaluations = list(adaptation.evaluations.all())
         assert all(e.evaluated_on >= adaptation.starts_on for e in evaluations)
         if adaptation.state == wf.AdaptationState.ENDED:
@@ -214,14 +214,14 @@ def test_records_follow_the_workflow(municipality) -> None:  # type: ignore[no-u
             assert adaptation.ended_on is None
             assert all(e.next_evaluation_on is not None for e in evaluations)
     # A report "despite adaptations" names the adaptations tried (SL 3 kap. 7 §).
-    despite = Referral.objects.filter(ground=wf.ReferralGround.DESPITE_ADAPTATIONS)
+    despite = support.Referral.objects.filter(ground=wf.ReferralGround.DESPITE_ADAPTATIONS)
     assert not despite.annotate(n=Count("adaptations")).filter(n=0).exists()
 
     # Case states agree with the records behind them.
-    for referral in Referral.objects.all():
+    for referral in support.Referral.objects.all():
         state = wf.CaseState(referral.state)
-        investigation = Investigation.objects.filter(referral=referral).first()
-        programmes = ActionProgramme.objects.filter(referral=referral)
+        investigation = support.Investigation.objects.filter(referral=referral).first()
+        programmes = support.ActionProgramme.objects.filter(referral=referral)
         if state is wf.CaseState.REPORTED:
             assert referral.received_at is None
             assert investigation is None
@@ -238,7 +238,7 @@ def test_records_follow_the_workflow(municipality) -> None:  # type: ignore[no-u
             assert investigation is not None
             assert investigation.special_support_needed is False
             assert investigation.closed_on is not None
-            assert Decision.objects.filter(
+            assert support.Decision.objects.filter(
                 referral=referral, kind=wf.DecisionKind.NO_ACTION_PROGRAMME
             ).exists()
         if state is wf.CaseState.PROGRAMME_ACTIVE:
@@ -249,16 +249,16 @@ def test_records_follow_the_workflow(municipality) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.django_db
-def test_programmes_and_decisions_hold_what_the_decision_requires(municipality) -> None:  # type: ignore[no-untyped-def]
+def test_programmes_and_decisions_hold_what_the_decision_requires(municipality: Generated) -> None:
     custody = Counter(
         Guardianship.objects.filter(has_custody=True).values_list("pupil_id", flat=True)
     )
-    decisions = Decision.objects.select_related("programme").prefetch_related("services")
+    decisions = support.Decision.objects.select_related("programme").prefetch_related("services")
     for decision in decisions:
         # Service on each guardian with custody and on the pupil, as the services create it.
         kinds = Counter(s.recipient_kind for s in decision.services.all())
-        assert kinds[RecipientKind.GUARDIAN] == custody[decision.pupil_id]
-        assert kinds[RecipientKind.PUPIL] == 1
+        assert kinds[support.RecipientKind.GUARDIAN] == custody[decision.pupil_id]
+        assert kinds[support.RecipientKind.PUPIL] == 1
         for service in decision.services.all():
             if service.received_on is None:
                 assert service.appeal_deadline is None
@@ -299,8 +299,10 @@ def test_programmes_and_decisions_hold_what_the_decision_requires(municipality) 
             facts = programme_facts(programme, decision.statement_of_reasons)
             assert wf.may_decide_programme(facts, decision.decided_on).ok, programme.pk
 
-    for programme in ActionProgramme.objects.all():
-        made = Decision.objects.filter(programme=programme, kind=wf.DecisionKind.ACTION_PROGRAMME)
+    for programme in support.ActionProgramme.objects.all():
+        made = support.Decision.objects.filter(
+            programme=programme, kind=wf.DecisionKind.ACTION_PROGRAMME
+        )
         if programme.state in (wf.ProgrammeState.DRAFT, wf.ProgrammeState.LAPSED):
             assert not made.exists()  # a lapsed revision was never decided
             assert programme.in_force_from is None
@@ -309,15 +311,16 @@ def test_programmes_and_decisions_hold_what_the_decision_requires(municipality) 
         if programme.state == wf.ProgrammeState.IN_FORCE:
             assert programme.follow_up_on
             assert programme.evaluation_on
-            assert not ActionProgramme.objects.filter(
+            assert not support.ActionProgramme.objects.filter(
                 previous=programme, state=wf.ProgrammeState.IN_FORCE
             ).exists()
         if programme.state == wf.ProgrammeState.SUPERSEDED:
-            successor = ActionProgramme.objects.get(previous=programme)
+            successor = support.ActionProgramme.objects.get(previous=programme)
             assert successor.number == programme.number + 1
             assert successor.state in (wf.ProgrammeState.IN_FORCE, wf.ProgrammeState.SUPERSEDED)
         if programme.previous_id is not None:
-            assert programme.previous.state in (  # type: ignore[union-attr]
+            assert programme.previous is not None
+            assert programme.previous.state in (
                 wf.ProgrammeState.IN_FORCE,
                 wf.ProgrammeState.SUPERSEDED,
                 # the programme the lapsed revision was drafted from was closed instead
@@ -325,7 +328,7 @@ def test_programmes_and_decisions_hold_what_the_decision_requires(municipality) 
             )
         if programme.state == wf.ProgrammeState.CLOSED:
             assert programme.valid_until is not None
-            assert Decision.objects.filter(
+            assert support.Decision.objects.filter(
                 programme=programme, kind=wf.DecisionKind.ACTION_PROGRAMME_CLOSURE
             ).exists()
             assert programme.follow_ups.filter(kind=wf.FollowUpKind.EVALUATION).exists()
@@ -333,7 +336,9 @@ def test_programmes_and_decisions_hold_what_the_decision_requires(municipality) 
         assert not programme.measures.exclude(need__programme=programme).exists()
 
     # Follow-ups review every measure of a decided programme, on or after it came into force.
-    for follow_up in FollowUp.objects.select_related("programme").annotate(n=Count("reviews")):
+    for follow_up in support.FollowUp.objects.select_related("programme").annotate(
+        n=Count("reviews")
+    ):
         programme = follow_up.programme
         assert programme.in_force_from is not None
         assert follow_up.held_on >= programme.in_force_from
@@ -343,7 +348,7 @@ def test_programmes_and_decisions_hold_what_the_decision_requires(municipality) 
             assert follow_up.next_on > follow_up.held_on
 
     # Appeals: the deadline is the appellant's own, and timeliness follows from it.
-    for appeal in Appeal.objects.select_related("service", "decision"):
+    for appeal in support.Appeal.objects.select_related("service", "decision"):
         assert appeal.service is not None
         assert appeal.service.decision_id == appeal.decision_id
         assert appeal.deadline == appeal.service.appeal_deadline
@@ -358,23 +363,25 @@ def test_programmes_and_decisions_hold_what_the_decision_requires(municipality) 
 
 
 @pytest.mark.django_db
-def test_every_record_has_its_place_in_the_timeline(municipality) -> None:  # type: ignore[no-untyped-def]
-    events = ChainEvent.objects.values_list("record_type", "record_id", "verb")
+def test_every_record_has_its_place_in_the_timeline(municipality: Generated) -> None:
+    events = support.ChainEvent.objects.values_list("record_type", "record_id", "verb")
     seen = {(record_type, record_id) for record_type, record_id, _verb in events}
     for model, record_type in (
-        (Concern, "concern"),
-        (Adaptation, "adaptation"),
-        (Referral, "referral"),
-        (Investigation, "investigation"),
-        (ActionProgramme, "action_programme"),
-        (Decision, "decision"),
-        (Appeal, "appeal"),
-        (FollowUp, "follow_up"),
+        (support.Concern, "concern"),
+        (support.Adaptation, "adaptation"),
+        (support.Referral, "referral"),
+        (support.Investigation, "investigation"),
+        (support.ActionProgramme, "action_programme"),
+        (support.Decision, "decision"),
+        (support.Appeal, "appeal"),
+        (support.FollowUp, "follow_up"),
     ):
         for pk in model.objects.values_list("pk", flat=True):
             assert (record_type, pk) in seen, (record_type, pk)
     # The actor of each event is a real user acting at the pupil's unit.
-    assert not ChainEvent.objects.filter(Q(actor__isnull=True) | Q(pupil__isnull=True)).exists()
+    assert not support.ChainEvent.objects.filter(
+        Q(actor__isnull=True) | Q(pupil__isnull=True)
+    ).exists()
 
 
 # --- the demo users -------------------------------------------------------------------------
@@ -402,8 +409,8 @@ K = wf.TaskKind
         ("larare", {K.EVALUATE_ADAPTATION}),
     ],
 )
-def test_demo_staff_have_due_and_overdue_tasks(  # type: ignore[no-untyped-def]
-    municipality, username: str, kinds: set[wf.TaskKind]
+def test_demo_staff_have_due_and_overdue_tasks(
+    municipality: Generated, username: str, kinds: set[wf.TaskKind]
 ) -> None:
     user = User.objects.get(username=username)
     ctx = load_user_context(user, today=TODAY)
@@ -414,17 +421,17 @@ def test_demo_staff_have_due_and_overdue_tasks(  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_ella_has_a_rich_chain(municipality) -> None:  # type: ignore[no-untyped-def]
+def test_ella_has_a_rich_chain(municipality: Generated) -> None:
     ella = Pupil.objects.get(user__username="elev")
     guardian = User.objects.get(username="vardnadshavare")
-    adaptations = Adaptation.objects.filter(pupil=ella)
+    adaptations = support.Adaptation.objects.filter(pupil=ella)
     assert adaptations.filter(state=wf.AdaptationState.ENDED).exists()
     assert adaptations.filter(state=wf.AdaptationState.ACTIVE).exists()
-    assert AdaptationEvaluation.objects.filter(adaptation__pupil=ella).count() >= 2
-    referral = Referral.objects.get(pupil=ella)
+    assert support.AdaptationEvaluation.objects.filter(adaptation__pupil=ella).count() >= 2
+    referral = support.Referral.objects.get(pupil=ella)
     assert referral.state == wf.CaseState.PROGRAMME_ACTIVE
-    assert Investigation.objects.get(referral=referral).special_support_needed is True
-    current = ActionProgramme.objects.get(pupil=ella, state=wf.ProgrammeState.IN_FORCE)
+    assert support.Investigation.objects.get(referral=referral).special_support_needed is True
+    current = support.ActionProgramme.objects.get(pupil=ella, state=wf.ProgrammeState.IN_FORCE)
     assert current.number == 2
     assert current.previous is not None
     assert current.previous.state == wf.ProgrammeState.SUPERSEDED
@@ -432,13 +439,15 @@ def test_ella_has_a_rich_chain(municipality) -> None:  # type: ignore[no-untyped
     assert current.previous.follow_ups.filter(outcome=wf.FollowUpOutcome.REVISE).exists()
     assert current.follow_up_on is not None
     assert current.follow_up_on >= TODAY
-    assert ParticipantView.objects.filter(pupil=ella, author=guardian).exists()
-    assert ParticipantView.objects.filter(pupil=ella, author__username="elev").exists()
+    assert support.ParticipantView.objects.filter(pupil=ella, author=guardian).exists()
+    assert support.ParticipantView.objects.filter(pupil=ella, author__username="elev").exists()
     # The demo guardian has received the current decision; the appeal window is stated.
-    service = DecisionService.objects.get(decision__programme=current, guardian__user=guardian)
+    service = support.DecisionService.objects.get(
+        decision__programme=current, guardian__user=guardian
+    )
     assert service.received_on is not None
     assert service.appeal_deadline is not None
-    assert ChainEvent.objects.filter(pupil=ella).count() >= 15
+    assert support.ChainEvent.objects.filter(pupil=ella).count() >= 15
 
 
 # --- determinism ----------------------------------------------------------------------------
@@ -459,10 +468,10 @@ def test_same_seed_gives_the_same_chain() -> None:
 
 
 @pytest.mark.django_db
-def test_database_holds_exactly_the_chain(municipality) -> None:  # type: ignore[no-untyped-def]
+def test_database_holds_exactly_the_chain(municipality: Generated) -> None:
     plan = build_plan("small", 1, demo_users=True, today=TODAY)
     assert plan.support is not None
     for model, rows in plan.support.batches():
         assert model._default_manager.count() == len(rows), model
-    stored = set(ActionProgramme.objects.values_list("pk", flat=True))
+    stored = set(support.ActionProgramme.objects.values_list("pk", flat=True))
     assert stored == {programme.id for programme in plan.support.programmes}

@@ -7,6 +7,8 @@ into the PDF (captured by wrapping `render_pdf`), and each document is also rend
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -278,125 +280,151 @@ def assert_pdf(filename: str, pdf: bytes, chain: Chain) -> None:
         assert personal not in filename
 
 
-def test_investigation(chain: Chain, rendered: list[str]) -> None:
-    filename, pdf = rendering.investigation_pdf(chain.investigation)
+@dataclass(frozen=True)
+class Document:
+    """What one rendered document must show: its type in the header and its own content."""
+
+    doc_type: str
+    texts: tuple[str, ...]
+    filename: Callable[[Chain], str] | None = None
+    absent: tuple[str, ...] = ()
+    in_order: tuple[str, ...] = ()  # each of these appears after the one before it
+    counts: tuple[tuple[str, int], ...] = ()
+
+
+DOCUMENTS: dict[str, Document] = {
+    "investigation": Document(
+        doc_type="Pedagogisk utredning",
+        filename=lambda chain: f"utredning-{chain.investigation.pk.hex[:8]}.pdf",
+        texts=(
+            "Individnivå: läser långsamt.",
+            "Gruppnivå: stökig klass.",
+            "Skolnivå: många vikarier.",
+            "Svenska: nära kravnivån.",
+            "Bildstöd gav viss effekt.",
+            "Eleven vill ha lugnare plats.",
+            "Vårdnadshavarna ser trötthet.",
+            "uppenbart obehövligt",
+            "Elevhälsan träffade eleven nyligen i samma fråga.",
+            "Orsaken är främst lärmiljön.",
+            "Ja, eleven är i behov av särskilt stöd.",
+            "Läsa och skriva",
+            "Behöver stöd att strukturera text.",
+            "Speciallärarstöd i liten grupp.",
+            "Siv Specialpedagog",
+            "Max Mentorsson",
+            "Svårt att komma igång med skrivuppgifter.",
+            "årskurs 5",
+            "2025-02-23",  # assessed_on, the document's date
+        ),
+    ),
+    # A decision on an action programme carries the programme.
+    "decision": Document(
+        doc_type="Beslut om åtgärdsprogram",
+        filename=lambda chain: f"beslut-{chain.decision.pk.hex[:8]}.pdf",
+        texts=(
+            "version 2",
+            "ersätter version 1",
+            "Utvärderingen visade att mer stöd behövs.",
+            "Behov 1: Läsa och skriva",
+            "Behov 2: Koncentration och uthållighet",
+            "Insats 1-1",
+            "3 lektioner i veckan",
+            "Siv Specialpedagog",
+            "Särskild undervisningsgrupp (3 kap. 11 §)",
+            "Eleven klarar inte helklass just nu.",
+            "Studion",
+            "Återgång prövas vid utvärderingen.",
+            "får inte delegeras",
+            "2025-04-09",  # follow-up date
+            "Max Mentorsson",  # follow-up responsible
+            "2025-06-08",  # evaluation date
+            "Jag vill gå till Studion.",
+            "Vi tycker att det är bra.",
+            "Vårdnadshavarens egen synpunkt.",
+            "Utredningen visar behov av särskilt stöd.",
+            "Rut Rektorsson, Rektor",
+            "Greta Vårdnadsson",
+            "2025-03-13",  # received
+            "2025-04-03",  # appeal deadline
+            "Överklagandehänvisning",
+            "Skolväsendets överklagandenämnd",
+            "inom tre veckor",
+        ),
+        # Measures are grouped under their need, in order.
+        in_order=("Behov 1:", "Insats 0-0", "Insats 0-1", "Behov 2:", "Insats 1-0"),
+    ),
+    "no_programme": Document(
+        doc_type="Beslut att inte utarbeta åtgärdsprogram",
+        texts=(
+            "Något åtgärdsprogram ska inte utarbetas för eleven.",
+            "3 kap. 9 § tredje stycket",
+            "Extra anpassningar räcker.",
+            "Fortsatta extra anpassningar i svenska.",
+            "2025-01-19",  # investigation opened
+            "Siv Specialpedagog, Specialpedagog",
+            "delegering från Rut Rektorsson",
+            "Skolväsendets överklagandenämnd",
+        ),
+        absent=("Delgivning",),  # no service recorded yet
+    ),
+    "closure": Document(
+        doc_type="Beslut att avsluta åtgärdsprogram",
+        texts=(
+            "Åtgärdsprogrammet, version 2, avslutas.",
+            "Eleven når kunskapskraven utan särskilt stöd.",
+            "Utvärdering 2025-06-10: Avsluta programmet (beslut)",
+            "Målen är nådda.",
+            "Skolväsendets överklagandenämnd",
+        ),
+    ),
+    # The programme with the decision that adopted it.
+    "programme": Document(
+        doc_type="Åtgärdsprogram",
+        filename=lambda chain: "atgardsprogram-v2.pdf",
+        texts=("Insats 1-1", "Utredningen visar behov", "Greta Vårdnadsson", "överklagande"),
+        absent=("Utkast",),
+    ),
+    "follow_up": Document(
+        doc_type="Utvärdering",
+        filename=lambda chain: f"utvardering-{chain.follow_up.pk.hex[:8]}.pdf",
+        texts=(
+            "Utvärdering av åtgärdsprogram",
+            "Version 2",
+            "Insats 0-0",
+            "Kommentar om Insats 1-1",
+            "Delvis",
+            "Tydlig utveckling",
+            "Det har gått bättre.",
+            "Hemma märks skillnad.",
+            "Målen är nådda.",
+            "Avsluta programmet (beslut)",
+        ),
+        counts=(("Tydlig utveckling", 4),),  # one review per measure
+    ),
+}
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_shows_its_content_under_the_header(
+    name: str, chain: Chain, rendered: list[str]
+) -> None:
+    document = DOCUMENTS[name]
+    filename, pdf = RENDERERS[name](chain)
 
     assert_pdf(filename, pdf, chain)
-    assert filename == f"utredning-{chain.investigation.pk.hex[:8]}.pdf"
+    if document.filename is not None:
+        assert filename == document.filename(chain)
     html = rendered[0]
-    assert_header(html, chain, "Pedagogisk utredning")
-    for text in (
-        "Individnivå: läser långsamt.",
-        "Gruppnivå: stökig klass.",
-        "Skolnivå: många vikarier.",
-        "Svenska: nära kravnivån.",
-        "Bildstöd gav viss effekt.",
-        "Eleven vill ha lugnare plats.",
-        "Vårdnadshavarna ser trötthet.",
-        "uppenbart obehövligt",
-        "Elevhälsan träffade eleven nyligen i samma fråga.",
-        "Orsaken är främst lärmiljön.",
-        "Ja, eleven är i behov av särskilt stöd.",
-        "Läsa och skriva",
-        "Behöver stöd att strukturera text.",
-        "Speciallärarstöd i liten grupp.",
-        "Siv Specialpedagog",
-        "Max Mentorsson",
-        "Svårt att komma igång med skrivuppgifter.",
-        "årskurs 5",
-        "2025-02-23",  # assessed_on, the document's date
-    ):
+    assert_header(html, chain, document.doc_type)
+    for text in document.texts:
         assert text in html, text
-
-
-def test_action_programme_decision_carries_the_programme(chain: Chain, rendered: list[str]) -> None:
-    filename, pdf = rendering.decision_pdf(chain.decision)
-
-    assert_pdf(filename, pdf, chain)
-    assert filename == f"beslut-{chain.decision.pk.hex[:8]}.pdf"
-    html = rendered[0]
-    assert_header(html, chain, "Beslut om åtgärdsprogram")
-    for text in (
-        "version 2",
-        "ersätter version 1",
-        "Utvärderingen visade att mer stöd behövs.",
-        "Behov 1: Läsa och skriva",
-        "Behov 2: Koncentration och uthållighet",
-        "Insats 1-1",
-        "3 lektioner i veckan",
-        "Siv Specialpedagog",
-        "Särskild undervisningsgrupp (3 kap. 11 §)",
-        "Eleven klarar inte helklass just nu.",
-        "Studion",
-        "Återgång prövas vid utvärderingen.",
-        "får inte delegeras",
-        "2025-04-09",  # follow-up date
-        "Max Mentorsson",  # follow-up responsible
-        "2025-06-08",  # evaluation date
-        "Jag vill gå till Studion.",
-        "Vi tycker att det är bra.",
-        "Vårdnadshavarens egen synpunkt.",
-        "Utredningen visar behov av särskilt stöd.",
-        "Rut Rektorsson, Rektor",
-        "Greta Vårdnadsson",
-        "2025-03-13",  # received
-        "2025-04-03",  # appeal deadline
-        "Överklagandehänvisning",
-        "Skolväsendets överklagandenämnd",
-        "inom tre veckor",
-    ):
-        assert text in html, text
-    # Measures are grouped under their need, in order.
-    assert html.index("Behov 1:") < html.index("Insats 0-0") < html.index("Insats 0-1")
-    assert html.index("Insats 0-1") < html.index("Behov 2:") < html.index("Insats 1-0")
-
-
-def test_no_action_programme_decision(chain: Chain, rendered: list[str]) -> None:
-    filename, pdf = rendering.decision_pdf(chain.no_programme)
-
-    assert_pdf(filename, pdf, chain)
-    html = rendered[0]
-    assert_header(html, chain, "Beslut att inte utarbeta åtgärdsprogram")
-    for text in (
-        "Något åtgärdsprogram ska inte utarbetas för eleven.",
-        "3 kap. 9 § tredje stycket",
-        "Extra anpassningar räcker.",
-        "Fortsatta extra anpassningar i svenska.",
-        "2025-01-19",  # investigation opened
-        "Siv Specialpedagog, Specialpedagog",
-        "delegering från Rut Rektorsson",
-        "Skolväsendets överklagandenämnd",
-    ):
-        assert text in html, text
-    assert "Delgivning" not in html  # no service recorded yet
-
-
-def test_closure_decision(chain: Chain, rendered: list[str]) -> None:
-    filename, pdf = rendering.decision_pdf(chain.closure)
-
-    assert_pdf(filename, pdf, chain)
-    html = rendered[0]
-    assert_header(html, chain, "Beslut att avsluta åtgärdsprogram")
-    for text in (
-        "Åtgärdsprogrammet, version 2, avslutas.",
-        "Eleven når kunskapskraven utan särskilt stöd.",
-        "Utvärdering 2025-06-10: Avsluta programmet (beslut)",
-        "Målen är nådda.",
-        "Skolväsendets överklagandenämnd",
-    ):
-        assert text in html, text
-
-
-def test_programme_with_its_decision(chain: Chain, rendered: list[str]) -> None:
-    filename, pdf = rendering.programme_pdf(chain.programme)
-
-    assert_pdf(filename, pdf, chain)
-    assert filename == "atgardsprogram-v2.pdf"
-    html = rendered[0]
-    assert_header(html, chain, "Åtgärdsprogram")
-    for text in ("Insats 1-1", "Utredningen visar behov", "Greta Vårdnadsson", "överklagande"):
-        assert text in html, text
-    assert "Utkast" not in html
+    for text in document.absent:
+        assert text not in html, text
+    positions = [html.index(text) for text in document.in_order]
+    assert all(before < after for before, after in pairwise(positions)), document.in_order
+    for text, count in document.counts:
+        assert html.count(text) == count, text
 
 
 def test_draft_programme_without_decision(chain: Chain, rendered: list[str]) -> None:
@@ -419,29 +447,6 @@ def test_draft_programme_without_decision(chain: Chain, rendered: list[str]) -> 
     assert "Utkast: åtgärdsprogrammet är inte beslutat." in html
     assert "Åtgärdsprogrammet är ännu inte beslutat." in html
     assert "Inga behov angivna." in html
-
-
-def test_follow_up(chain: Chain, rendered: list[str]) -> None:
-    filename, pdf = rendering.follow_up_pdf(chain.follow_up)
-
-    assert_pdf(filename, pdf, chain)
-    assert filename == f"utvardering-{chain.follow_up.pk.hex[:8]}.pdf"
-    html = rendered[0]
-    assert_header(html, chain, "Utvärdering")
-    for text in (
-        "Utvärdering av åtgärdsprogram",
-        "Version 2",
-        "Insats 0-0",
-        "Kommentar om Insats 1-1",
-        "Delvis",
-        "Tydlig utveckling",
-        "Det har gått bättre.",
-        "Hemma märks skillnad.",
-        "Målen är nådda.",
-        "Avsluta programmet (beslut)",
-    ):
-        assert text in html, text
-    assert html.count("Tydlig utveckling") == 4  # one review per measure
 
 
 def test_protected_pupil_shows_name_and_birth_date_only(rendered: list[str]) -> None:
@@ -594,7 +599,7 @@ def test_reserved_settings_name_their_own_paragraph_and_appeal_ground() -> None:
             ]
         )
 
-    bases = _legal_bases(_Programme())  # type: ignore[arg-type]
+    bases = _legal_bases(cast(ActionProgramme, _Programme()))
     assert bases == [
         SETTING_BASES[wf.MeasureSetting.SPECIAL_TEACHING_GROUP],
         SETTING_BASES[wf.MeasureSetting.ADAPTED_STUDY_PATH],

@@ -13,7 +13,7 @@ from elevstod.organisation.services import delegation_create, delegations_coveri
 from tests.world import World
 
 
-def _form(world: World, **overrides):  # type: ignore[no-untyped-def]
+def _form(world: World, **overrides: str) -> dict[str, str]:
     today = timezone.localdate()
     data = {
         "school_unit": str(world.units["a"].pk),

@@ -34,7 +34,9 @@ def test_preschool_class_ends_on_1_july_2026(day: date, valid: bool) -> None:
         (DecisionType.EXEMPTION, "7 kap. 19 §"),
     ],
 )
-def test_reserved_decisions_are_refused_citing_the_paragraph(decision_type, paragraph) -> None:  # type: ignore[no-untyped-def]
+def test_reserved_decisions_are_refused_citing_the_paragraph(
+    decision_type: DecisionType, paragraph: str
+) -> None:
     reason = non_delegable_reason(decision_type)
     assert reason is not None
     assert paragraph in reason

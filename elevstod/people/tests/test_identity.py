@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given
@@ -36,7 +38,7 @@ def test_invalid_numbers_are_refused_with_a_swedish_message(raw: str) -> None:
 # The profile's count (conftest.py): 100, 50 with HYPOTHESIS_PROFILE=ci; the cases above and the
 # generator's pupils and guardians (elevstod/demo/tests) check the same numbers.
 @given(st.dates(), st.integers(min_value=1, max_value=999))
-def test_generated_numbers_always_validate(born, serial) -> None:  # type: ignore[no-untyped-def]
+def test_generated_numbers_always_validate(born: date, serial: int) -> None:
     if born.year < 1900:
         return
     short = born.strftime("%y%m%d") + f"{serial:03d}"

@@ -1,5 +1,6 @@
 """The quality pages: what the principal and the huvudman see, and the analysis they write."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -83,13 +84,14 @@ def test_the_huvudman_report_is_a_pdf(world: World) -> None:
     assert response.content.startswith(b"%PDF")
 
 
-def _analysis_url(world: World) -> str:
-    return f"{reverse('quality:analysis')}?enhet={world.units['a'].pk}"
+def _analysis_url(world: World, name: str = "quality:analysis", **kwargs: object) -> str:
+    """The analysis page of unit a, or one of its actions (each its own URL)."""
+    return f"{reverse(name, kwargs=kwargs or None)}?enhet={world.units['a'].pk}"
 
 
 def test_an_empty_analysis_is_refused_in_swedish(world: World) -> None:
     response = world.client_for("principal_a").post(
-        _analysis_url(world), {"step": "analysis", "analysis": "", "version": "0"}
+        _analysis_url(world), {"analysis": "", "version": "0"}
     )
     assert response.status_code == 400
     assert "Skriv analysen innan du sparar." in response.content.decode()
@@ -100,7 +102,7 @@ def test_the_analysis_is_saved_attributed_and_version_checked(world: World) -> N
     client = world.client_for("principal_a")
     response = client.post(
         _analysis_url(world),
-        {"step": "analysis", "analysis": "Fler anmälningar i åk 8.", "version": "0"},
+        {"analysis": "Fler anmälningar i åk 8.", "version": "0"},
     )
     assert response.status_code == 302
     saved = QualityAnalysis.objects.get()
@@ -110,11 +112,9 @@ def test_the_analysis_is_saved_attributed_and_version_checked(world: World) -> N
     # The deputy saves on top of version 1; the rektor's form still says version 1.
     world.client_for("deputy_a").post(
         _analysis_url(world),
-        {"step": "analysis", "analysis": "Biträdande rektorns text", "version": "1"},
+        {"analysis": "Biträdande rektorns text", "version": "1"},
     )
-    response = client.post(
-        _analysis_url(world), {"step": "analysis", "analysis": "Min nya text", "version": "1"}
-    )
+    response = client.post(_analysis_url(world), {"analysis": "Min nya text", "version": "1"})
     assert response.status_code == 400
     body = response.content.decode()
     assert "Min nya text" in body  # what the user typed is kept
@@ -148,11 +148,10 @@ def test_improvement_actions_become_next_years_goals_and_are_followed_up(world: 
     client = world.client_for("principal_a")
     page = client.get(_analysis_url(world)).content.decode()
     assert "Korta tiden till påbörjad utredning" in page
+    follow_up_url = _analysis_url(world, "quality:analysis_goal_follow_up", goal_id=goal.pk)
     response = client.post(
-        _analysis_url(world),
+        follow_up_url,
         {
-            "step": "follow_up",
-            "action": str(goal.pk),
             f"{goal.pk}-status": "",
             f"{goal.pk}-note": "X",
         },
@@ -160,10 +159,8 @@ def test_improvement_actions_become_next_years_goals_and_are_followed_up(world: 
     assert response.status_code == 400
     assert "Välj om målet är uppnått." in response.content.decode()
     response = client.post(
-        _analysis_url(world),
+        follow_up_url,
         {
-            "step": "follow_up",
-            "action": str(goal.pk),
             f"{goal.pk}-status": "partly",
             f"{goal.pk}-note": "Från 12 till 9 dagar",
         },
@@ -174,8 +171,8 @@ def test_improvement_actions_become_next_years_goals_and_are_followed_up(world: 
     assert goal.followed_up_by == world.users["principal_a"]
     # A new action this year: next year's goal.
     response = client.post(
-        _analysis_url(world),
-        {"step": "action", "text": "Elevens syn i varje utredning", "responsible": "Rektor"},
+        _analysis_url(world, "quality:analysis_action_add"),
+        {"text": "Elevens syn i varje utredning", "responsible": "Rektor"},
     )
     assert response.status_code == 302
     action = ImprovementAction.objects.get(text="Elevens syn i varje utredning")
@@ -192,17 +189,53 @@ def test_nobody_else_writes_a_units_analysis(world: World) -> None:
         "huvudman_admin",
     ):
         response = world.client_for(persona).post(
-            _analysis_url(world), {"step": "analysis", "analysis": "Intrång", "version": "0"}
+            _analysis_url(world), {"analysis": "Intrång", "version": "0"}
         )
         assert response.status_code == 404, persona
     assert not QualityAnalysis.objects.exists()
+
+
+def test_each_analysis_action_has_its_own_url_and_takes_only_a_post(world: World) -> None:
+    client = world.client_for("principal_a")
+    add = _analysis_url(world, "quality:analysis_action_add")
+    follow_up = _analysis_url(world, "quality:analysis_goal_follow_up", goal_id=uuid.uuid4())
+    assert client.get(add).status_code == 405
+    assert client.get(follow_up).status_code == 405
+    # A goal that is not last year's goal of this unit is not found.
+    assert client.post(follow_up, {}).status_code == 404
+    # The page's own form saves the analysis: a field naming another action changes nothing.
+    response = client.post(_analysis_url(world), {"step": "action", "text": "Åtgärd"})
+    assert response.status_code == 400
+    assert not ImprovementAction.objects.exists()
+
+
+def test_nobody_else_adds_or_follows_up_a_units_actions(world: World) -> None:
+    earlier = QualityAnalysis.objects.create(
+        school_unit=world.units["a"],
+        school_year="prev",
+        analysis="Förra årets analys",
+        updated_by=world.users["principal_a"],
+    )
+    goal = ImprovementAction.objects.create(
+        analysis=earlier, text="Mål", created_by=world.users["principal_a"]
+    )
+    add = _analysis_url(world, "quality:analysis_action_add")
+    follow_up = _analysis_url(world, "quality:analysis_goal_follow_up", goal_id=goal.pk)
+    for persona in ("principal_b", "mentor_a", "guardian_x", "huvudman_admin"):
+        client = world.client_for(persona)
+        assert client.post(add, {"text": "Intrång"}).status_code == 404, persona
+        posted = {f"{goal.pk}-status": "partly", f"{goal.pk}-note": "Intrång"}
+        assert client.post(follow_up, posted).status_code == 404, persona
+    assert ImprovementAction.objects.get() == goal
+    goal.refresh_from_db()
+    assert goal.follow_up_status == ""
 
 
 def test_the_huvudman_writes_its_own_analysis(world: World) -> None:
     provider_id = world.units["a"].provider_id
     url = f"{reverse('quality:analysis')}?huvudman={provider_id}"
     response = world.client_for("huvudman_admin").post(
-        url, {"step": "analysis", "analysis": "Huvudmannens analys", "version": "0"}
+        url, {"analysis": "Huvudmannens analys", "version": "0"}
     )
     assert response.status_code == 302
     assert QualityAnalysis.objects.get().provider_id == provider_id

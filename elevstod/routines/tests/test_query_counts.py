@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from elevstod.routines import services
 from elevstod.routines.models import Counterpart, DeviationStatus, RoutineCategory
+from elevstod.routines.tests.handling import handle
 from tests.factories import SchoolUnitFactory, UserFactory, duty
 from tests.matrix_rows.routines import provider_routine, report, unit_routine
 from tests.world import World
@@ -66,12 +65,7 @@ def _grow(world: World, n: int = 15) -> None:
             tried_locally="Möte",
             today=today,
         )
-        services.deviation_status_change(
-            actor=world.users["principal_a"],  # type: ignore[arg-type]
-            report=created,
-            to_status=DeviationStatus.UNDER_HANDLING,
-            today=today,
-        )
+        handle(world, created, DeviationStatus.UNDER_HANDLING, today=today)
         report(world, "b", "teacher_b")
         unit_routine(world, "b", actor="principal_b", title=f"B {i}")
         del unit
@@ -101,23 +95,14 @@ def _url(name: str, target: str | None, seeded: dict[str, object]) -> str:
     return reverse(name)
 
 
-def _count(world: World, persona: str, url: str) -> int:
-    client = world.client_for(persona)
-    client.get(url)  # warm: the first request after sign-in may refresh the session
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (persona, url, response.status_code)
-    return len(queries)
-
-
 @pytest.mark.parametrize(("persona", "name", "target"), PAGES)
 def test_query_count_does_not_grow_with_data(
     world: World, persona: str, name: str, target: str | None
 ) -> None:
     seeded = _seed(world)
     url = _url(name, target, seeded)
-    small = _count(world, persona, url)
+    small = world.count_queries(persona, url)
     _grow(world)
-    large = _count(world, persona, url)
+    large = world.count_queries(persona, url)
     assert small == large, f"{persona} {name}: {small} queries, then {large} with more data"
     assert large <= FULL_PAGE_BUDGET, f"{persona} {name}: {large} queries"

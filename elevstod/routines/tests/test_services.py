@@ -3,12 +3,14 @@ the record-level permission rules that the pages ask."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.utils import timezone
 
-from elevstod.access.context import load_user_context
+from elevstod.access.context import UserContext, load_user_context
 from elevstod.audit.models import AccessAction, AccessEvent
 from elevstod.routines import permissions, services
 from elevstod.routines.models import (
@@ -21,6 +23,7 @@ from elevstod.routines.models import (
     RoutineReview,
     RoutineVersion,
 )
+from elevstod.routines.tests.handling import handle
 from tests.matrix_rows.routines import provider_routine, report, unit_routine
 from tests.world import PERSONAS, World
 
@@ -237,41 +240,14 @@ def test_the_handling_goes_reported_handling_ksl_closed_with_attribution(world: 
     created = report(world)
     today = timezone.localdate()
     principal = world.users["principal_a"]
-    services.deviation_status_change(
-        actor=principal,  # type: ignore[arg-type]
-        report=created,
-        to_status=DeviationStatus.UNDER_HANDLING,
-        today=today,
-        note="Tas upp med socialtjänstens enhetschef.",
-    )
+    move = partial(handle, world, created, today=today)
+    move(DeviationStatus.UNDER_HANDLING, note="Tas upp med socialtjänstens enhetschef.")
     with pytest.raises(services.RefusalError, match="KSL"):
-        services.deviation_status_change(
-            actor=principal,  # type: ignore[arg-type]
-            report=created,
-            to_status=DeviationStatus.REPORTED_TO_KSL,
-            today=today,
-        )
-    services.deviation_status_change(
-        actor=world.users["deputy_a"],  # type: ignore[arg-type]
-        report=created,
-        to_status=DeviationStatus.REPORTED_TO_KSL,
-        ksl_reported_on=today,
-        today=today,
-    )
+        move(DeviationStatus.REPORTED_TO_KSL)
+    move(DeviationStatus.REPORTED_TO_KSL, by="deputy_a", ksl_reported_on=today)
     with pytest.raises(services.RefusalError, match="utfallet"):
-        services.deviation_status_change(
-            actor=principal,  # type: ignore[arg-type]
-            report=created,
-            to_status=DeviationStatus.CLOSED,
-            today=today,
-        )
-    services.deviation_status_change(
-        actor=principal,  # type: ignore[arg-type]
-        report=created,
-        to_status=DeviationStatus.CLOSED,
-        outcome="Ny rutin för återkoppling till skolan.",
-        today=today,
-    )
+        move(DeviationStatus.CLOSED)
+    move(DeviationStatus.CLOSED, outcome="Ny rutin för återkoppling till skolan.")
     created.refresh_from_db()
     assert created.status == DeviationStatus.CLOSED
     assert created.ksl_reported_on == today
@@ -290,12 +266,7 @@ def test_the_handling_goes_reported_handling_ksl_closed_with_attribution(world: 
         ("reported_to_ksl", "closed", "principal_a"),
     ]
     with pytest.raises(services.RefusalError):
-        services.deviation_status_change(
-            actor=principal,  # type: ignore[arg-type]
-            report=created,
-            to_status=DeviationStatus.UNDER_HANDLING,
-            today=today,
-        )
+        move(DeviationStatus.UNDER_HANDLING)
 
 
 def test_the_ksl_date_cannot_precede_the_deviation_or_lie_ahead(world: World) -> None:
@@ -303,12 +274,8 @@ def test_the_ksl_date_cannot_precede_the_deviation_or_lie_ahead(world: World) ->
     today = timezone.localdate()
     for day in (today - timedelta(days=6), today + timedelta(days=1)):
         with pytest.raises(services.RefusalError):
-            services.deviation_status_change(
-                actor=world.users["principal_a"],  # type: ignore[arg-type]
-                report=created,
-                to_status=DeviationStatus.REPORTED_TO_KSL,
-                ksl_reported_on=day,
-                today=today,
+            handle(
+                world, created, DeviationStatus.REPORTED_TO_KSL, ksl_reported_on=day, today=today
             )
     created.refresh_from_db()
     assert created.status == DeviationStatus.REPORTED
@@ -318,12 +285,7 @@ def test_a_status_change_of_a_pupil_report_is_logged_with_the_pupil(world: World
     plain, linked = report(world), report(world, reporter="mentor_a", pupil="x")
     before = AccessEvent.objects.count()
     for item in (plain, linked):
-        services.deviation_status_change(
-            actor=world.users["principal_a"],  # type: ignore[arg-type]
-            report=item,
-            to_status=DeviationStatus.UNDER_HANDLING,
-            today=timezone.localdate(),
-        )
+        handle(world, item, DeviationStatus.UNDER_HANDLING)
     events = AccessEvent.objects.order_by("-id")[: AccessEvent.objects.count() - before]
     assert [(e.action, e.pupil_id, e.record_id) for e in events] == [
         (AccessAction.UPDATE, world.pupils["x"].pk, str(linked.pk))
@@ -347,26 +309,14 @@ def test_every_export_is_logged(world: World) -> None:
 
 def test_who_reads_and_manages_which_routine(world: World) -> None:
     unit_a, shared = unit_routine(world), provider_routine(world)
-    readers_a = {
-        p
-        for p in PERSONAS
-        if p != "anonymous" and permissions.can_read_routine(_ctx(world, p), unit_a)
-    }
-    readers_shared = {
-        p
-        for p in PERSONAS
-        if p != "anonymous" and permissions.can_read_routine(_ctx(world, p), shared)
-    }
-    managers_a = {
-        p
-        for p in PERSONAS
-        if p != "anonymous" and permissions.can_manage_routine(_ctx(world, p), unit_a)
-    }
-    managers_shared = {
-        p
-        for p in PERSONAS
-        if p != "anonymous" and permissions.can_manage_routine(_ctx(world, p), shared)
-    }
+
+    def allowed(check: Callable[[UserContext, Routine], bool], routine: Routine) -> set[str]:
+        return {p for p in PERSONAS if p != "anonymous" and check(_ctx(world, p), routine)}
+
+    readers_a = allowed(permissions.can_read_routine, unit_a)
+    readers_shared = allowed(permissions.can_read_routine, shared)
+    managers_a = allowed(permissions.can_manage_routine, unit_a)
+    managers_shared = allowed(permissions.can_manage_routine, shared)
     staff_a = {
         "principal_a", "deputy_a", "special_educator_a", "mentor_a", "teacher_a",
         "teacher_a_unrelated", "counsellor_a", "nurse_a_not_eht",

@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import timedelta
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,17 +18,19 @@ from elevstod.routines.models import (
     DeviationReport,
     DeviationStatus,
 )
+from elevstod.routines.tests.handling import handle
 from tests.matrix_rows.routines import report
 from tests.world import CANARIES, World
 
 LIST = reverse("routines:deviation_list")
 CREATE = reverse("routines:deviation_create")
+PUPILS = reverse("routines:deviation_pupils")
 OVERVIEW = reverse("routines:deviation_overview")
 CSV = reverse("routines:deviation_export_csv")
 PDF = reverse("routines:deviation_export_pdf")
 
 
-def _html(response) -> str:  # type: ignore[no-untyped-def]
+def _html(response: HttpResponse) -> str:
     return response.content.decode()
 
 
@@ -60,6 +63,8 @@ def test_a_report_without_a_pupil_reads_no_pupil_data(world: World) -> None:
     assert 'name="pupil"' not in html
     assert CANARIES["x"] not in html
     assert 'name="show_pupils"' in html
+    assert f'formaction="{PUPILS}"' in html  # the button's own URL: one POST action per view
+    assert client.get(PUPILS).status_code == 405
     response = client.post(CREATE, _data(world))
     assert response.status_code == 302
     created = DeviationReport.objects.get()
@@ -74,7 +79,7 @@ def test_a_report_without_a_pupil_reads_no_pupil_data(world: World) -> None:
 
 def test_asking_for_a_pupil_lists_only_visible_pupils_and_keeps_the_text(world: World) -> None:
     client = world.client_for("mentor_a")
-    response = client.post(CREATE, {**_data(world), "show_pupils": "1"})
+    response = client.post(PUPILS, {**_data(world), "show_pupils": "1"})
     assert response.status_code == 200
     html = _html(response)
     assert 'name="pupil"' in html
@@ -88,7 +93,7 @@ def test_asking_for_a_pupil_lists_only_visible_pupils_and_keeps_the_text(world: 
     assert listed.action == AccessAction.LIST
     assert listed.school_unit_id == world.units["a"].pk
     # Taking the pupil away again keeps the text and reads no names.
-    hidden = client.post(CREATE, {**_data(world), "with_pupil": "True", "hide_pupils": "1"})
+    hidden = client.post(PUPILS, {**_data(world), "with_pupil": "True", "hide_pupils": "1"})
     assert 'name="pupil"' not in _html(hidden)
     assert "BUP och socialtjänsten hänvisar till varandra." in _html(hidden)
     assert len(_events("deviation_pupil_choice")) == 1
@@ -261,12 +266,7 @@ def test_the_overview_counts_without_descriptions_or_pupils(world: World) -> Non
         pupil="x",
         counterparts=(Counterpart.SOCIAL_SERVICES, Counterpart.HABILITATION),
     )
-    services.deviation_status_change(
-        actor=world.users["principal_a"],  # type: ignore[arg-type]
-        report=handled,
-        to_status=DeviationStatus.UNDER_HANDLING,
-        today=timezone.localdate(),
-    )
+    handle(world, handled, DeviationStatus.UNDER_HANDLING)
     report(world, "b", "teacher_b", counterparts=(Counterpart.PAEDIATRICS,))
     report(world, "c", "principal_b")  # another huvudman: never counted
     response = world.client_for("huvudman_admin").get(OVERVIEW)
@@ -298,7 +298,7 @@ def test_the_overview_period_filters_and_rejects_a_bad_period(world: World) -> N
 # ----------------------------------------------------------------------------- exports
 
 
-def _csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _csv_rows(response: HttpResponse) -> list[list[str]]:
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
@@ -306,21 +306,9 @@ def _csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 def test_the_csv_lists_reports_without_pupil_data(world: World) -> None:
     open_report = report(world, "a", "teacher_a", description='=HYPERLINK("x") problem')
-    services.deviation_status_change(
-        actor=world.users["principal_a"],  # type: ignore[arg-type]
-        report=open_report,
-        to_status=DeviationStatus.CLOSED,
-        outcome="Löst genom nytt samverkansavtal.",
-        today=timezone.localdate(),
-    )
+    handle(world, open_report, DeviationStatus.CLOSED, outcome="Löst genom nytt samverkansavtal.")
     linked = report(world, "a", "mentor_a", pupil="x", description="Om ElevX Kanarieqx")
-    services.deviation_status_change(
-        actor=world.users["principal_a"],  # type: ignore[arg-type]
-        report=linked,
-        to_status=DeviationStatus.CLOSED,
-        outcome="Gällde ElevX Kanarieqx",
-        today=timezone.localdate(),
-    )
+    handle(world, linked, DeviationStatus.CLOSED, outcome="Gällde ElevX Kanarieqx")
     report(world, "b", "teacher_b", counterparts=(Counterpart.HABILITATION,))
     response = world.client_for("huvudman_admin").get(CSV)
     assert response.status_code == 200

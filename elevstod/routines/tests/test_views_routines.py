@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ LIST = reverse("routines:routine_list")
 CREATE = reverse("routines:routine_create")
 
 
-def _html(response) -> str:  # type: ignore[no-untyped-def]
+def _html(response: HttpResponse) -> str:
     return response.content.decode()
 
 

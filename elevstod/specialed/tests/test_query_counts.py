@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,15 +16,6 @@ from tests.matrix_rows.specialed import activity, goal, intervention, period, pl
 from tests.world import World
 
 FULL_PAGE_BUDGET = 12
-
-
-def _count(world: World, persona: str, url: str) -> int:
-    client = world.client_for(persona)
-    client.get(url)  # warm: the first request after sign-in may refresh the session
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (persona, url, response.status_code)
-    return len(queries)
 
 
 def _grow(world: World, n: int = 12) -> None:
@@ -113,13 +102,13 @@ def test_query_count_does_not_grow_with_data(world: World, persona: str, page: s
         "plan_detail": plan(world).pk,
     }
     url = _url(world, page, objects)
-    small = _count(world, persona, url)
+    small = world.count_queries(persona, url)
     _grow(world)
     # The same objects must have more around them: a goal more in the running period and
     # in the open reports, and the plan's history.
     goal(world, running, text="Ett mål till")
     assert Report.objects.count() > 2
     assert CompetencePlan.objects.get().versions.exists()
-    large = _count(world, persona, url)
+    large = world.count_queries(persona, url)
     assert small == large, f"{persona} {page}: {small} queries, then {large} with more data"
     assert large <= FULL_PAGE_BUDGET, f"{persona} {page}: {large} queries"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,7 +26,7 @@ from tests.matrix_rows.specialed import goal, intervention, period, plan, report
 from tests.world import CANARIES, World
 
 
-def _html(response) -> str:  # type: ignore[no-untyped-def]
+def _html(response: HttpResponse) -> str:
     return response.content.decode()
 
 
@@ -338,12 +339,13 @@ def test_the_report_flow_from_draft_to_new_goals(world: World) -> None:
     assert rektor.get(reverse("specialed:report_detail", args=[draft.pk])).status_code == 404
 
     edit = reverse("specialed:report_edit", args=[draft.pk])
+    hand_in = reverse("specialed:report_submit", args=[draft.pk])
+    assert f'formaction="{hand_in}"' in _html(author.get(edit))
     result_field = f"result_{the_goal.pk}"
     analysis_field = f"analysis_{the_goal.pk}"
     refused = author.post(
-        edit,
+        hand_in,
         {
-            "action": "submit",
             result_field: "Sju av tio klassrum",
             analysis_field: "",
             "overall_analysis": "",
@@ -357,9 +359,8 @@ def test_the_report_flow_from_draft_to_new_goals(world: World) -> None:
     assert draft.state == ReportState.DRAFT
 
     sent = author.post(
-        edit,
+        hand_in,
         {
-            "action": "submit",
             result_field: "Sju av tio klassrum",
             analysis_field: "Samplaneringen gav effekt",
             "overall_analysis": "Gruppnivån har ökat.",
@@ -374,13 +375,13 @@ def test_the_report_flow_from_draft_to_new_goals(world: World) -> None:
 
     review = reverse("specialed:report_review", args=[draft.pk])
     assert rektor.get(review).status_code == 200
-    missing = rektor.post(review, {"action": "review", "comment": "Bra rapport"})
+    missing = rektor.post(review, {"comment": "Bra rapport"})
     assert missing.status_code == 400
     assert "Bra rapport" in _html(missing)
     assert "Ange om målet är uppnått" in _html(missing)
     done = rektor.post(
         review,
-        {"action": "review", "comment": "Bra rapport", f"attainment_{the_goal.pk}": "partly"},
+        {"comment": "Bra rapport", f"attainment_{the_goal.pk}": "partly"},
     )
     assert done.status_code == 302
     draft.refresh_from_db()
@@ -409,10 +410,13 @@ def test_the_rektor_returns_a_report_with_a_reason(world: World) -> None:
     submitted = report(world, state="submitted")
     client = world.client_for("deputy_a")
     review = reverse("specialed:report_review", args=[submitted.pk])
-    empty = client.post(review, {"action": "return", "comment": ""})
+    send_back = reverse("specialed:report_return", args=[submitted.pk])
+    assert f'formaction="{send_back}"' in _html(client.get(review))
+    assert client.get(send_back).status_code == 405
+    empty = client.post(send_back, {"comment": ""})
     assert empty.status_code == 400
     assert "Skriv vad som behöver kompletteras." in _html(empty)
-    response = client.post(review, {"action": "return", "comment": "Analysen saknas för mål 1."})
+    response = client.post(send_back, {"comment": "Analysen saknas för mål 1."})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == ReportState.DRAFT
@@ -429,26 +433,16 @@ def test_the_special_educator_makes_a_plan_and_the_rektor_agrees(world: World) -
     client = world.client_for("special_educator_a")
     url = reverse("specialed:plan_create", args=[world.units["a"].pk])
     assert client.get(url).status_code == 200
-    year = current_academic_year()
-    bad = client.post(
-        url,
-        {
-            "academic_year": str(year.pk),
-            "assignment_description": "Åk 7–9",
-            "development_needs": "",
-        },
-    )
+    data = {
+        "academic_year": str(current_academic_year().pk),
+        "assignment_description": "Åk 7–9",
+        "development_needs": "Språkutvecklande arbetssätt",
+    }
+    bad = client.post(url, {**data, "development_needs": ""})
     assert bad.status_code == 400
     assert "Åk 7–9" in _html(bad)
     assert "Beskriv behoven av kompetensutveckling." in _html(bad)
-    good = client.post(
-        url,
-        {
-            "academic_year": str(year.pk),
-            "assignment_description": "Åk 7–9",
-            "development_needs": "Språkutvecklande arbetssätt",
-        },
-    )
+    good = client.post(url, data)
     assert good.status_code == 302
     the_plan = CompetencePlan.objects.get()
     rektor = world.client_for("principal_a")
@@ -540,7 +534,6 @@ def test_a_goal_added_after_the_draft_started_can_be_reported_on(world: World) -
     response = author.post(
         edit,
         {
-            "action": "save",
             f"result_{first.goal_id}": "Första resultatet",
             f"result_{added.pk}": "Resultat för det nya målet",
             "overall_analysis": "",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -21,6 +24,7 @@ from elevstod.support.due import (
     group_by_when,
 )
 from elevstod.support.models import DecisionService
+from elevstod.support.tests.builders import serve
 from tests.factories import PupilFactory, place
 from tests.matrix_rows.tasks import (
     adaptation,
@@ -34,6 +38,8 @@ from tests.matrix_rows.tasks import (
 from tests.world import World
 
 K = wf.TaskKind
+Chain = dict[str, Any]  # the `chain` fixture: one record at every step, by step
+NOBODY = uuid.UUID(int=0)  # an item in a list, about no pupil and no record
 
 
 def _for(world: World, persona: str, today: date | None = None) -> list[DueItem]:
@@ -47,7 +53,7 @@ def _kinds(items: list[DueItem]) -> set[wf.TaskKind]:
 
 
 @pytest.fixture
-def chain(world: World) -> dict[str, object]:
+def chain(world: World) -> Chain:
     """One record at every step, each for the people tests/world.py makes responsible."""
     decision = decided_no_programme(world, "x")
     guardian_service = DecisionService.objects.filter(decision=decision).first()
@@ -100,11 +106,13 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize(("persona", "kinds"), EXPECTED.items())
-def test_each_kind_is_due_from_the_right_person(world: World, chain, persona, kinds) -> None:  # type: ignore[no-untyped-def]
+def test_each_kind_is_due_from_the_right_person(
+    world: World, chain: Chain, persona: str, kinds: set[wf.TaskKind]
+) -> None:
     assert _kinds(_for(world, persona)) == kinds
 
 
-def test_the_pupils_list_has_every_step_and_names_who_answers(world: World, chain) -> None:  # type: ignore[no-untyped-def]
+def test_the_pupils_list_has_every_step_and_names_who_answers(world: World, chain: Chain) -> None:
     items = due_for_pupil(pupil_id=world.pupils["x"].pk, today=timezone.localdate())
     by_kind = {item.kind: item for item in items}
     assert set(by_kind) == {
@@ -126,7 +134,7 @@ def test_the_pupils_list_has_every_step_and_names_who_answers(world: World, chai
     assert completion.record_id == chain["investigating"].pk
 
 
-def test_items_name_their_rule_and_basis(world: World, chain) -> None:  # type: ignore[no-untyped-def]
+def test_items_name_their_rule_and_basis(world: World, chain: Chain) -> None:
     today = timezone.localdate()
     items = {item.kind: item for item in _for(world, "principal_a") + _for(world, "mentor_a")}
     receipt = items[K.RECEIVE_REFERRAL]
@@ -212,7 +220,7 @@ def test_staff_never_see_pupils_they_have_no_relation_to(world: World) -> None:
     assert _for(world, "mentor_a") == []
 
 
-def test_closed_and_finished_work_is_not_due(world: World, chain) -> None:  # type: ignore[no-untyped-def]
+def test_closed_and_finished_work_is_not_due(world: World, chain: Chain) -> None:
     today = timezone.localdate()
     services.adaptation_evaluate(
         actor=world.users["teacher_a"],
@@ -222,14 +230,7 @@ def test_closed_and_finished_work_is_not_due(world: World, chain) -> None:  # ty
         today=today,
     )
     for service in DecisionService.objects.filter(decision=chain["decision"]):
-        services.service_record(
-            actor=world.users["principal_a"],
-            service=service,
-            method="letter",
-            sent_on=today,
-            received_on=today,
-            today=today,
-        )
+        serve(world, service, today)
     services.appeal_handle(
         actor=world.users["principal_a"],
         appeal=chain["appeal"],
@@ -246,7 +247,7 @@ def test_closed_and_finished_work_is_not_due(world: World, chain) -> None:  # ty
 
 
 def test_one_query_whatever_the_amount_of_data(world: World) -> None:
-    def count(call) -> int:  # type: ignore[no-untyped-def]
+    def count(call: Callable[[], list[DueItem]]) -> int:
         with CaptureQueriesContext(connection) as queries:
             items = call()
         assert items
@@ -255,10 +256,10 @@ def test_one_query_whatever_the_amount_of_data(world: World) -> None:
     ctx = load_user_context(world.users["principal_a"])
     today = timezone.localdate()
 
-    def for_user():  # type: ignore[no-untyped-def]
+    def for_user() -> list[DueItem]:
         return due_for_user(user_id=world.users["principal_a"].pk, ctx=ctx, today=today)
 
-    def for_pupil():  # type: ignore[no-untyped-def]
+    def for_pupil() -> list[DueItem]:
         return due_for_pupil(pupil_id=world.pupils["x"].pk, today=today)
 
     def grow(n: int) -> None:
@@ -290,9 +291,9 @@ def test_grouping_and_the_reminder_horizon() -> None:
             overdue=due_on < today,
             responsible_name="",
             url="",
-            pupil_id=None,  # type: ignore[arg-type]
+            pupil_id=NOBODY,
             pupil_name="",
-            record_id=None,  # type: ignore[arg-type]
+            record_id=NOBODY,
         )
 
     items = [item(d) for d in (-2, 0, 3, 4, 5, 30)]

@@ -11,14 +11,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome
 from elevstod.support import services
@@ -31,6 +29,8 @@ from elevstod.support.models import (
     RaisedBy,
     RecipientKind,
 )
+from elevstod.support.tests import builders
+from elevstod.support.tests.builders import today as _today
 from tests.matrix_rows.programme import Chain, chain_for
 from tests.world import World
 
@@ -42,16 +42,24 @@ FAMILY_OWN_VIEW = "EGENSYN: läsfixaren hjälper."
 SUMMARY = "Eleven läser mer självständigt."
 
 
-def _today():
-    return timezone.localdate()
-
-
 def _text(response: Any) -> str:
     return response.content.decode()
 
 
 def _url(name: str, **kwargs: Any) -> str:
     return reverse(f"support:{name}", kwargs=kwargs)
+
+
+def _guardian_view(world: World, **record: Any) -> None:
+    """The guardian's own view FAMILY_OWN_VIEW on one record (programme=, follow_up=)."""
+    services.participant_view_add(
+        actor=world.users["guardian_x"],
+        pupil=world.pupils["x"],
+        author_kind=RecipientKind.GUARDIAN,
+        text=FAMILY_OWN_VIEW,
+        today=_today(),
+        **record,
+    )
 
 
 @pytest.fixture
@@ -62,36 +70,15 @@ def chain(world: World) -> Chain:
     ActionProgramme.objects.filter(pk=chain.programme.pk).update(
         pupil_view=PUPIL_VIEW, guardian_view=GUARDIAN_VIEW
     )
-    services.participant_view_add(
-        actor=world.users["guardian_x"],
-        pupil=world.pupils["x"],
-        author_kind=RecipientKind.GUARDIAN,
-        text=FAMILY_OWN_VIEW,
-        programme=chain.programme,
-        today=_today(),
-    )
+    _guardian_view(world, programme=chain.programme)
     return chain
 
 
 def _teacher_follow_up(world: World, chain: Chain, summary: str) -> Any:
     """teacher_a, named on the measure, records a follow-up of their own."""
     programme = ActionProgramme.objects.get(pk=chain.programme.pk)
-    return services.follow_up_record(
-        actor=world.users["teacher_a"],
-        programme=programme,
-        kind=wf.FollowUpKind.FOLLOW_UP,
-        reviews=[
-            services.ReviewInput(
-                measure_id=programme.measures.get().pk,
-                carried_out=wf.CarriedOut.YES,
-                effect=wf.MeasureEffect.SOME_PROGRESS,
-            )
-        ],
-        outcome=wf.FollowUpOutcome.CONTINUE,
-        values={"summary": summary, "pupil_view": "Lärarens anteckning om elevens syn."},
-        next_on=_today() + timedelta(days=30),
-        today=_today(),
-    )
+    values = {"summary": summary, "pupil_view": "Lärarens anteckning om elevens syn."}
+    return builders.follow_up(world, programme, persona="teacher_a", values=values)
 
 
 # ----------------------------------------------------------------------------- item 1: teachers
@@ -158,14 +145,7 @@ def test_teacher_gets_no_diff_or_whole_record_pdf(
 
 
 def test_teacher_sees_the_teaching_part_of_a_follow_up(world: World, chain: Chain) -> None:
-    services.participant_view_add(
-        actor=world.users["guardian_x"],
-        pupil=world.pupils["x"],
-        author_kind=RecipientKind.GUARDIAN,
-        text=FAMILY_OWN_VIEW,
-        follow_up=chain.follow_up,
-        today=_today(),
-    )
+    _guardian_view(world, follow_up=chain.follow_up)
     url = _url("follow_up_detail", follow_up_id=chain.follow_up.pk)
     body = _text(world.client_for("teacher_a").get(url))
     assert "Läsfixare två gånger i veckan" in body
@@ -193,7 +173,10 @@ def test_guardian_adds_a_view_on_a_decision_that_staff_see(world: World, chain: 
     url = _url("decision_detail", decision_id=chain.decision.pk)
     guardian = world.client_for("guardian_x")
     assert "Lägg till din synpunkt" in _text(guardian.get(url))
-    response = guardian.post(url, {"action": "view", "text": "Vi vill att stödet börjar nu."})
+    response = guardian.post(
+        _url("decision_view_add", decision_id=chain.decision.pk),
+        {"text": "Vi vill att stödet börjar nu."},
+    )
     assert response.status_code == 302
     view = ParticipantView.objects.get(decision=chain.decision)
     assert view.author_kind == RecipientKind.GUARDIAN
@@ -208,11 +191,12 @@ def test_guardian_adds_a_view_on_a_decision_that_staff_see(world: World, chain: 
 
 def test_staff_cannot_add_a_family_view(world: World, chain: Chain) -> None:
     for name, kwargs in (
-        ("decision_detail", {"decision_id": chain.decision.pk}),
-        ("follow_up_detail", {"follow_up_id": chain.follow_up.pk}),
+        ("decision_view_add", {"decision_id": chain.decision.pk}),
+        ("follow_up_view_add", {"follow_up_id": chain.follow_up.pk}),
+        ("programme_view_add", {"programme_id": chain.programme.pk}),
     ):
         response = world.client_for("principal_a").post(
-            _url(name, **kwargs), {"action": "view", "text": "Rektorn låtsas vara familjen."}
+            _url(name, **kwargs), {"text": "Rektorn låtsas vara familjen."}
         )
         assert response.status_code == 404
     assert not ParticipantView.objects.filter(text="Rektorn låtsas vara familjen.").exists()
@@ -222,7 +206,7 @@ def test_an_empty_view_is_refused_with_the_rule_and_linked_to_the_field(
     world: World, chain: Chain
 ) -> None:
     response = world.client_for("pupil_x").post(
-        _url("decision_detail", decision_id=chain.decision.pk), {"action": "view", "text": "  "}
+        _url("decision_view_add", decision_id=chain.decision.pk), {"text": "  "}
     )
     assert response.status_code == 200
     body = _text(response)
@@ -234,7 +218,8 @@ def test_an_empty_view_is_refused_with_the_rule_and_linked_to_the_field(
 def test_pupil_adds_a_view_on_a_follow_up(world: World, chain: Chain) -> None:
     url = _url("follow_up_detail", follow_up_id=chain.follow_up.pk)
     response = world.client_for("pupil_x").post(
-        url, {"action": "view", "text": "Jag läser mer hemma nu."}
+        _url("follow_up_view_add", follow_up_id=chain.follow_up.pk),
+        {"text": "Jag läser mer hemma nu."},
     )
     assert response.status_code == 302
     view = ParticipantView.objects.get(follow_up=chain.follow_up)
@@ -305,7 +290,9 @@ def test_decision_explained_in_plain_swedish_before_the_formal_text(
     own = chain.decision.services.get(
         recipient_kind=RecipientKind.GUARDIAN, guardian__user=world.users["guardian_x"]
     )
-    guardian.post(url, {"action": "confirm", "service": own.pk})
+    guardian.post(
+        _url("decision_confirm_receipt", decision_id=chain.decision.pk, service_id=own.pk)
+    )
     own.refresh_from_db()
     body = _text(guardian.get(url))
     assert f"ska ha kommit in till skolan senast {own.appeal_deadline.isoformat()}" in body
@@ -400,4 +387,6 @@ def test_reading_the_teaching_part_is_logged_once(world: World, chain: Chain) ->
     world.client_for("teacher_a").get(_url("programme_detail", programme_id=chain.programme.pk))
     rows = AccessEvent.objects.filter(action=AccessAction.VIEW).order_by("-pk")
     assert rows.count() == before + 1
-    assert rows.first().record_id == str(chain.programme.pk)  # type: ignore[union-attr]
+    first = rows.first()
+    assert first is not None
+    assert first.record_id == str(chain.programme.pk)

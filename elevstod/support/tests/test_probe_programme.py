@@ -1,4 +1,5 @@
-"""The programme selectors: what they return, in how many queries, and the version diff."""
+"""The programme's reads: the door's programme row, the selectors (what they return, in how many
+queries) and the version diff."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from elevstod.support import selectors_programme as s
+from elevstod.access.records import PROGRAMMES, is_participant
+from elevstod.support import staff
 from elevstod.support import workflow as wf
+from elevstod.support.selectors import programmes as s
 from tests.matrix_rows.programme import chain_for
 from tests.world import World
 
@@ -19,15 +22,15 @@ def test_programme_row_carries_its_decision_and_participant_flag(
     world: World, django_assert_num_queries: Any
 ) -> None:
     chain = chain_for(world, "x")
-    with django_assert_num_queries(1):
-        row = s.programmes_for_participant(world.users["teacher_a"].pk).get(pk=chain.programme.pk)
+    row = PROGRAMMES.records(world.users["teacher_a"].pk).get(pk=chain.programme.pk)
+    with django_assert_num_queries(0):  # all of it read with the row
         assert row.adoption_id == chain.decision.pk
         assert row.adopted_on == chain.decision.decided_on
         assert row.closure_id is None
-        assert row.is_named  # teacher_a is responsible for the measure
+        assert is_participant(row)  # teacher_a is responsible for the measure
         assert row.next_version.pk == chain.draft.pk
-    other = s.programmes_for_participant(world.users["mentor_a"].pk).get(pk=chain.programme.pk)
-    assert not other.is_named
+    other = PROGRAMMES.records(world.users["mentor_a"].pk).get(pk=chain.programme.pk)
+    assert not is_participant(other)
 
 
 def test_content_history_and_versions_are_one_query_each(
@@ -54,13 +57,13 @@ def test_content_history_and_versions_are_one_query_each(
 
 def test_decision_makers_are_the_principal_and_covering_delegates(world: World) -> None:
     today = world.delegation.valid_from
-    makers = s.decision_makers(world.units["a"].pk, wf.DecisionKind.NO_ACTION_PROGRAMME, today)
+    makers = staff.decision_makers(world.units["a"].pk, wf.DecisionKind.NO_ACTION_PROGRAMME, today)
     assert [(m.name, m.is_principal) for m in makers] == [
         (world.users["principal_a"].display_name, True),
         (world.users["special_educator_a"].display_name, False),
     ]
     # The delegation covers "no programme" only.
-    programme = s.decision_makers(world.units["a"].pk, wf.DecisionKind.ACTION_PROGRAMME, today)
+    programme = staff.decision_makers(world.units["a"].pk, wf.DecisionKind.ACTION_PROGRAMME, today)
     assert [m.is_principal for m in programme] == [True]
 
 

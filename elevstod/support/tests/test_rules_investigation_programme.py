@@ -5,11 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from elevstod.audit.models import AccessEvent
-from elevstod.organisation.models import Delegation, UnitDuty
-from elevstod.support import selectors_programme, services
+from elevstod.organisation.models import UnitDuty
+from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.models import (
     ActionProgramme,
@@ -18,13 +17,9 @@ from elevstod.support.models import (
     Decision,
     Investigation,
 )
-from elevstod.support.tests.test_services import (
-    NEED,
-    _concluded_programme,
-    _fill_programme,
-    _investigation,
-    _referral,
-)
+from elevstod.support.selectors.programmes import programme_versions
+from elevstod.support.tests import builders as b
+from elevstod.support.tests.builders import NEED, refused, today
 from tests.world import World
 
 D = date(2026, 3, 10)  # a day in the spring term
@@ -212,18 +207,10 @@ def test_lapsed_and_draft_programmes_are_the_undecided_ones() -> None:
 # ----------------------------------------------------------------------------- services
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 @pytest.mark.django_db
 def test_the_conclusion_cannot_be_changed_once_assessed(world: World) -> None:
-    investigation = _investigation(world, needed=True)
-    educator = world.users["special_educator_a"]
-    programme = services.investigation_conclude(
-        actor=educator, investigation=investigation, today=_today()
-    )
-    assert programme is not None
+    investigation = b.investigation(world, needed=True)
+    assert b.conclude(world, investigation) is not None
     investigation.refresh_from_db()
     version = investigation.version
     for values, needs in (
@@ -231,30 +218,29 @@ def test_the_conclusion_cannot_be_changed_once_assessed(world: World) -> None:
         ({}, [(NEED, "Ett helt annat behov")]),
         ({}, []),
     ):
-        with pytest.raises(wf.RefusalError) as refused:
-            services.investigation_save(
-                actor=educator,
-                investigation=investigation,
-                expected_version=version,
-                values=values,
+        with refused("investigation.assessment_locked") as refusal:
+            b.save(
+                world,
+                investigation,
+                values,
+                persona="special_educator_a",
+                version=version,
                 needs=needs,
-                today=_today(),
             )
-        assert refused.value.refusal.rule == "investigation.assessment_locked"
-        assert "3 kap. 7 §" in refused.value.refusal.text()
+        assert "3 kap. 7 §" in refusal.value.refusal.text()
     investigation.refresh_from_db()
     assert investigation.special_support_needed is True
     assert list(investigation.needs.values_list("description", flat=True)) == [
         "Stöd i att läsa längre texter"
     ]
     # The form sends the same conclusion back with corrected text: that is saved.
-    services.investigation_save(
-        actor=educator,
-        investigation=investigation,
-        expected_version=version,
-        values={"special_support_needed": True, "cause_analysis": "Rättad stavning."},
+    b.save(
+        world,
+        investigation,
+        {"special_support_needed": True, "cause_analysis": "Rättad stavning."},
+        persona="special_educator_a",
+        version=version,
         needs=[(NEED, "Stöd i att läsa längre texter"), (NEED, "  ")],
-        today=_today(),
     )
     investigation.refresh_from_db()
     assert investigation.cause_analysis == "Rättad stavning."
@@ -262,56 +248,28 @@ def test_the_conclusion_cannot_be_changed_once_assessed(world: World) -> None:
 
 @pytest.mark.django_db
 def test_no_programme_is_refused_while_the_concluded_programme_draft_exists(world: World) -> None:
-    investigation = _investigation(world, needed=True)
-    services.investigation_conclude(
-        actor=world.users["special_educator_a"], investigation=investigation, today=_today()
-    )
+    investigation = b.investigation(world, needed=True)
+    b.conclude(world, investigation)
     # Even if the conclusion were flipped behind the services' back, the draft decides.
     Investigation.objects.filter(pk=investigation.pk).update(special_support_needed=False)
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_no_programme(
-            actor=world.users["principal_a"],
-            investigation=investigation,
-            statement_of_reasons="Inget behov.",
-            instead="",
-            today=_today(),
-        )
-    assert refused.value.refusal.rule == "decision.support_needed"
+    with refused("decision.support_needed"):
+        b.decide_no_programme(world, investigation, statement_of_reasons="Inget behov.")
     assert not Decision.objects.exists()
 
 
 @pytest.mark.django_db
 def test_no_programme_decision_requires_the_version_the_decider_read(world: World) -> None:
-    investigation = _investigation(world, needed=False)
+    investigation = b.investigation(world, needed=False)
     seen = investigation.version
-    services.investigation_save(
-        actor=world.users["mentor_a"],
-        investigation=investigation,
-        expected_version=seen,
-        values={"group_level": "Tillägg från mentorn"},
-        today=_today(),
-    )
+    b.save(world, investigation, {"group_level": "Tillägg från mentorn"}, version=seen)
+    decide = {"statement_of_reasons": "Inget behov."}
     with pytest.raises(services.EditConflictError) as conflict:
-        services.decide_no_programme(
-            actor=world.users["principal_a"],
-            investigation=investigation,
-            statement_of_reasons="Inget behov.",
-            instead="",
-            today=_today(),
-            expected_version=seen,
-        )
+        b.decide_no_programme(world, investigation, expected_version=seen, **decide)
     assert conflict.value.version == seen + 1
     assert not Decision.objects.exists()
-    services.decide_no_programme(
-        actor=world.users["principal_a"],
-        investigation=investigation,
-        statement_of_reasons="Inget behov.",
-        instead="",
-        today=_today(),
-        expected_version=seen + 1,
-    )
+    b.decide_no_programme(world, investigation, expected_version=seen + 1, **decide)
     investigation.refresh_from_db()
-    assert investigation.closed_on == _today()
+    assert investigation.closed_on == today()
     # The decision bumps the version: an editor open since before it gets a conflict, and a
     # closed investigation is refused either way.
     assert investigation.version == seen + 2
@@ -319,57 +277,33 @@ def test_no_programme_decision_requires_the_version_the_decider_read(world: Worl
 
 @pytest.mark.django_db
 def test_decide_programme_rechecks_measures_saved_after_the_page_was_read(world: World) -> None:
-    today = _today()
-    Delegation.objects.create(
-        school_unit=world.units["a"],
-        delegated_by=world.users["principal_a"],
-        delegate=world.users["special_educator_a"],
-        decision_type="action_programme",
-        valid_from=today - timedelta(days=1),
-        valid_until=today + timedelta(days=30),
-    )
-    programme = _concluded_programme(world)
+    b.delegate_programmes(world)
+    programme = b.concluded_programme(world)
     seen = programme.version
     stale = ActionProgramme.objects.get(pk=programme.pk)  # the decider's copy
     # Someone saves a distance-teaching measure after the decider opened the page.
-    _fill_programme(
+    b.fill_programme(
         world,
         ActionProgramme.objects.get(pk=programme.pk),
-        setting=DISTANCE,
-        special_reasons="Särskilda skäl.",
-        starts_on=today,
-        ends_on=wf.term_end(today),
+        **b.distance_teaching(today(), wf.term_end(today())),
     )
     with pytest.raises(services.EditConflictError):
-        services.decide_programme(
-            actor=world.users["special_educator_a"],
-            programme=stale,
-            statement_of_reasons="…",
-            today=today,
-            expected_version=seen,
-        )
+        b.decide_programme(world, stale, persona="special_educator_a", expected_version=seen)
     # Without a version the current one is taken, and its measures are what is checked.
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_programme(
-            actor=world.users["special_educator_a"],
-            programme=stale,
-            statement_of_reasons="…",
-            today=today,
-        )
-    assert refused.value.refusal.rule == "decision.reserved_for_principal"
+    with refused("decision.reserved_for_principal"):
+        b.decide_programme(world, stale, persona="special_educator_a")
     assert not Decision.objects.exists()
     assert ActionProgramme.objects.get(pk=programme.pk).state == wf.ProgrammeState.DRAFT
 
 
 @pytest.mark.django_db
 def test_decided_programme_version_moves_on_so_a_late_save_conflicts(world: World) -> None:
-    programme = _concluded_programme(world)
+    programme = b.concluded_programme(world)
     seen = programme.version
-    services.decide_programme(
-        actor=world.users["principal_a"],
-        programme=programme,
+    b.decide_programme(
+        world,
+        programme,
         statement_of_reasons="Utredningen visar behov.",
-        today=_today(),
         expected_version=seen,
     )
     assert programme.state == wf.ProgrammeState.IN_FORCE
@@ -378,44 +312,23 @@ def test_decided_programme_version_moves_on_so_a_late_save_conflicts(world: Worl
 
 @pytest.mark.django_db
 def test_distance_teaching_with_a_past_period_is_refused(world: World) -> None:
-    today = _today()
-    programme = _concluded_programme(
+    programme = b.concluded_programme(
         world,
-        setting=DISTANCE,
-        special_reasons="Särskilda skäl.",
-        starts_on=today - timedelta(days=400),
-        ends_on=today - timedelta(days=300),
+        **b.distance_teaching(today() - timedelta(days=400), today() - timedelta(days=300)),
     )
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_programme(
-            actor=world.users["principal_a"],
-            programme=programme,
-            statement_of_reasons="…",
-            today=today,
-        )
-    assert refused.value.refusal.rule == "programme.distance_starts_before_decision"
+    with refused("programme.distance_starts_before_decision"):
+        b.decide_programme(world, programme)
 
 
 def _in_force_with_revision_draft(world: World) -> tuple[ActionProgramme, ActionProgramme]:
-    programme = _concluded_programme(world)
-    principal = world.users["principal_a"]
-    services.decide_programme(
-        actor=principal, programme=programme, statement_of_reasons="Behov.", today=_today()
-    )
-    review = services.ReviewInput(
-        measure_id=programme.measures.get().pk,
-        carried_out=wf.CarriedOut.YES,
+    programme = b.concluded_programme(world)
+    b.decide_programme(world, programme, statement_of_reasons="Behov.")
+    b.evaluate_programme(
+        world,
+        programme,
+        wf.FollowUpOutcome.REVISE,
         effect=wf.MeasureEffect.NEED_MET,
-    )
-    services.follow_up_record(
-        actor=world.users["special_educator_a"],
-        programme=programme,
-        kind=wf.FollowUpKind.EVALUATION,
-        reviews=[review],
-        outcome=wf.FollowUpOutcome.REVISE,
         values={"summary": "Ändra omfattningen"},
-        next_on=None,
-        today=_today(),
     )
     return programme, ActionProgramme.objects.get(previous=programme)
 
@@ -425,7 +338,7 @@ def test_closing_keeps_a_pending_revision_draft_as_lapsed_and_logs_it(world: Wor
     programme, draft = _in_force_with_revision_draft(world)
     principal = world.users["principal_a"]
     services.decide_closure(
-        actor=principal, programme=programme, statement_of_reasons="Målen nådda.", today=_today()
+        actor=principal, programme=programme, statement_of_reasons="Målen nådda.", today=today()
     )
     draft.refresh_from_db()  # kept, not deleted (process.md rule 5)
     assert draft.state == wf.ProgrammeState.LAPSED
@@ -435,125 +348,88 @@ def test_closing_keeps_a_pending_revision_draft_as_lapsed_and_logs_it(world: Wor
         record_id=draft.pk, purpose="programme.draft_lapsed", actor_id=principal.pk
     ).exists()
     # Never decided, so like a draft it is not shown to the family and cannot be decided.
-    family_versions = selectors_programme.programme_versions(draft.referral_id, with_drafts=False)
+    family_versions = programme_versions(draft.referral_id, with_drafts=False)
     assert draft.pk not in {row.id for row in family_versions}
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_programme(
-            actor=principal, programme=draft, statement_of_reasons="…", today=_today()
-        )
-    assert refused.value.refusal.rule == "programme.decided_is_locked"
+    with refused("programme.decided_is_locked"):
+        b.decide_programme(world, draft)
 
 
 @pytest.mark.django_db
 def test_closing_twice_is_refused_inside_the_lock(world: World) -> None:
     programme, _draft = _in_force_with_revision_draft(world)
     stale = ActionProgramme.objects.get(pk=programme.pk)
-    principal = world.users["principal_a"]
-    services.decide_closure(
-        actor=principal, programme=programme, statement_of_reasons="Klart.", today=_today()
-    )
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_closure(
-            actor=principal, programme=stale, statement_of_reasons="Klart.", today=_today()
-        )
-    assert refused.value.refusal.rule == "programme.not_in_force"
-    assert refused.value.refusal.paragraph == "3 kap. 9 § skollagen"
+    close = {"actor": world.users["principal_a"], "statement_of_reasons": "Klart."}
+    services.decide_closure(programme=programme, today=today(), **close)
+    with refused("programme.not_in_force") as refusal:
+        services.decide_closure(programme=stale, today=today(), **close)
+    assert refusal.value.refusal.paragraph == "3 kap. 9 § skollagen"
 
 
 @pytest.mark.django_db
 def test_referring_keeps_the_adaptation_active(world: World) -> None:
-    today = _today()
-    adaptation = services.adaptation_create(
-        actor=world.users["mentor_a"],
-        pupil=world.pupils["x"],
-        school_unit_id=world.units["a"].pk,
-        values={
-            "need_categories": [NEED],
-            "need_description": "Behöver stöd att komma igång",
-            "measure": "Uppdelade uppgifter",
-            "responsible": world.users["teacher_a"],
-            "starts_on": today,
-            "evaluate_on": today + timedelta(days=42),
-        },
-        today=today,
-    )
-    services.adaptation_evaluate(
-        actor=world.users["teacher_a"],
-        adaptation=adaptation,
-        effect=wf.AdaptationEffect.NOT_SUFFICIENT,
-        next_step=wf.AdaptationNextStep.REFER,
-        today=today,
-    )
+    adaptation = b.adaptation(world)
+    b.evaluate(world, adaptation, wf.AdaptationEffect.NOT_SUFFICIENT, wf.AdaptationNextStep.REFER)
     adaptation.refresh_from_db()
     assert adaptation.state == wf.AdaptationState.ACTIVE
     assert adaptation.ended_on is None
-    assert adaptation.evaluate_on == today + timedelta(days=42)  # kept as planned
+    assert adaptation.evaluate_on == today() + timedelta(days=42)  # kept as planned
     assert Adaptation.objects.filter(pupil=world.pupils["x"], state="active").count() == 1
-    services.adaptation_evaluate(
-        actor=world.users["teacher_a"],
-        adaptation=adaptation,
-        effect=wf.AdaptationEffect.SUFFICIENT,
-        next_step=wf.AdaptationNextStep.END,
-        today=today,
-    )
+    b.evaluate(world, adaptation, wf.AdaptationEffect.SUFFICIENT, wf.AdaptationNextStep.END)
     adaptation.refresh_from_db()
     assert adaptation.state == wf.AdaptationState.ENDED
 
 
 @pytest.mark.django_db
 def test_a_delegate_without_a_duty_at_the_unit_is_refused(world: World) -> None:
-    today = _today()
-    investigation = _investigation(world, needed=False)
+    investigation = b.investigation(world, needed=False)
     educator = world.users["special_educator_a"]
     UnitDuty.objects.filter(user=educator, school_unit=world.units["a"]).update(
-        ends_on=today - timedelta(days=1)
+        ends_on=today() - timedelta(days=1)
     )
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_no_programme(
-            actor=educator,
-            investigation=investigation,
-            statement_of_reasons="Inget behov.",
-            instead="",
-            today=today,
+    with refused("decision.delegate_not_at_unit") as refusal:
+        b.decide_no_programme(
+            world, investigation, persona="special_educator_a", statement_of_reasons="Inget behov."
         )
-    assert refused.value.refusal.rule == "decision.delegate_not_at_unit"
-    assert "2 kap. 10 §" in refused.value.refusal.text()
+    assert "2 kap. 10 §" in refusal.value.refusal.text()
     assert not Decision.objects.exists()
 
 
 @pytest.mark.django_db
 def test_investigation_target_in_the_past_cites_its_paragraph(world: World) -> None:
-    referral = _referral(world)
+    referral = b.referral(world)
     principal = world.users["principal_a"]
-    services.referral_receive(actor=principal, referral=referral, today=_today())
-    with pytest.raises(wf.RefusalError) as refused:
+    services.referral_receive(actor=principal, referral=referral, today=today())
+    with refused("investigation.target_in_past") as refusal:
         services.investigation_open(
             actor=principal,
             referral=referral,
             investigator_ids=[world.users["mentor_a"].pk],
-            target_on=_today() - timedelta(days=1),
-            today=_today(),
+            target_on=today() - timedelta(days=1),
+            today=today(),
         )
-    assert refused.value.refusal.rule == "investigation.target_in_past"
-    assert refused.value.refusal.paragraph == "3 kap. 7 § skollagen"
+    assert refusal.value.refusal.paragraph == "3 kap. 7 § skollagen"
 
 
 # ----------------------------------------------------------------------------- pages
 
+# A save made by someone else between reading a page and posting it: the post shows this,
+# keeps what was typed, offers the version the record now has, and decides nothing.
+CONFLICT = "har sparats av någon annan"
+
 
 @pytest.mark.django_db
 def test_the_decide_page_decides_the_version_it_showed(world: World) -> None:
-    programme = _concluded_programme(world)
+    programme = b.concluded_programme(world)
     client = world.client_for("principal_a")
     url = reverse("support:programme_decide", kwargs={"programme_id": programme.pk})
     page = client.get(url).content.decode()
     assert f'name="version" value="{programme.version}"' in page
     seen = programme.version
-    _fill_programme(world, ActionProgramme.objects.get(pk=programme.pk))  # someone saves
+    b.fill_programme(world, ActionProgramme.objects.get(pk=programme.pk))  # someone saves
     response = client.post(url, {"statement_of_reasons": "Mina skäl", "version": seen})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "har sparats av någon annan" in body
+    assert CONFLICT in body
     assert "Mina skäl" in body  # nothing typed is lost
     assert f'name="version" value="{seen + 1}"' in body
     assert not Decision.objects.exists()
@@ -564,18 +440,12 @@ def test_the_decide_page_decides_the_version_it_showed(world: World) -> None:
 
 @pytest.mark.django_db
 def test_the_no_programme_decision_page_decides_the_version_it_showed(world: World) -> None:
-    investigation = _investigation(world, needed=False)
+    investigation = b.investigation(world, needed=False)
     client = world.client_for("principal_a")
     url = reverse("support:decision_create", kwargs={"investigation_id": investigation.pk})
     seen = investigation.version
     assert f'name="version" value="{seen}"' in client.get(url).content.decode()
-    services.investigation_save(
-        actor=world.users["mentor_a"],
-        investigation=investigation,
-        expected_version=seen,
-        values={"group_level": "Tillägg"},
-        today=_today(),
-    )
+    b.save(world, investigation, {"group_level": "Tillägg"}, version=seen)
     data = {
         "choice": "not_draw_up",
         "statement_of_reasons": "Inget behov enligt utredningen.",
@@ -585,7 +455,7 @@ def test_the_no_programme_decision_page_decides_the_version_it_showed(world: Wor
     response = client.post(url, data)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "har sparats av någon annan" in body
+    assert CONFLICT in body
     assert "Inget behov enligt utredningen." in body
     assert not Decision.objects.exists()
     response = client.post(url, {**data, "version": seen + 1})
@@ -595,10 +465,8 @@ def test_the_no_programme_decision_page_decides_the_version_it_showed(world: Wor
 
 @pytest.mark.django_db
 def test_the_edit_page_refuses_a_changed_conclusion_and_keeps_the_text(world: World) -> None:
-    investigation = _investigation(world, needed=True)
-    services.investigation_conclude(
-        actor=world.users["special_educator_a"], investigation=investigation, today=_today()
-    )
+    investigation = b.investigation(world, needed=True)
+    b.conclude(world, investigation)
     investigation.refresh_from_db()
     client = world.client_for("special_educator_a")
     url = reverse("support:investigation_edit", kwargs={"investigation_id": investigation.pk})

@@ -6,14 +6,15 @@ FL 43–47 §§ via SL 29 kap. 11 §; SL 28 kap. 16 §; process.md §2.4 (servic
 from datetime import date, timedelta
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from elevstod.audit.models import AccessEvent
 from elevstod.support import services
 from elevstod.support import workflow as wf
-from elevstod.support.models import Appeal, ChainEvent, Decision, DecisionService, Referral
-from elevstod.support.tests.test_services import _investigation
+from elevstod.support.models import Appeal, ChainEvent, Decision, Referral
+from elevstod.support.tests import builders as b
+from elevstod.support.tests.builders import refused, today
 from tests.world import World
 
 DAY = date(2025, 3, 3)  # a Monday
@@ -21,6 +22,16 @@ DEADLINE = date(2025, 3, 24)
 
 
 # --------------------------------------------------------------------------- rules (no database)
+
+
+def _refusal(outcome: wf.Outcome, rule: str | None) -> wf.Refused | None:
+    """The outcome is refused by `rule`, or allowed when `rule` is None."""
+    if rule is None:
+        assert isinstance(outcome, wf.Allowed), outcome
+        return None
+    assert isinstance(outcome, wf.Refused), outcome
+    assert outcome.rule == rule
+    return outcome
 
 
 @pytest.mark.parametrize(
@@ -35,13 +46,15 @@ DEADLINE = date(2025, 3, 24)
         (None, DAY, DAY + timedelta(days=1), "service.received_before_sent"),
     ],
 )
-def test_recording_service(recorded, received, sent, rule) -> None:
+def test_recording_service(
+    recorded: date | None, received: date | None, sent: date | None, rule: str | None
+) -> None:
     outcome = wf.may_record_service(
         recorded_received_on=recorded, received_on=received, sent_on=sent, today=DAY
     )
-    assert getattr(outcome, "rule", None) == rule
-    if rule is not None:
-        assert "förvaltningslagen" in outcome.paragraph  # type: ignore[union-attr]
+    refusal = _refusal(outcome, rule)
+    if refusal is not None:
+        assert "förvaltningslagen" in refusal.paragraph
 
 
 @pytest.mark.parametrize(
@@ -55,7 +68,9 @@ def test_recording_service(recorded, received, sent, rule) -> None:
         (DAY - timedelta(days=3), DAY + timedelta(days=1), "Skäl", 0, "service.received_in_future"),
     ],
 )
-def test_correcting_service(recorded, received, reason, appeals, rule) -> None:
+def test_correcting_service(
+    recorded: date | None, received: date, reason: str, appeals: int, rule: str | None
+) -> None:
     outcome = wf.may_correct_service(
         recorded_received_on=recorded,
         received_on=received,
@@ -64,9 +79,9 @@ def test_correcting_service(recorded, received, reason, appeals, rule) -> None:
         appeals_counted_from_it=appeals,
         today=DAY,
     )
-    assert getattr(outcome, "rule", None) == rule
-    if rule is not None:
-        assert outcome.paragraph  # type: ignore[union-attr]
+    refusal = _refusal(outcome, rule)
+    if refusal is not None:
+        assert refusal.paragraph
 
 
 @pytest.mark.parametrize(
@@ -78,16 +93,16 @@ def test_correcting_service(recorded, received, reason, appeals, rule) -> None:
         (DAY - timedelta(days=10), True, "appeal.before_decision"),
     ],
 )
-def test_registering_an_appeal(lodged, served_row, rule) -> None:
+def test_registering_an_appeal(lodged: date, served_row: bool, rule: str | None) -> None:
     outcome = wf.may_register_appeal(
         lodged_on=lodged,
         decided_on=DAY - timedelta(days=5),
         today=DAY,
         appellant_served_row=served_row,
     )
-    assert getattr(outcome, "rule", None) == rule
-    if rule is not None:
-        assert "förvaltningslagen" in outcome.paragraph  # type: ignore[union-attr]
+    refusal = _refusal(outcome, rule)
+    if refusal is not None:
+        assert "förvaltningslagen" in refusal.paragraph
 
 
 LATE = DEADLINE + timedelta(days=1)
@@ -108,18 +123,23 @@ LATE = DEADLINE + timedelta(days=1)
         (DEADLINE, DEADLINE, False, True, True, None, "appeal.timely"),
     ],
 )
-def test_late_appeals(lodged, deadline, not_served, board, wrong, forward_rule, dismiss_rule):
-    facts = {
-        "not_served": not_served,
-        "reached_board_in_time": board,
-        "wrong_appeal_instructions": wrong,
-    }
-    forward = wf.may_forward_appeal(lodged, deadline, **facts)
-    dismiss = wf.may_dismiss_appeal_as_late(lodged, deadline, **facts)
-    assert getattr(forward, "rule", None) == forward_rule
-    assert getattr(dismiss, "rule", None) == dismiss_rule
+def test_late_appeals(
+    lodged: date,
+    deadline: date | None,
+    not_served: bool,
+    board: bool,
+    wrong: bool,
+    forward_rule: str | None,
+    dismiss_rule: str | None,
+) -> None:
+    facts = wf.LateAppealFacts(
+        not_served=not_served, reached_board_in_time=board, wrong_appeal_instructions=wrong
+    )
+    _refusal(wf.may_forward_appeal(lodged, deadline, **facts), forward_rule)
+    dismissal = _refusal(wf.may_dismiss_appeal_as_late(lodged, deadline, **facts), dismiss_rule)
     if dismiss_rule == "appeal.late_excused":
-        assert dismiss.paragraph.startswith("45 § andra stycket")  # type: ignore[union-attr]
+        assert dismissal is not None
+        assert dismissal.paragraph.startswith("45 § andra stycket")
     assert wf.appeal_is_timely(lodged, deadline, not_served=not_served) is (
         dismiss_rule == "appeal.timely"
     )
@@ -143,7 +163,12 @@ NO_PROG = wf.CaseState.NO_PROGRAMME
         (wf.AppealAction.RECORD_BOARD_SET_ASIDE, NO_AP, wf.CaseState.PROGRAMME_ACTIVE, None),
     ],
 )
-def test_case_step_after_an_appeal(action, kind, state, expected) -> None:
+def test_case_step_after_an_appeal(
+    action: wf.AppealAction,
+    kind: wf.DecisionKind,
+    state: wf.CaseState,
+    expected: wf.CaseAction | None,
+) -> None:
     assert wf.case_action_after_appeal_step(action, kind, state) == expected
 
 
@@ -165,88 +190,45 @@ def test_reconsideration_cites_fl_only_for_a_municipal_huvudman() -> None:
 # --------------------------------------------------------------------------- services
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
-def _no_programme_decision(world: World) -> Decision:
-    investigation = _investigation(world, needed=False)
-    decision = services.decide_no_programme(
-        actor=world.users["principal_a"],
-        investigation=investigation,
-        statement_of_reasons="Utredningen visar inget behov av särskilt stöd.",
-        instead="Fortsatta extra anpassningar.",
-        today=_today(),
-    )
-    # Decided some weeks ago, so that receipt days in the past are possible.
-    Decision.objects.filter(pk=decision.pk).update(decided_on=_today() - timedelta(days=40))
-    decision.refresh_from_db()
-    return decision
-
-
-def _guardian_row(decision: Decision) -> DecisionService:
-    return decision.services.get(recipient_kind="guardian")
-
-
-def _serve(world: World, row: DecisionService, received: date) -> DecisionService:
-    return services.service_record(
-        actor=world.users["principal_a"],
-        service=row,
-        method="letter",
-        sent_on=received,
-        received_on=received,
-        today=_today(),
-    )
-
-
 @pytest.mark.django_db
 def test_a_recorded_receipt_day_cannot_be_moved_or_cleared(world: World) -> None:
-    decision = _no_programme_decision(world)
-    row = _serve(world, _guardian_row(decision), _today() - timedelta(days=30))
+    decision = b.no_programme_decision(world)
+    row = b.serve(world, b.guardian_row(decision), today() - timedelta(days=30))
     first_deadline = row.appeal_deadline
-    for new_day in (_today() - timedelta(days=2), None):
-        with pytest.raises(wf.RefusalError) as refused:
+    for new_day in (today() - timedelta(days=2), None):
+        with refused("service.receipt_recorded") as refusal:
             services.service_record(
                 actor=world.users["principal_a"],
                 service=row,
                 method="letter",
                 sent_on=None,
                 received_on=new_day,
-                today=_today(),
+                today=today(),
             )
-        assert refused.value.refusal.rule == "service.receipt_recorded"
-        assert "44 § förvaltningslagen" in refused.value.refusal.text()
+        assert "44 § förvaltningslagen" in refusal.value.refusal.text()
     row.refresh_from_db()
-    assert row.received_on == _today() - timedelta(days=30)
+    assert row.received_on == today() - timedelta(days=30)
     assert row.appeal_deadline == first_deadline
     # Confirming in the app afterwards changes nothing either.
-    services.service_confirm_receipt(actor=world.users["guardian_x"], service=row, today=_today())
+    services.service_confirm_receipt(actor=world.users["guardian_x"], service=row, today=today())
     row.refresh_from_db()
-    assert row.received_on == _today() - timedelta(days=30)
+    assert row.received_on == today() - timedelta(days=30)
 
 
 @pytest.mark.django_db
 def test_a_correction_is_a_logged_act_that_keeps_the_old_day(world: World) -> None:
-    decision = _no_programme_decision(world)
-    old = _today() - timedelta(days=30)
-    row = _serve(world, _guardian_row(decision), old)
-    with pytest.raises(wf.RefusalError) as refused:
-        services.service_correct(
-            actor=world.users["principal_a"],
-            service=row,
-            received_on=old + timedelta(days=1),
-            reason="",
-            today=_today(),
-        )
-    assert refused.value.refusal.rule == "service.correction_reason"
+    decision = b.no_programme_decision(world)
+    old = today() - timedelta(days=30)
+    row = b.serve(world, b.guardian_row(decision), old)
+    correct = {"actor": world.users["principal_a"], "service": row, "today": today()}
+    with refused("service.correction_reason"):
+        services.service_correct(received_on=old + timedelta(days=1), reason="", **correct)
     events = ChainEvent.objects.filter(record_id=decision.pk).count()
     logs = AccessEvent.objects.filter(record_id=decision.pk).count()
     services.service_correct(
-        actor=world.users["principal_a"],
-        service=row,
         received_on=old + timedelta(days=1),
         reason="Brevet kom fram en dag senare enligt mottagningsbeviset.",
-        today=_today(),
+        **correct,
     )
     row.refresh_from_db()
     assert row.received_on == old + timedelta(days=1)
@@ -261,72 +243,39 @@ def test_a_correction_is_a_logged_act_that_keeps_the_old_day(world: World) -> No
 
 @pytest.mark.django_db
 def test_no_correction_once_an_appeal_was_judged_from_the_day(world: World) -> None:
-    decision = _no_programme_decision(world)
-    row = _serve(world, _guardian_row(decision), _today() - timedelta(days=30))
-    appeal = services.appeal_register(
-        actor=world.users["principal_a"],
-        decision=decision,
-        service=row,
-        appellant_name="",
-        lodged_on=_today(),
-        content="Vi överklagar.",
-        today=_today(),
-    )
+    decision = b.no_programme_decision(world)
+    row = b.serve(world, b.guardian_row(decision), today() - timedelta(days=30))
+    appeal = b.register_appeal(world, decision, row, appellant_name="")
     assert appeal.is_timely is False
     assert appeal.appellant_name == row.recipient_name
-    with pytest.raises(wf.RefusalError) as refused:
+    with refused("service.correction_after_appeal"):
         services.service_correct(
             actor=world.users["principal_a"],
             service=row,
-            received_on=_today() - timedelta(days=5),
+            received_on=today() - timedelta(days=5),
             reason="Fel dag.",
-            today=_today(),
+            today=today(),
         )
-    assert refused.value.refusal.rule == "service.correction_after_appeal"
     assert Appeal.objects.get(pk=appeal.pk).is_timely is False
 
 
 @pytest.mark.django_db
 def test_an_appeal_requires_the_appellants_service_row(world: World) -> None:
-    decision = _no_programme_decision(world)
-    with pytest.raises(wf.RefusalError) as refused:
-        services.appeal_register(
-            actor=world.users["principal_a"],
-            decision=decision,
-            service=None,
-            appellant_name="Någon",
-            lodged_on=_today(),
-            content="Vi överklagar.",
-            today=_today(),
-        )
-    assert refused.value.refusal.rule == "appeal.service_required"
+    decision = b.no_programme_decision(world)
+    with refused("appeal.service_required"):
+        b.register_appeal(world, decision, None, appellant_name="Någon")
     assert not Appeal.objects.exists()
 
 
 @pytest.mark.django_db
 def test_an_appellant_not_yet_served_is_in_time_and_recorded_so(world: World) -> None:
-    decision = _no_programme_decision(world)
-    appeal = services.appeal_register(
-        actor=world.users["principal_a"],
-        decision=decision,
-        service=_guardian_row(decision),
-        appellant_name="Vårdnadshavare",
-        lodged_on=_today(),
-        content="Vi överklagar.",
-        today=_today(),
-    )
+    decision = b.no_programme_decision(world)
+    appeal = b.register_appeal(world, decision, b.guardian_row(decision))
     assert appeal.not_served is True
     assert appeal.deadline is None
     assert appeal.is_timely is True
-    with pytest.raises(wf.RefusalError) as refused:
-        services.appeal_handle(
-            actor=world.users["principal_a"],
-            appeal=appeal,
-            action=wf.AppealAction.DISMISS_AS_LATE,
-            note="",
-            today=_today(),
-        )
-    assert refused.value.refusal.rule == "appeal.timely"
+    with refused("appeal.timely"):
+        b.handle_appeal(world, appeal, wf.AppealAction.DISMISS_AS_LATE)
 
 
 @pytest.mark.django_db
@@ -334,48 +283,33 @@ def test_an_appellant_not_yet_served_is_in_time_and_recorded_so(world: World) ->
 def test_a_late_appeal_with_an_fl_45_excuse_is_forwarded_not_dismissed(
     world: World, fact: str
 ) -> None:
-    decision = _no_programme_decision(world)
-    row = _serve(world, _guardian_row(decision), _today() - timedelta(days=30))
-    appeal = services.appeal_register(
-        actor=world.users["principal_a"],
-        decision=decision,
-        service=row,
-        appellant_name="Vårdnadshavare",
-        lodged_on=_today(),
-        content="Vi överklagar.",
-        today=_today(),
-    )
+    decision = b.no_programme_decision(world)
+    row = b.serve(world, b.guardian_row(decision), today() - timedelta(days=30))
+    appeal = b.register_appeal(world, decision, row)
     assert appeal.is_timely is False
     with pytest.raises(wf.RefusalError):
-        services.appeal_handle(
-            actor=world.users["principal_a"],
-            appeal=appeal,
-            action=wf.AppealAction.FORWARD,
-            note="",
-            today=_today(),
-        )
-    with pytest.raises(wf.RefusalError) as refused:
-        services.appeal_handle(
-            actor=world.users["principal_a"],
-            appeal=appeal,
-            action=wf.AppealAction.DISMISS_AS_LATE,
-            note="",
-            today=_today(),
-            **{fact: True},
-        )
-    assert refused.value.refusal.rule == "appeal.late_excused"
+        b.handle_appeal(world, appeal, wf.AppealAction.FORWARD)
+    with refused("appeal.late_excused"):
+        b.handle_appeal(world, appeal, wf.AppealAction.DISMISS_AS_LATE, **{fact: True})
     # The refused step wrote nothing, not even the fact.
     assert getattr(Appeal.objects.get(pk=appeal.pk), fact) is False
-    appeal = services.appeal_handle(
-        actor=world.users["principal_a"],
-        appeal=appeal,
-        action=wf.AppealAction.FORWARD,
+    appeal = b.handle_appeal(
+        world,
+        appeal,
+        wf.AppealAction.FORWARD,
         note="Kom in till nämnden i tid.",
-        today=_today(),
         **{fact: True},
     )
     assert appeal.state == wf.AppealState.FORWARDED
     assert getattr(appeal, fact) is True
+
+
+def _appeal_on_confirmed_decision(world: World) -> tuple[Decision, Appeal]:
+    """A no-programme decision the guardian confirmed receiving in the app, and their appeal."""
+    decision = b.no_programme_decision(world)
+    row = b.guardian_row(decision)
+    services.service_confirm_receipt(actor=world.users["guardian_x"], service=row, today=today())
+    return decision, b.register_appeal(world, decision, row, appellant_name="")
 
 
 @pytest.mark.django_db
@@ -385,22 +319,8 @@ def test_a_late_appeal_with_an_fl_45_excuse_is_forwarded_not_dismissed(
 def test_board_setting_aside_a_no_programme_decision_reopens_the_case(
     world: World, ruling: wf.AppealAction
 ) -> None:
-    decision = _no_programme_decision(world)
-    row = _guardian_row(decision)
-    services.service_confirm_receipt(actor=world.users["guardian_x"], service=row, today=_today())
-    appeal = services.appeal_register(
-        actor=world.users["principal_a"],
-        decision=decision,
-        service=row,
-        appellant_name="Vårdnadshavare",
-        lodged_on=_today(),
-        content="Vi överklagar.",
-        today=_today(),
-    )
-    for action in (wf.AppealAction.FORWARD, ruling):
-        appeal = services.appeal_handle(
-            actor=world.users["principal_a"], appeal=appeal, action=action, note="", today=_today()
-        )
+    decision, appeal = _appeal_on_confirmed_decision(world)
+    appeal = b.handle_appeal(world, appeal, wf.AppealAction.FORWARD, ruling)
     referral = Referral.objects.get(pk=decision.referral_id)
     assert referral.state == wf.CaseState.INVESTIGATING
     investigation = decision.investigation
@@ -410,43 +330,29 @@ def test_board_setting_aside_a_no_programme_decision_reopens_the_case(
     assert investigation.assessed_on is None
     assert ChainEvent.objects.filter(verb="case.reopened_after_appeal").count() == 1
     # The new decision goes through the normal flow, and the appeal links it.
-    services.investigation_save(
-        actor=world.users["special_educator_a"],
-        investigation=investigation,
-        expected_version=investigation.version,
-        values={"special_support_needed": False},
+    b.save(
+        world,
+        investigation,
+        {"special_support_needed": False},
+        persona="special_educator_a",
         needs=[],
-        today=_today(),
     )
     investigation.refresh_from_db()
-    new = services.decide_no_programme(
-        actor=world.users["principal_a"],
-        investigation=investigation,
+    new = b.decide_no_programme(
+        world,
+        investigation,
         statement_of_reasons="Ny bedömning efter nämndens beslut: inget behov.",
         instead="Extra anpassningar.",
-        today=_today(),
     )
     assert Appeal.objects.get(pk=appeal.pk).new_decision_id == new.pk
 
 
 @pytest.mark.django_db
 def test_an_upheld_ruling_leaves_the_case_alone(world: World) -> None:
-    decision = _no_programme_decision(world)
-    row = _guardian_row(decision)
-    services.service_confirm_receipt(actor=world.users["guardian_x"], service=row, today=_today())
-    appeal = services.appeal_register(
-        actor=world.users["principal_a"],
-        decision=decision,
-        service=row,
-        appellant_name="",
-        lodged_on=_today(),
-        content="Vi överklagar.",
-        today=_today(),
+    decision, appeal = _appeal_on_confirmed_decision(world)
+    appeal = b.handle_appeal(
+        world, appeal, wf.AppealAction.FORWARD, wf.AppealAction.RECORD_BOARD_UPHELD
     )
-    for action in (wf.AppealAction.FORWARD, wf.AppealAction.RECORD_BOARD_UPHELD):
-        appeal = services.appeal_handle(
-            actor=world.users["principal_a"], appeal=appeal, action=action, note="", today=_today()
-        )
     assert Referral.objects.get(pk=decision.referral_id).state == wf.CaseState.NO_PROGRAMME
     assert appeal.new_decision_id is None
 
@@ -454,30 +360,32 @@ def test_an_upheld_ruling_leaves_the_case_alone(world: World) -> None:
 # --------------------------------------------------------------------------- pages
 
 
-def _page_text(response) -> str:  # type: ignore[no-untyped-def]
+def _page_text(response: HttpResponse) -> str:
     return response.content.decode()
 
 
 @pytest.mark.django_db
 def test_decision_page_offers_a_correction_not_a_new_service_once_received(world: World) -> None:
-    decision = _no_programme_decision(world)
-    old = _today() - timedelta(days=30)
-    row = _serve(world, _guardian_row(decision), old)
+    decision = b.no_programme_decision(world)
+    old = today() - timedelta(days=30)
+    row = b.serve(world, b.guardian_row(decision), old)
     principal = world.client_for("principal_a")
     url = reverse("support:decision_detail", kwargs={"decision_id": decision.pk})
     page = _page_text(principal.get(url))
     assert "Rätta mottagningsdagen" in page
     assert f'name="c{row.pk.hex[:8]}-reason"' in page
     assert f'name="s{row.pk.hex[:8]}-received_on"' not in page
+    # Each act on a recipient's row posts to a URL of its own (decision 0011).
+    on_row = {"decision_id": decision.pk, "service_id": row.pk}
+    serve = reverse("support:decision_serve", kwargs=on_row)
+    correct = reverse("support:decision_correct_receipt", kwargs=on_row)
     # Posting the old service form again cannot move the day.
     prefix = f"s{row.pk.hex[:8]}"
     refused = principal.post(
-        url,
+        serve,
         {
-            "action": "serve",
-            "service": row.pk,
             f"{prefix}-method": "letter",
-            f"{prefix}-received_on": _today().isoformat(),
+            f"{prefix}-received_on": today().isoformat(),
         },
     )
     assert refused.status_code == 200
@@ -487,17 +395,13 @@ def test_decision_page_offers_a_correction_not_a_new_service_once_received(world
     # Without a reason the correction form keeps what was typed and says what is missing.
     prefix = f"c{row.pk.hex[:8]}"
     typed = (old + timedelta(days=1)).isoformat()
-    invalid = principal.post(
-        url, {"action": "correct", "service": row.pk, f"{prefix}-received_on": typed}
-    )
+    invalid = principal.post(correct, {f"{prefix}-received_on": typed})
     assert invalid.status_code == 200
     assert "Ange skälet till rättelsen." in _page_text(invalid)
     assert typed in _page_text(invalid)
     done = principal.post(
-        url,
+        correct,
         {
-            "action": "correct",
-            "service": row.pk,
             f"{prefix}-received_on": typed,
             f"{prefix}-reason": "Mottagningsbeviset visar en annan dag.",
         },
@@ -510,12 +414,12 @@ def test_decision_page_offers_a_correction_not_a_new_service_once_received(world
 
 @pytest.mark.django_db
 def test_appeal_pages_require_a_recipient_and_record_the_fl_45_facts(world: World) -> None:
-    decision = _no_programme_decision(world)
-    row = _serve(world, _guardian_row(decision), _today() - timedelta(days=30))
+    decision = b.no_programme_decision(world)
+    row = b.serve(world, b.guardian_row(decision), today() - timedelta(days=30))
     principal = world.client_for("principal_a")
     register = reverse("support:appeal_register", kwargs={"decision_id": decision.pk})
     missing = principal.post(
-        register, {"lodged_on": _today().isoformat(), "content": "Vi överklagar."}
+        register, {"lodged_on": today().isoformat(), "content": "Vi överklagar."}
     )
     assert missing.status_code == 200
     assert "Välj vem som överklagar bland beslutets mottagare." in _page_text(missing)
@@ -524,7 +428,7 @@ def test_appeal_pages_require_a_recipient_and_record_the_fl_45_facts(world: Worl
         register,
         {
             "service": row.pk,
-            "lodged_on": _today().isoformat(),
+            "lodged_on": today().isoformat(),
             "content": "Vi överklagar.",
             "wrong_appeal_instructions": "on",
         },
@@ -537,19 +441,20 @@ def test_appeal_pages_require_a_recipient_and_record_the_fl_45_facts(world: Worl
     page = _page_text(principal.get(detail))
     assert "men det får inte avvisas" in page
     assert 'name="reached_board_in_time"' in page
+    handle = reverse("support:appeal_handle", kwargs={"appeal_id": appeal.pk})
     refused = principal.post(
-        detail, {"action": "dismiss_as_late", "note": "", "wrong_appeal_instructions": "on"}
+        handle, {"action": "dismiss_as_late", "note": "", "wrong_appeal_instructions": "on"}
     )
     assert refused.status_code == 200
     assert "45 § andra stycket förvaltningslagen" in _page_text(refused)
     forwarded = principal.post(
-        detail, {"action": "forward", "note": "", "wrong_appeal_instructions": "on"}
+        handle, {"action": "forward", "note": "", "wrong_appeal_instructions": "on"}
     )
     assert forwarded.status_code == 302
     appeal.refresh_from_db()
     assert appeal.state == wf.AppealState.FORWARDED
     set_aside = principal.post(
-        detail, {"action": "record_board_set_aside", "note": "", "wrong_appeal_instructions": "on"}
+        handle, {"action": "record_board_set_aside", "note": "", "wrong_appeal_instructions": "on"}
     )
     assert set_aside.status_code == 302
     page = _page_text(principal.get(detail))

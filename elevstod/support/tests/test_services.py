@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from elevstod.audit.models import AccessAction, AccessEvent
 from elevstod.organisation.models import Delegation
@@ -20,89 +19,14 @@ from elevstod.support.models import (
     Investigation,
     Referral,
 )
+from elevstod.support.tests import builders as b
+from elevstod.support.tests.builders import NEED, refused, today
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
-NEED = wf.NeedCategory.READING_WRITING
-
-
-def _today():
-    return timezone.localdate()
-
-
-def _referral(world: World, **extra) -> Referral:
-    return services.referral_create(
-        actor=world.users["mentor_a"],
-        pupil=world.pupils["x"],
-        school_unit_id=world.units["a"].pk,
-        ground=extra.pop("ground", wf.ReferralGround.OTHER_DIFFICULTIES),
-        description="Svårt att komma igång med skrivuppgifter.",
-        today=_today(),
-        **extra,
-    )
-
-
-def _investigation(world: World, *, needed: bool = True) -> Investigation:
-    referral = _referral(world)
-    principal = world.users["principal_a"]
-    services.referral_receive(actor=principal, referral=referral, today=_today())
-    investigation = services.investigation_open(
-        actor=principal,
-        referral=referral,
-        investigator_ids=[world.users["special_educator_a"].pk, world.users["mentor_a"].pk],
-        target_on=_today() + timedelta(days=30),
-        today=_today(),
-    )
-    services.investigation_save(
-        actor=world.users["special_educator_a"],
-        investigation=investigation,
-        expected_version=investigation.version,
-        values={
-            "individual_level": "Läser långsamt men förstår muntligt.",
-            "pupil_view": "Jag vill ha mer tid.",
-            "eht_consulted": False,
-            "eht_skip_reason": "Inga tecken på annat än läs- och skrivsvårigheter.",
-            "special_support_needed": needed,
-        },
-        needs=[(NEED, "Stöd i att läsa längre texter")] if needed else [],
-        today=_today(),
-    )
-    investigation.refresh_from_db()
-    return investigation
-
-
-def _fill_programme(world: World, programme: ActionProgramme, **measure) -> None:
-    need = programme.needs.first()
-    services.programme_save(
-        actor=world.users["special_educator_a"],
-        programme=programme,
-        expected_version=programme.version,
-        values={
-            "follow_up_on": _today() + timedelta(days=30),
-            "follow_up_responsible": world.users["mentor_a"],
-            "evaluation_on": _today() + timedelta(days=60),
-            "evaluation_responsible": world.users["special_educator_a"],
-            "pupil_participation_offered": True,
-            "guardian_participation_offered": True,
-        },
-        needs=[services.NeedInput(key=str(need.pk), category=need.category, description="Läsa")],
-        measures=[
-            services.MeasureInput(
-                need_key=str(need.pk),
-                description="Inläsningstjänst och lästräning 3 × 20 min/vecka",
-                responsible_id=world.users["teacher_a"].pk,
-                extent="3 × 20 minuter i veckan",
-                **measure,
-            )
-        ],
-        today=_today(),
-    )
-    programme.refresh_from_db()
-
 
 def test_the_whole_chain_from_concern_to_closed_programme(world: World) -> None:
-    today = _today()
     mentor, principal = world.users["mentor_a"], world.users["principal_a"]
     concern = services.concern_create(
         actor=world.users["teacher_a"],
@@ -110,69 +34,51 @@ def test_the_whole_chain_from_concern_to_closed_programme(world: World) -> None:
         school_unit_id=world.units["a"].pk,
         source=wf.ConcernSource.NATIONAL_ASSESSMENT,
         description="Läsförståelsen ligger under det förväntade.",
-        today=today,
+        today=today(),
     )
-    adaptation = services.adaptation_create(
-        actor=mentor,
-        pupil=world.pupils["x"],
-        school_unit_id=world.units["a"].pk,
-        concern=concern,
-        values={
-            "need_categories": [NEED],
-            "need_description": "Behöver stöd att komma igång",
-            "measure": "Tydlig struktur och uppdelade uppgifter",
-            "responsible": world.users["teacher_a"],
-            "starts_on": today,
-            "evaluate_on": today + timedelta(days=42),
-        },
-        today=today,
+    adaptation = b.adaptation(
+        world, concern=concern, measure="Tydlig struktur och uppdelade uppgifter"
     )
-    services.adaptation_evaluate(
-        actor=world.users["teacher_a"],
-        adaptation=adaptation,
-        effect=wf.AdaptationEffect.NOT_SUFFICIENT,
-        next_step=wf.AdaptationNextStep.REFER,
+    b.evaluate(
+        world,
+        adaptation,
+        wf.AdaptationEffect.NOT_SUFFICIENT,
+        wf.AdaptationNextStep.REFER,
         pupil_view="Det hjälper lite.",
-        today=today,
     )
     # Extra adaptations continue while the need is investigated: only "end" ends them.
     assert adaptation.state == wf.AdaptationState.ACTIVE
-    referral = _referral(
+    referral = b.referral(
         world, ground=wf.ReferralGround.DESPITE_ADAPTATIONS, adaptations=[adaptation]
     )
-    services.referral_receive(actor=principal, referral=referral, today=today)
+    services.referral_receive(actor=principal, referral=referral, today=today())
     investigation = services.investigation_open(
         actor=principal,
         referral=referral,
         investigator_ids=[world.users["special_educator_a"].pk],
-        target_on=today + timedelta(days=30),
-        today=today,
+        target_on=today() + timedelta(days=30),
+        today=today(),
     )
     # The mapping starts from the adaptations the report names.
     assert "Tydlig struktur" in investigation.adaptations_effect
-    services.investigation_save(
-        actor=world.users["special_educator_a"],
-        investigation=investigation,
-        expected_version=investigation.version,
-        values={
+    b.save(
+        world,
+        investigation,
+        {
             "individual_level": "…",
             "eht_consulted": True,
             "eht_consultation": "Kurator: inget socialt hinder.",
             "special_support_needed": True,
         },
         needs=[(NEED, "Stöd i läsning")],
-        today=today,
+        persona="special_educator_a",
     )
     investigation.refresh_from_db()
-    programme = services.investigation_conclude(
-        actor=world.users["special_educator_a"], investigation=investigation, today=today
-    )
+    programme = b.conclude(world, investigation)
     assert programme is not None
     assert [n.description for n in programme.needs.all()] == ["Stöd i läsning"]
-    _fill_programme(world, programme)
-    decision = services.decide_programme(
-        actor=principal, programme=programme, statement_of_reasons="Utredningen visar…", today=today
-    )
+    b.fill_programme(world, programme)
+    decision = b.decide_programme(world, programme, statement_of_reasons="Utredningen visar…")
     referral.refresh_from_db()
     assert referral.state == wf.CaseState.PROGRAMME_ACTIVE
     assert programme.state == wf.ProgrammeState.IN_FORCE
@@ -180,7 +86,7 @@ def test_the_whole_chain_from_concern_to_closed_programme(world: World) -> None:
     # One service row per guardian with custody, and one for the pupil.
     recipients = sorted(decision.services.values_list("recipient_kind", flat=True))
     assert recipients == ["guardian", "pupil"]
-    with pytest.raises(wf.RefusalError) as refused:
+    with refused("programme.decided_is_locked"):
         services.programme_save(
             actor=principal,
             programme=programme,
@@ -188,63 +94,35 @@ def test_the_whole_chain_from_concern_to_closed_programme(world: World) -> None:
             values={},
             needs=[],
             measures=[],
-            today=today,
+            today=today(),
         )
-    assert refused.value.refusal.rule == "programme.decided_is_locked"
 
-    measure = programme.measures.get()
-    review = services.ReviewInput(
-        measure_id=measure.pk,
-        carried_out=wf.CarriedOut.YES,
+    b.evaluate_programme(
+        world,
+        programme,
+        wf.FollowUpOutcome.REVISE,
         effect=wf.MeasureEffect.SOME_PROGRESS,
-    )
-    services.follow_up_record(
         actor=mentor,
-        programme=programme,
-        kind=wf.FollowUpKind.EVALUATION,
-        reviews=[review],
-        outcome=wf.FollowUpOutcome.REVISE,
         values={"summary": "Mer tid behövs", "pupil_view": "Bra med inläsning."},
-        next_on=None,
-        today=today,
     )
     revision = ActionProgramme.objects.get(previous=programme)
     assert revision.number == 2
     assert revision.state == wf.ProgrammeState.DRAFT
     # A revision is a new programme: participation is offered anew before it is decided.
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_programme(
-            actor=principal, programme=revision, statement_of_reasons="Reviderat.", today=today
-        )
-    assert refused.value.refusal.rule == "programme.participation_not_offered"
-    _fill_programme(world, revision)
-    services.decide_programme(
-        actor=principal, programme=revision, statement_of_reasons="Reviderat.", today=today
-    )
+    with refused("programme.participation_not_offered"):
+        b.decide_programme(world, revision, statement_of_reasons="Reviderat.")
+    b.fill_programme(world, revision)
+    b.decide_programme(world, revision, statement_of_reasons="Reviderat.")
     programme.refresh_from_db()
     revision.refresh_from_db()
     assert programme.state == wf.ProgrammeState.SUPERSEDED
     assert revision.state == wf.ProgrammeState.IN_FORCE
 
-    revision_measure = revision.measures.get()
-    services.follow_up_record(
-        actor=world.users["special_educator_a"],
-        programme=revision,
-        kind=wf.FollowUpKind.EVALUATION,
-        reviews=[
-            services.ReviewInput(
-                measure_id=revision_measure.pk,
-                carried_out=wf.CarriedOut.YES,
-                effect=wf.MeasureEffect.NEED_MET,
-            )
-        ],
-        outcome=wf.FollowUpOutcome.CLOSE,
-        values={},
-        next_on=None,
-        today=today,
+    b.evaluate_programme(
+        world, revision, wf.FollowUpOutcome.CLOSE, effect=wf.MeasureEffect.NEED_MET
     )
     services.decide_closure(
-        actor=principal, programme=revision, statement_of_reasons="Målen nådda.", today=today
+        actor=principal, programme=revision, statement_of_reasons="Målen nådda.", today=today()
     )
     referral.refresh_from_db()
     assert referral.state == wf.CaseState.CLOSED
@@ -275,208 +153,106 @@ def test_investigation_cannot_close_without_a_decision() -> None:
 
 
 def test_no_programme_decision_by_delegate_then_a_late_appeal_is_dismissed(world: World) -> None:
-    today = _today()
-    investigation = _investigation(world, needed=False)
-    services.investigation_conclude(
-        actor=world.users["special_educator_a"], investigation=investigation, today=today
-    )
+    investigation = b.investigation(world, needed=False)
+    b.conclude(world, investigation)
     # The world's delegation covers "no action programme" for the special educator.
-    decision = services.decide_no_programme(
-        actor=world.users["special_educator_a"],
-        investigation=investigation,
-        statement_of_reasons="Utredningen visar inget behov av särskilt stöd.",
+    decision = b.decide_no_programme(
+        world,
+        investigation,
+        persona="special_educator_a",
         instead="Fortsatta extra anpassningar i svenska.",
-        today=today,
     )
     assert decision.delegation == world.delegation
     assert decision.decided_by_title == "Specialpedagog"
     investigation.refresh_from_db()
-    assert investigation.closed_on == today
+    assert investigation.closed_on == today()
     assert Referral.objects.get(pk=investigation.referral_id).state == wf.CaseState.NO_PROGRAMME
 
-    guardian_row = decision.services.get(recipient_kind="guardian")
-    received = today - timedelta(days=40)
+    received = today() - timedelta(days=40)
     Decision.objects.filter(pk=decision.pk).update(decided_on=received)
     decision.refresh_from_db()
-    services.service_record(
-        actor=world.users["principal_a"],
-        service=guardian_row,
-        method="letter",
-        sent_on=received,
-        received_on=received,
-        today=today,
-    )
+    guardian_row = b.serve(world, b.guardian_row(decision), received)
     assert guardian_row.appeal_deadline is not None
     assert guardian_row.appeal_deadline >= received + timedelta(weeks=3)
-    appeal = services.appeal_register(
-        actor=world.users["principal_a"],
-        decision=decision,
-        service=guardian_row,
-        appellant_name="Vårdnadshavare",
-        lodged_on=today,
-        content="Vi anser att hon behöver särskilt stöd.",
-        today=today,
+    appeal = b.register_appeal(
+        world, decision, guardian_row, content="Vi anser att hon behöver särskilt stöd."
     )
     assert appeal.is_timely is False
-    with pytest.raises(wf.RefusalError) as refused:
-        services.appeal_handle(
-            actor=world.users["principal_a"],
-            appeal=appeal,
-            action=wf.AppealAction.FORWARD,
-            note="",
-            today=today,
-        )
-    assert refused.value.refusal.rule == "appeal.late"
-    services.appeal_handle(
-        actor=world.users["principal_a"],
-        appeal=appeal,
-        action=wf.AppealAction.DISMISS_AS_LATE,
-        note="Kom in efter sista dag.",
-        today=today,
-    )
+    with refused("appeal.late"):
+        b.handle_appeal(world, appeal, wf.AppealAction.FORWARD)
+    b.handle_appeal(world, appeal, wf.AppealAction.DISMISS_AS_LATE, note="Kom in efter sista dag.")
     assert Appeal.objects.get(pk=appeal.pk).state == wf.AppealState.DISMISSED_LATE
 
 
 def test_a_timely_appeal_is_forwarded_and_its_outcome_recorded(world: World) -> None:
-    today = _today()
-    investigation = _investigation(world, needed=False)
-    decision = services.decide_no_programme(
-        actor=world.users["principal_a"],
-        investigation=investigation,
+    decision = b.decide_no_programme(
+        world,
+        b.investigation(world, needed=False),
         statement_of_reasons="Inget behov.",
         instead="Ledning och stimulans.",
-        today=today,
     )
-    row = decision.services.get(recipient_kind="guardian")
-    services.service_confirm_receipt(actor=world.users["guardian_x"], service=row, today=today)
+    row = b.guardian_row(decision)
+    services.service_confirm_receipt(actor=world.users["guardian_x"], service=row, today=today())
     assert row.method == "confirmed_in_app"
-    appeal = services.appeal_register(
-        actor=world.users["principal_a"],
-        decision=decision,
-        service=row,
-        appellant_name="Vårdnadshavare",
-        lodged_on=today,
-        content="Vi överklagar.",
-        today=today,
-    )
+    appeal = b.register_appeal(world, decision, row)
     assert appeal.is_timely
-    for action in (wf.AppealAction.FORWARD, wf.AppealAction.RECORD_BOARD_UPHELD):
-        appeal = services.appeal_handle(
-            actor=world.users["principal_a"], appeal=appeal, action=action, note="", today=today
-        )
+    appeal = b.handle_appeal(
+        world, appeal, wf.AppealAction.FORWARD, wf.AppealAction.RECORD_BOARD_UPHELD
+    )
     assert appeal.state == wf.AppealState.BOARD_UPHELD
-    assert appeal.forwarded_on == today
+    assert appeal.forwarded_on == today()
 
 
 def test_no_programme_is_refused_when_the_assessment_found_a_need(world: World) -> None:
-    investigation = _investigation(world, needed=True)
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_no_programme(
-            actor=world.users["principal_a"],
-            investigation=investigation,
-            statement_of_reasons="…",
-            instead="",
-            today=_today(),
-        )
-    assert refused.value.refusal.rule == "decision.support_needed"
-
-
-def _concluded_programme(world: World, **measure) -> ActionProgramme:
-    investigation = _investigation(world, needed=True)
-    programme = services.investigation_conclude(
-        actor=world.users["special_educator_a"], investigation=investigation, today=_today()
-    )
-    assert programme is not None
-    _fill_programme(world, programme, **measure)
-    return programme
+    investigation = b.investigation(world, needed=True)
+    with refused("decision.support_needed"):
+        b.decide_no_programme(world, investigation, statement_of_reasons="…")
 
 
 def test_delegate_is_refused_distance_teaching_citing_3_kap_9(world: World) -> None:
-    today = _today()
-    Delegation.objects.create(
-        school_unit=world.units["a"],
-        delegated_by=world.users["principal_a"],
-        delegate=world.users["special_educator_a"],
-        decision_type="action_programme",
-        valid_from=today - timedelta(days=1),
-        valid_until=today + timedelta(days=30),
-    )
-    programme = _concluded_programme(
+    b.delegate_programmes(world)
+    programme = b.concluded_programme(
         world,
-        setting=wf.MeasureSetting.DISTANCE_TEACHING,
-        special_reasons="Eleven kan inte vistas i skolan under en period.",
-        starts_on=today,
-        ends_on=wf.term_end(today),
+        **b.distance_teaching(today(), wf.term_end(today())),
     )
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_programme(
-            actor=world.users["special_educator_a"],
-            programme=programme,
-            statement_of_reasons="…",
-            today=today,
-        )
-    assert refused.value.refusal.rule == "decision.reserved_for_principal"
-    assert "3 kap. 9 §" in refused.value.refusal.text()
+    with refused("decision.reserved_for_principal") as refusal:
+        b.decide_programme(world, programme, persona="special_educator_a")
+    assert "3 kap. 9 §" in refusal.value.refusal.text()
     # The rektor may; the programme is then in force.
-    services.decide_programme(
-        actor=world.users["principal_a"], programme=programme, statement_of_reasons="…", today=today
-    )
+    b.decide_programme(world, programme)
 
 
 def test_delegation_outside_its_dates_does_not_cover_the_decision(world: World) -> None:
-    today = _today()
     Delegation.objects.filter(pk=world.delegation.pk).update(
-        valid_from=today - timedelta(days=100), valid_until=today - timedelta(days=1)
+        valid_from=today() - timedelta(days=100), valid_until=today() - timedelta(days=1)
     )
-    investigation = _investigation(world, needed=False)
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_no_programme(
-            actor=world.users["special_educator_a"],
-            investigation=investigation,
-            statement_of_reasons="…",
-            instead="",
-            today=today,
+    investigation = b.investigation(world, needed=False)
+    with refused("decision.no_delegation"):
+        b.decide_no_programme(
+            world, investigation, persona="special_educator_a", statement_of_reasons="…"
         )
-    assert refused.value.refusal.rule == "decision.no_delegation"
     assert not Decision.objects.exists()
 
 
 def test_distance_teaching_over_one_term_is_refused(world: World) -> None:
-    today = _today()
-    programme = _concluded_programme(
-        world,
-        setting=wf.MeasureSetting.DISTANCE_TEACHING,
-        special_reasons="Särskilda skäl.",
-        starts_on=today,
-        ends_on=wf.term_end(today) + timedelta(days=1),
+    programme = b.concluded_programme(
+        world, **b.distance_teaching(today(), wf.term_end(today()) + timedelta(days=1))
     )
-    with pytest.raises(wf.RefusalError) as refused:
-        services.decide_programme(
-            actor=world.users["principal_a"],
-            programme=programme,
-            statement_of_reasons="…",
-            today=today,
-        )
-    assert refused.value.refusal.rule == "programme.distance_over_one_term"
+    with refused("programme.distance_over_one_term"):
+        b.decide_programme(world, programme)
 
 
 def test_two_people_saving_the_same_investigation_get_a_conflict(world: World) -> None:
-    investigation = _investigation(world)
+    investigation = b.investigation(world)
     opened_version = investigation.version
-    services.investigation_save(
-        actor=world.users["mentor_a"],
-        investigation=investigation,
-        expected_version=opened_version,
-        values={"group_level": "Mentorns text"},
-        today=_today(),
-    )
+    b.save(world, investigation, {"group_level": "Mentorns text"}, version=opened_version)
     with pytest.raises(services.EditConflictError) as conflict:
-        services.investigation_save(
-            actor=world.users["special_educator_a"],
-            investigation=investigation,
-            expected_version=opened_version,
-            values={"group_level": "Specialpedagogens text"},
-            today=_today(),
+        b.save(
+            world,
+            investigation,
+            {"group_level": "Specialpedagogens text"},
+            persona="special_educator_a",
+            version=opened_version,
         )
     assert conflict.value.theirs == {"group_level": "Mentorns text"}
     assert conflict.value.mine == {"group_level": "Specialpedagogens text"}
@@ -489,7 +265,7 @@ def test_concurrent_saves_on_two_connections_lose_nothing(world: World) -> None:
     """security.md: two connections edit one document; the second gets a conflict."""
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers; the PostgreSQL run covers two connections.")
-    investigation = _investigation(world)
+    investigation = b.investigation(world)
     version = investigation.version
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
@@ -499,12 +275,12 @@ def test_concurrent_saves_on_two_connections_lose_nothing(world: World) -> None:
 
         try:
             barrier.wait()
-            services.investigation_save(
-                actor=world.users[persona],
-                investigation=Investigation.objects.get(pk=investigation.pk),
-                expected_version=version,
-                values={"school_level": f"text från {persona}"},
-                today=_today(),
+            b.save(
+                world,
+                Investigation.objects.get(pk=investigation.pk),
+                {"school_level": f"text från {persona}"},
+                persona=persona,
+                version=version,
             )
             outcomes[persona] = "saved"
         except services.EditConflictError as conflict:
@@ -525,21 +301,10 @@ def test_concurrent_saves_on_two_connections_lose_nothing(world: World) -> None:
 
 
 def test_service_dates_cannot_be_in_the_future(world: World) -> None:
-    investigation = _investigation(world, needed=False)
-    decision = services.decide_no_programme(
-        actor=world.users["principal_a"],
-        investigation=investigation,
-        statement_of_reasons="Inget behov.",
-        instead="",
-        today=_today(),
+    decision = b.decide_no_programme(
+        world, b.investigation(world, needed=False), statement_of_reasons="Inget behov."
     )
     row = DecisionService.objects.filter(decision=decision).first()
+    assert row is not None
     with pytest.raises(wf.RefusalError):
-        services.service_record(
-            actor=world.users["principal_a"],
-            service=row,
-            method="letter",
-            sent_on=_today(),
-            received_on=_today() + timedelta(days=1),
-            today=_today(),
-        )
+        b.serve(world, row, today() + timedelta(days=1), sent_on=today())

@@ -115,12 +115,14 @@ def test_staff_without_an_address_or_anything_due_get_nothing(world: World) -> N
     assert mail.outbox == []
 
 
-def test_a_failing_recipient_does_not_stop_the_others(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_recipient_does_not_stop_the_others(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _with_email(world)
     _due_things(world)
     real_send = mail.EmailMessage.send
 
-    def send(self, fail_silently=False):  # type: ignore[no-untyped-def]
+    def send(self: mail.EmailMessage, fail_silently: bool = False) -> int:
         if self.to == ["teacher_a@skola.example"]:
             raise ConnectionError("mail server down")
         return real_send(self, fail_silently)
@@ -169,7 +171,9 @@ def test_the_worker_enqueues_the_day_and_runs_it_with_the_database_backend(world
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
-def test_the_worker_waits_for_the_reminder_hour(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_worker_waits_for_the_reminder_hour(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _with_email(world)
     _due_things(world)
     early = timezone.localtime().replace(hour=5, minute=59)

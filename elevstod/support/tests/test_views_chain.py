@@ -1,4 +1,4 @@
-"""The first half of the chain through the browser's eyes (views_chain): concern → adaptation →
+"""The first half of the chain through the browser's eyes (support/views/): concern → adaptation →
 evaluation → report → receipt → investigation → conflict → conclusion, autosave, refusals,
 the family's view, and query counts that do not grow with the data."""
 
@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome
+from elevstod.people.models import ProtectedPupilAssignment
 from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.models import (
@@ -25,15 +25,12 @@ from elevstod.support.models import (
     Investigation,
     Referral,
 )
+from elevstod.support.tests.builders import today as _today
 from tests.matrix_rows.chain import first_half_for
 from tests.matrix_rows.programme import chain_for
 from tests.world import CANARIES, World
 
 pytestmark = pytest.mark.django_db
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _iso(days: int = 0) -> str:
@@ -107,9 +104,8 @@ def test_the_first_half_of_the_chain_walks_from_concern_to_concluded_assessment(
 
     # The teacher evaluates it: not sufficient, refer to the principal.
     response = teacher.post(
-        reverse("support:adaptation_detail", kwargs={"adaptation_id": adaptation.pk}),
+        reverse("support:adaptation_evaluate", kwargs={"adaptation_id": adaptation.pk}),
         {
-            "action": "evaluate",
             "effect": "not_sufficient",
             "pupil_view": "Mallen hjälper lite.",
             "comment": "",
@@ -155,19 +151,21 @@ def test_the_first_half_of_the_chain_walks_from_concern_to_concluded_assessment(
     # The principal receives it: the "skyndsamt" clock starts and the deadline is shown.
     detail = reverse("support:referral_detail", kwargs={"referral_id": referral.pk})
     assert "Kvittera anmälan" in principal.get(detail).content.decode()
-    assert principal.post(detail, {"action": "receive"}).status_code == 302
+    receive = reverse("support:referral_receive", kwargs={"referral_id": referral.pk})
+    assert principal.post(receive).status_code == 302
     referral.refresh_from_db()
     assert referral.state == wf.CaseState.RECEIVED
     body = principal.get(detail).content.decode()
     assert "Inled utredning senast" in body
     # The teacher (no unit-wide role) cannot receive or open.
-    assert teacher.post(detail, {"action": "open"}).status_code == 404
+    open_url = reverse("support:investigation_open", kwargs={"referral_id": referral.pk})
+    assert teacher.post(receive).status_code == 404
+    assert teacher.post(open_url).status_code == 404
 
     # …and opens the investigation with two investigators from the unit's staff.
     response = principal.post(
-        detail,
+        open_url,
         {
-            "action": "open",
             "investigators": [
                 str(world.users["special_educator_a"].pk),
                 str(world.users["mentor_a"].pk),
@@ -209,14 +207,16 @@ def test_the_first_half_of_the_chain_walks_from_concern_to_concluded_assessment(
     assert investigation.individual_level == "Specialpedagogens kartläggning."
 
     # Concluding without EHT consultation or a reason is refused with the rule, input kept.
+    conclude = reverse(
+        "support:investigation_conclude", kwargs={"investigation_id": investigation.pk}
+    )
     response = mentor.post(
-        edit,
+        conclude,
         _investigation_post(
             2,
             individual_level="Sammanfogad kartläggning.",
             special_support_needed="yes",
             **{"needs-0-category": "reading_writing", "needs-0-description": "Skrivstöd"},
-            action="conclude",
         ),
     )
     body = response.content.decode()
@@ -229,7 +229,7 @@ def test_the_first_half_of_the_chain_walks_from_concern_to_concluded_assessment(
 
     # With the consultation recorded the assessment is concluded and a programme drafted.
     response = mentor.post(
-        edit,
+        conclude,
         _investigation_post(
             investigation.version,
             individual_level="Sammanfogad kartläggning.",
@@ -239,7 +239,6 @@ def test_the_first_half_of_the_chain_walks_from_concern_to_concluded_assessment(
             eht_consultation="Kuratorn deltog.",
             special_support_needed="yes",
             **{"needs-0-category": "reading_writing", "needs-0-description": "Skrivstöd"},
-            action="conclude",
         ),
     )
     assert response.status_code == 302
@@ -279,7 +278,7 @@ def test_a_refused_report_shows_the_rule_and_keeps_what_was_typed(world: World) 
 def test_closing_a_concern_without_a_reason_is_refused(world: World) -> None:
     concern = first_half_for(world, "y").concern
     Concern.objects.filter(pk=concern.pk).update(state=wf.ConcernState.OPEN)
-    url = reverse("support:concern_detail", kwargs={"concern_id": concern.pk})
+    url = reverse("support:concern_close", kwargs={"concern_id": concern.pk})
     client = world.client_for("principal_b")
     response = client.post(url, {"reason": "  "})
     assert response.status_code == 409
@@ -291,9 +290,8 @@ def test_closing_a_concern_without_a_reason_is_refused(world: World) -> None:
 
 def test_an_adaptation_edit_on_a_stale_version_shows_both_texts(world: World) -> None:
     adaptation = first_half_for(world, "x").adaptation
-    url = reverse("support:adaptation_detail", kwargs={"adaptation_id": adaptation.pk})
+    url = reverse("support:adaptation_update", kwargs={"adaptation_id": adaptation.pk})
     base = {
-        "action": "edit",
         "version": "1",
         "need_categories": ["reading_writing"],
         "need_description": "Behöver stöd att strukturera texter",
@@ -368,7 +366,10 @@ def test_the_adaptation_editor_restores_the_users_own_draft(world: World) -> Non
     body = client.get(url).content.decode()
     assert "Halvskriven ny åtgärd" in body
     assert "Släng utkastet" in body
-    assert client.post(url, {"action": "discard_draft"}).status_code == 302
+    discard = reverse(
+        "support:draft_discard", kwargs={"record_type": "adaptation", "record_id": adaptation.pk}
+    )
+    assert client.post(discard).status_code == 302
     assert not Draft.objects.filter(record_id=adaptation.pk).exists()
     assert "Halvskriven ny åtgärd" not in client.get(url).content.decode()
 
@@ -471,7 +472,8 @@ def test_the_family_sees_an_adaptation_but_cannot_change_it(world: World) -> Non
     body = client.get(url).content.decode()
     assert "Skrivmall och tydliga delmål" in body
     assert "Ändra anpassningen" not in body
-    assert client.post(url, {"action": "evaluate"}).status_code == 404
+    evaluate = reverse("support:adaptation_evaluate", kwargs={"adaptation_id": adaptation.pk})
+    assert client.post(evaluate).status_code == 404
 
 
 # ----------------------------------------------------------------------------- logging
@@ -524,21 +526,20 @@ def _count(client: Any, url: str) -> int:
 def _more_records(world: World, key: str, n: int) -> None:
     """n more concerns, adaptations and reports for the pupil, through the services."""
     users = world.users
-    unit_id = world.units["a"].pk
     today = _today()
+    # Who records, about whom, where and when: the same for every record here.
+    common: dict[str, Any] = {
+        "actor": users["mentor_a"],
+        "pupil": world.pupils[key],
+        "school_unit_id": world.units["a"].pk,
+        "today": today,
+    }
     for i in range(n):
         concern = services.concern_create(
-            actor=users["mentor_a"],
-            pupil=world.pupils[key],
-            school_unit_id=unit_id,
-            source=wf.ConcernSource.TEACHING,
-            description=f"Oro {i}",
-            today=today,
+            **common, source=wf.ConcernSource.TEACHING, description=f"Oro {i}"
         )
         services.adaptation_create(
-            actor=users["mentor_a"],
-            pupil=world.pupils[key],
-            school_unit_id=unit_id,
+            **common,
             values={
                 "need_description": f"Behov {i}",
                 "measure": f"Åtgärd {i}",
@@ -547,16 +548,12 @@ def _more_records(world: World, key: str, n: int) -> None:
                 "starts_on": today,
                 "evaluate_on": today + timedelta(days=i - 2),
             },
-            today=today,
         )
         services.referral_create(
-            actor=users["mentor_a"],
-            pupil=world.pupils[key],
-            school_unit_id=unit_id,
+            **common,
             ground=wf.ReferralGround.OTHER_DIFFICULTIES,
             description=f"Anmälan {i}",
             concern=concern,
-            today=today,
         )
 
 
@@ -619,3 +616,187 @@ def test_the_support_page_lists_decisions_in_one_query(world: World, persona: st
         assert "Sista dag att överklaga" in body
     if persona == "principal_a":
         assert "har fått del" in body
+
+
+# ----------------------------------------------------------------------------- one act, one URL
+
+
+def test_each_act_on_a_record_posts_to_a_url_of_its_own(world: World) -> None:
+    """The pages are read with GET; their forms post to the act's own URL, which takes no GET."""
+    chain = first_half_for(world, "x")
+    Concern.objects.filter(pk=chain.concern.pk).update(state=wf.ConcernState.OPEN)
+    acts = {
+        ("support:concern_detail", "concern_id", chain.concern.pk): ["support:concern_close"],
+        ("support:adaptation_detail", "adaptation_id", chain.adaptation.pk): [
+            "support:adaptation_evaluate",
+            "support:adaptation_update",
+        ],
+    }
+    client = world.client_for("principal_a")
+    for (page, kwarg, pk), names in acts.items():
+        url = reverse(page, kwargs={kwarg: pk})
+        body = client.get(url).content.decode()
+        assert client.post(url).status_code == 405
+        for name in names:
+            act = reverse(name, kwargs={kwarg: pk})
+            assert f'action="{act}"' in body, (page, name)
+            assert client.get(act).status_code == 405
+    referral = reverse("support:referral_receive", kwargs={"referral_id": chain.referral.pk})
+    assert client.get(referral).status_code == 405
+
+
+def test_a_refused_conclusion_keeps_saving_on_the_editors_own_url(world: World) -> None:
+    """The page re-rendered at the conclusion's URL still saves to the editor, never concludes
+    again by a plain "Spara"."""
+    investigation = first_half_for(world, "x").investigation
+    kwargs = {"investigation_id": investigation.pk}
+    conclude = reverse("support:investigation_conclude", kwargs=kwargs)
+    response = world.client_for("special_educator_a").post(
+        conclude, _investigation_post(1, individual_level="Halv kartläggning.")
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert f'action="{reverse("support:investigation_edit", kwargs=kwargs)}"' in body
+    assert f'formaction="{conclude}"' in body
+    assert "Halv kartläggning." in body
+
+
+def test_discarding_an_investigation_draft_goes_back_to_the_editor(world: World) -> None:
+    investigation = first_half_for(world, "x").investigation
+    client = world.client_for("special_educator_a")
+    target = {"record_type": "investigation", "record_id": investigation.pk}
+    client.post(reverse("support:draft_autosave", kwargs=target), {"pupil_view": "Halvskrivet"})
+    assert (
+        world.client_for("teacher_a")
+        .post(reverse("support:draft_discard", kwargs=target))
+        .status_code
+        == 404
+    )
+    response = client.post(reverse("support:draft_discard", kwargs=target))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "support:investigation_edit", kwargs={"investigation_id": investigation.pk}
+    )
+    assert not Draft.objects.filter(record_id=investigation.pk).exists()
+
+
+# ----------------------------------------------------------------------------- person fields
+# Only staff who may carry the responsibility at the pupil's unit; anything else posted is a
+# Swedish message on the field with everything else typed kept, never an error page.
+
+RESPONSIBLE_REFUSED = "Välj en person som arbetar på elevens skola."
+INVESTIGATOR_REFUSED = "Välj utredare bland personalen på elevens skolenhet."
+
+
+def _adaptation_post(responsible: str) -> dict[str, Any]:
+    return {
+        "need_categories": ["reading_writing"],
+        "need_description": "Behöver struktur",
+        "measure": "Skrivmall som inte får försvinna",
+        "responsible": responsible,
+        "subject": "Svenska",
+        "group": "",
+        "starts_on": _iso(),
+        "evaluate_on": _iso(21),
+        "guardian_informed_on": "",
+    }
+
+
+def _refused_on_the_form(response: Any, message: str, typed: str) -> None:
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message in body
+    assert typed in body
+
+
+def test_adaptation_refuses_a_responsible_from_another_school(world: World) -> None:
+    url = reverse("support:adaptation_create", kwargs={"pupil_id": world.pupils["x"].pk})
+    other_principal = str(world.users["principal_b"].pk)
+    response = world.client_for("mentor_a").post(url, _adaptation_post(other_principal))
+    _refused_on_the_form(response, RESPONSIBLE_REFUSED, "Skrivmall som inte får försvinna")
+    assert not Adaptation.objects.filter(pupil=world.pupils["x"]).exists()
+
+
+@pytest.mark.parametrize("posted", ["inte-ett-id", "12345", "6e1d5250-b120-40b7-8761-28b9c1a55264"])
+def test_adaptation_refuses_a_responsible_that_is_not_a_person_offered(
+    world: World, posted: str
+) -> None:
+    url = reverse("support:adaptation_create", kwargs={"pupil_id": world.pupils["x"].pk})
+    response = world.client_for("mentor_a").post(url, _adaptation_post(posted))
+    _refused_on_the_form(response, RESPONSIBLE_REFUSED, "Skrivmall som inte får försvinna")
+    assert not Adaptation.objects.filter(pupil=world.pupils["x"]).exists()
+
+
+def test_changing_an_adaptation_refuses_a_responsible_from_another_school(world: World) -> None:
+    adaptation = first_half_for(world, "x").adaptation
+    url = reverse("support:adaptation_update", kwargs={"adaptation_id": adaptation.pk})
+    data = {**_adaptation_post(str(world.users["principal_b"].pk)), "version": "1"}
+    response = world.client_for("teacher_a").post(url, data)
+    _refused_on_the_form(response, RESPONSIBLE_REFUSED, "Skrivmall som inte får försvinna")
+    adaptation.refresh_from_db()
+    assert adaptation.responsible == world.users["teacher_a"]
+    assert adaptation.version == 1
+
+
+def _received_referral(world: World, key: str, author: str, principal: str) -> Referral:
+    unit = world.units["a"]
+    referral = services.referral_create(
+        actor=world.users[author],
+        pupil=world.pupils[key],
+        school_unit_id=unit.pk,
+        ground=wf.ReferralGround.OTHER_DIFFICULTIES,
+        description="Svårigheter i flera ämnen.",
+        today=_today(),
+    )
+    return services.referral_receive(
+        actor=world.users[principal], referral=referral, today=_today()
+    )
+
+
+def _open_post(*investigators: str) -> dict[str, Any]:
+    return {"investigators": list(investigators), "target_on": _iso(17)}
+
+
+def test_opening_an_investigation_refuses_an_investigator_from_another_school(
+    world: World,
+) -> None:
+    referral = _received_referral(world, "x", "mentor_a", "principal_a")
+    url = reverse("support:investigation_open", kwargs={"referral_id": referral.pk})
+    posted = _open_post(
+        str(world.users["special_educator_a"].pk), str(world.users["principal_b"].pk)
+    )
+    response = world.client_for("principal_a").post(url, posted)
+    _refused_on_the_form(response, INVESTIGATOR_REFUSED, _iso(17))
+    assert not Investigation.objects.filter(referral=referral).exists()
+
+
+@pytest.mark.parametrize("posted", ["inte-ett-id", "6e1d5250-b120-40b7-8761-28b9c1a55264"])
+def test_opening_an_investigation_refuses_an_investigator_that_is_not_a_person_offered(
+    world: World, posted: str
+) -> None:
+    referral = _received_referral(world, "x", "mentor_a", "principal_a")
+    url = reverse("support:investigation_open", kwargs={"referral_id": referral.pk})
+    response = world.client_for("principal_a").post(url, _open_post(posted))
+    _refused_on_the_form(response, INVESTIGATOR_REFUSED, _iso(17))
+    assert not Investigation.objects.filter(referral=referral).exists()
+
+
+def test_a_protected_pupils_investigation_is_given_only_to_staff_assigned_to_the_pupil(
+    world: World,
+) -> None:
+    """Staff not assigned to a pupil with protected identity may not see the pupil at all
+    (security.md P6), so they cannot be named to investigate."""
+    z = world.pupils["z"]
+    ProtectedPupilAssignment.objects.create(
+        pupil=z, user=world.users["principal_a"], reason="Rektor för ärendet"
+    )
+    referral = _received_referral(world, "z", "special_educator_a", "principal_a")
+    principal = world.client_for("principal_a")
+    page = principal.get(reverse("support:referral_detail", kwargs={"referral_id": referral.pk}))
+    offered = set(re.findall(r'name="investigators" value="([^"]+)"', page.content.decode()))
+    assigned = {str(world.users[name].pk) for name in ("principal_a", "special_educator_a")}
+    assert offered == assigned
+    url = reverse("support:investigation_open", kwargs={"referral_id": referral.pk})
+    response = principal.post(url, _open_post(str(world.users["mentor_a"].pk)))
+    _refused_on_the_form(response, INVESTIGATOR_REFUSED, _iso(17))
+    assert not Investigation.objects.filter(referral=referral).exists()

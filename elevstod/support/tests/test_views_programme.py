@@ -14,15 +14,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from elevstod.audit.models import AccessAction, AccessEvent
-from elevstod.organisation.models import Delegation
-from elevstod.support import selectors_programme as selectors
+from elevstod.organisation.models import Delegation, UnitDuty
 from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.calendar import days_off_around
-from elevstod.support.forms_programme import editor_data
+from elevstod.support.forms.programmes import editor_data
 from elevstod.support.models import (
     ActionProgramme,
     Appeal,
@@ -33,14 +31,12 @@ from elevstod.support.models import (
     RecipientKind,
     Referral,
 )
+from elevstod.support.selectors import programmes as selectors
+from elevstod.support.tests.builders import today as _today
 from tests.matrix_rows.programme import chain_for, investigation_for
 from tests.world import CANARIES, World
 
 pytestmark = pytest.mark.django_db
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _url(name: str, record: Any) -> str:
@@ -48,13 +44,22 @@ def _url(name: str, record: Any) -> str:
         "decision_create": "investigation_id",
         "investigation_pdf": "investigation_id",
         "decision_detail": "decision_id",
+        "decision_view_add": "decision_id",
         "decision_pdf": "decision_id",
         "appeal_register": "decision_id",
         "appeal_detail": "appeal_id",
+        "appeal_handle": "appeal_id",
         "follow_up_detail": "follow_up_id",
         "follow_up_pdf": "follow_up_id",
     }.get(name, "programme_id")
     return reverse(f"support:{name}", kwargs={kwarg: record.pk})
+
+
+def _service_url(name: str, service: DecisionService) -> str:
+    """An act on one recipient's service row (serve, correct or confirm the receipt)."""
+    return reverse(
+        f"support:{name}", kwargs={"decision_id": service.decision_id, "service_id": service.pk}
+    )
 
 
 def _editor_post(programme: ActionProgramme, **fields: Any) -> dict[str, list[str]]:
@@ -66,7 +71,6 @@ def _editor_post(programme: ActionProgramme, **fields: Any) -> dict[str, list[st
         evaluation_default=None,
         blank_rows=0,
     )
-    data["action"] = ["save"]
     for name, value in fields.items():
         data[name.replace("__", "-")] = [] if value is None else [str(value)]
     return data
@@ -88,16 +92,15 @@ def _ready(world: World, programme: ActionProgramme, **more: Any) -> dict[str, l
     """A complete draft: participation offered, follow-up and evaluation planned."""
     educator = world.users["special_educator_a"].pk
     today = _today()
-    return _editor_post(
-        programme,
-        pupil_participation_offered="on",
-        guardian_participation_offered="on",
-        follow_up_on=(today + timedelta(days=30)).isoformat(),
-        follow_up_responsible=educator,
-        evaluation_on=(today + timedelta(days=60)).isoformat(),
-        evaluation_responsible=educator,
-        **more,
-    )
+    ready: dict[str, Any] = {
+        "pupil_participation_offered": "on",
+        "guardian_participation_offered": "on",
+        "follow_up_on": (today + timedelta(days=30)).isoformat(),
+        "follow_up_responsible": educator,
+        "evaluation_on": (today + timedelta(days=60)).isoformat(),
+        "evaluation_responsible": educator,
+    }
+    return _editor_post(programme, **(ready | more))
 
 
 def _draft_for_x(world: World) -> ActionProgramme:
@@ -113,6 +116,14 @@ def _draft_for_x(world: World) -> ActionProgramme:
 
 def _text(response: Any) -> str:
     return response.content.decode()
+
+
+def _refused_keeping(response: Any, *texts: str) -> None:
+    """The page again (200) with the rule's message, its paragraph and what was typed."""
+    body = _text(response)
+    assert response.status_code == 200
+    for text in texts:
+        assert text in body
 
 
 # ----------------------------------------------------------------------------- the whole chain
@@ -139,8 +150,8 @@ def test_programme_from_decision_to_closure(world: World) -> None:
         **_measure(0, need=need.pk, responsible=world.users["teacher_a"].pk, text="Läsfixare"),
     )
     theirs = dict(opened, pupil_view=["Eleven vill läsa högt för en vuxen."])
-    assert educator.post(_url("programme_edit", programme), theirs).status_code == 302
-    conflict = mentor.post(_url("programme_edit", programme), opened)
+    assert educator.post(_url("programme_save", programme), theirs).status_code == 302
+    conflict = mentor.post(_url("programme_save", programme), opened)
     assert conflict.status_code == 200
     body = _text(conflict)
     assert "Någon annan har sparat under tiden" in body
@@ -153,7 +164,7 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     assert version is not None
     assert int(version.group(1)) == programme.version
     resolved = dict(opened, version=[version.group(1)])
-    assert mentor.post(_url("programme_edit", programme), resolved).status_code == 302
+    assert mentor.post(_url("programme_save", programme), resolved).status_code == 302
     programme.refresh_from_db()
     assert programme.pupil_view == "Jag vill läsa med en vuxen."
     assert programme.measures.get().description == "Läsfixare"
@@ -177,10 +188,8 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     prefix = f"s{pupil_service.pk.hex[:8]}"
     received = today - timedelta(days=3)
     response = principal.post(
-        _url("decision_detail", decision),
+        _service_url("decision_serve", pupil_service),
         {
-            "action": "serve",
-            "service": pupil_service.pk,
             f"{prefix}-method": "letter",
             f"{prefix}-sent_on": (today - timedelta(days=5)).isoformat(),
             f"{prefix}-received_on": received.isoformat(),
@@ -189,9 +198,7 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     assert response.status_code == 302
     guardian = world.client_for("guardian_x")
     assert "Jag har tagit del av beslutet" in _text(guardian.get(_url("decision_detail", decision)))
-    response = guardian.post(
-        _url("decision_detail", decision), {"action": "confirm", "service": guardian_service.pk}
-    )
+    response = guardian.post(_service_url("decision_confirm_receipt", guardian_service))
     assert response.status_code == 302
     pupil_service.refresh_from_db()
     guardian_service.refresh_from_db()
@@ -202,9 +209,7 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     assert pupil_service.appeal_deadline.isoformat() in page
     assert guardian_service.appeal_deadline.isoformat() in page
     # The guardian may not confirm for the pupil.
-    other = guardian.post(
-        _url("decision_detail", decision), {"action": "confirm", "service": pupil_service.pk}
-    )
+    other = guardian.post(_service_url("decision_confirm_receipt", pupil_service))
     assert other.status_code == 404
 
     # Follow-up with "revise": a revision draft is started.
@@ -242,7 +247,7 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     )
     data["needs-TOTAL_FORMS"] = ["2"]
     data["measures-TOTAL_FORMS"] = ["2"]
-    assert educator.post(_url("programme_edit", revision), data).status_code == 302
+    assert educator.post(_url("programme_save", revision), data).status_code == 302
     assert revision.needs.count() == 2
     assert revision.needs.get(description="Stöd i läsförståelse").source_id == old_need.source_id
 
@@ -302,11 +307,12 @@ def test_refusal_keeps_what_was_typed(world: World) -> None:
     response = world.client_for("principal_a").post(
         _url("programme_decide", programme), {"statement_of_reasons": "Mina skäl"}
     )
-    body = _text(response)
-    assert response.status_code == 200
-    assert "Åtgärdsprogrammet ska ange hur behoven ska tillgodoses." in body
-    assert "3 kap. 9 § första stycket skollagen" in body
-    assert "Mina skäl" in body
+    _refused_keeping(
+        response,
+        "Åtgärdsprogrammet ska ange hur behoven ska tillgodoses.",
+        "3 kap. 9 § första stycket skollagen",
+        "Mina skäl",
+    )
     assert not Decision.objects.filter(programme=programme).exists()
 
 
@@ -315,7 +321,6 @@ def test_autosaved_editor_text_comes_back_and_a_stale_draft_conflicts(world: Wor
     programme = _draft_for_x(world)
     educator = world.client_for("special_educator_a")
     typed = _editor_post(programme, pupil_view="Eleven vill sitta längst fram och")
-    typed.pop("action")
     autosave = reverse(
         "support:draft_autosave",
         kwargs={"record_type": "action_programme", "record_id": programme.pk},
@@ -332,12 +337,16 @@ def test_autosaved_editor_text_comes_back_and_a_stale_draft_conflicts(world: Wor
     # Someone else saves meanwhile: the restored draft says so, and saving it is a conflict.
     mentor = world.client_for("mentor_a")
     assert (
-        mentor.post(_url("programme_edit", programme), _ready(world, programme)).status_code == 302
+        mentor.post(_url("programme_save", programme), _ready(world, programme)).status_code == 302
     )
     page = _text(educator.get(_url("programme_edit", programme)))
     assert "Någon annan har sparat programmet" in page
 
-    discarded = educator.post(_url("programme_edit", programme), {"action": "discard_draft"})
+    discard = reverse(
+        "support:draft_discard",
+        kwargs={"record_type": "action_programme", "record_id": programme.pk},
+    )
+    discarded = educator.post(discard)
     assert discarded.status_code == 302
     page = _text(educator.get(_url("programme_edit", programme)))
     assert "Ditt osparade utkast från" not in page
@@ -347,8 +356,8 @@ def test_autosaved_editor_text_comes_back_and_a_stale_draft_conflicts(world: Wor
 def test_rows_can_be_added_with_and_without_javascript(world: World) -> None:
     programme = _draft_for_x(world)
     client = world.client_for("special_educator_a")
-    data = _editor_post(programme, action="add_need", needs__0__description="Ändrad text")
-    full = client.post(_url("programme_edit", programme), data)
+    data = _editor_post(programme, needs__0__description="Ändrad text")
+    full = client.post(_url("programme_add_need", programme), data)
     assert full.status_code == 200
     assert "<html" in _text(full)
     assert 'name="needs-1-description"' in _text(full)
@@ -357,14 +366,109 @@ def test_rows_can_be_added_with_and_without_javascript(world: World) -> None:
     assert programme.needs.get().description == "Stöd i läsförståelse"
 
     fragment = client.post(
-        _url("programme_edit", programme),
-        _editor_post(programme, action="add_measure"),
+        _url("programme_add_measure", programme),
+        _editor_post(programme),
         HTTP_HX_REQUEST="true",
     )
     assert fragment.status_code == 200
     assert "<html" not in _text(fragment)
     assert 'id="measures"' in _text(fragment)
     assert 'name="measures-0-description"' in _text(fragment)
+
+
+# ----------------------------------------------------------------------------- who is named
+
+
+WRONG_PERSON = "Välj en person som arbetar på elevens skola."
+
+
+def _option(user: Any) -> str:
+    return f'value="{user.pk}"'
+
+
+def test_programme_editor_refuses_a_responsible_from_another_school(world: World) -> None:
+    """Another school's rektor is never offered, and posting their id anyway is a field error
+    with everything else typed kept; nothing is saved (issue 9)."""
+    programme = _draft_for_x(world)
+    need = programme.needs.get()
+    educator = world.client_for("special_educator_a")
+    outsider = world.users["principal_b"]
+    assert _option(outsider) not in _text(educator.get(_url("programme_edit", programme)))
+    data = _ready(
+        world,
+        programme,
+        follow_up_responsible=outsider.pk,
+        pupil_view="Eleven vill läsa med sin mentor.",
+        **_measure(0, need=need.pk, responsible=outsider.pk, text="Läsfixare på morgonen"),
+    )
+    response = educator.post(_url("programme_save", programme), data)
+    body = _text(response)
+    assert response.status_code == 200
+    assert body.count(WRONG_PERSON) == 2  # the follow-up's responsible and the measure's
+    assert "Eleven vill läsa med sin mentor." in body
+    assert "Läsfixare på morgonen" in body
+    assert _option(outsider) not in body
+    programme.refresh_from_db()
+    assert programme.follow_up_responsible_id is None
+    assert programme.pupil_view != "Eleven vill läsa med sin mentor."
+    assert not programme.measures.exists()
+
+
+def test_programme_editor_gives_a_message_not_a_500_for_a_garbled_person(world: World) -> None:
+    programme = _draft_for_x(world)
+    need = programme.needs.get()
+    data = _ready(
+        world,
+        programme,
+        evaluation_responsible="1; DROP TABLE users",
+        guardian_view="Vi vill vara med på uppföljningen.",
+        **_measure(0, need=need.pk, responsible="inte-ett-id", text="Bildstöd i matematik"),
+    )
+    client = world.client_for("special_educator_a")
+    for name in ("programme_save", "programme_add_measure"):
+        response = client.post(_url(name, programme), data)
+        body = _text(response)
+        assert response.status_code == 200
+        assert body.count(WRONG_PERSON) == 2
+        assert "Vi vill vara med på uppföljningen." in body
+        assert "Bildstöd i matematik" in body
+    programme.refresh_from_db()
+    assert programme.evaluation_responsible_id is None
+    assert not programme.measures.exists()
+
+
+def test_programme_editor_of_a_protected_pupil_offers_only_assigned_staff(world: World) -> None:
+    """Only staff assigned to a pupil with protected identity may see them (security.md P6), so
+    no one else at the unit is offered or accepted as responsible."""
+    draft = chain_for(world, "z").draft
+    assigned = world.users["special_educator_a"]
+    colleague = world.users["mentor_a"]  # a duty at the same unit, not assigned to z
+    client = world.client_for("special_educator_a")
+    page = _text(client.get(_url("programme_edit", draft)))
+    assert _option(assigned) in page
+    assert _option(colleague) not in page
+    assert _option(world.users["principal_a"]) not in page
+    response = client.post(
+        _url("programme_save", draft), _editor_post(draft, follow_up_responsible=colleague.pk)
+    )
+    assert response.status_code == 200
+    assert WRONG_PERSON in _text(response)
+    draft.refresh_from_db()
+    assert draft.follow_up_responsible_id == assigned.pk
+
+
+def test_programme_editor_keeps_a_saved_responsible_whose_duty_has_ended(world: World) -> None:
+    """A person already named on the programme stays a choice after their duty ends, marked
+    as earlier staff, so opening and saving the draft loses nobody."""
+    draft = chain_for(world, "x").draft
+    teacher = world.users["teacher_a"]  # responsible for the measure carried over
+    UnitDuty.objects.filter(user=teacher).update(ends_on=_today() - timedelta(days=1))
+    client = world.client_for("special_educator_a")
+    page = _text(client.get(_url("programme_edit", draft)))
+    assert f"{teacher.display_name} (tidigare personal)" in page
+    response = client.post(_url("programme_save", draft), _editor_post(draft))
+    assert response.status_code == 302
+    assert draft.measures.get().responsible_id == teacher.pk
 
 
 # ----------------------------------------------------------------------------- no programme
@@ -394,10 +498,8 @@ def test_no_programme_decision_with_late_and_timely_appeals(world: World) -> Non
     ):
         prefix = f"s{service.pk.hex[:8]}"
         response = principal.post(
-            _url("decision_detail", decision),
+            _service_url("decision_serve", service),
             {
-                "action": "serve",
-                "service": service.pk,
                 f"{prefix}-method": "in_person",
                 f"{prefix}-received_on": received.isoformat(),
             },
@@ -419,14 +521,14 @@ def test_no_programme_decision_with_late_and_timely_appeals(world: World) -> Non
     late = Appeal.objects.get(service=guardian_service)
     assert response["Location"] == _url("appeal_detail", late)
     assert late.is_timely is False
-    refused = principal.post(_url("appeal_detail", late), {"action": "forward", "note": "x"})
+    refused = principal.post(_url("appeal_handle", late), {"action": "forward", "note": "x"})
     assert refused.status_code == 200
     assert "45 § förvaltningslagen" in _text(refused)
     assert "ska avvisas, inte överlämnas" in _text(refused)
     late.refresh_from_db()
     assert late.state == wf.AppealState.REGISTERED
     dismissed = principal.post(
-        _url("appeal_detail", late), {"action": "dismiss_as_late", "note": "Kom in för sent."}
+        _url("appeal_handle", late), {"action": "dismiss_as_late", "note": "Kom in för sent."}
     )
     assert dismissed.status_code == 302
     late.refresh_from_db()
@@ -443,9 +545,9 @@ def test_no_programme_decision_with_late_and_timely_appeals(world: World) -> Non
     )
     timely = Appeal.objects.get(service=pupil_service)
     assert timely.is_timely is True
-    refused = principal.post(_url("appeal_detail", timely), {"action": "dismiss_as_late"})
+    refused = principal.post(_url("appeal_handle", timely), {"action": "dismiss_as_late"})
     assert "kom in i tid och ska prövas" in _text(refused)
-    forwarded = principal.post(_url("appeal_detail", timely), {"action": "forward", "note": ""})
+    forwarded = principal.post(_url("appeal_handle", timely), {"action": "forward", "note": ""})
     assert forwarded.status_code == 302
     timely.refresh_from_db()
     assert timely.state == wf.AppealState.FORWARDED
@@ -453,7 +555,7 @@ def test_no_programme_decision_with_late_and_timely_appeals(world: World) -> Non
     # The family sees the appeal but cannot handle it.
     family = world.client_for("guardian_x")
     assert family.get(_url("appeal_detail", timely)).status_code == 200
-    assert family.post(_url("appeal_detail", timely), {"action": "forward"}).status_code == 404
+    assert family.post(_url("appeal_handle", timely), {"action": "forward"}).status_code == 404
 
 
 def test_delegate_is_refused_a_decision_reserved_for_the_principal(world: World) -> None:
@@ -482,18 +584,19 @@ def test_delegate_is_refused_a_decision_reserved_for_the_principal(world: World)
             special_reasons="Eleven behöver en lugn miljö för att kunna lära.",
         ),
     )
-    assert educator.post(_url("programme_edit", programme), data).status_code == 302
+    assert educator.post(_url("programme_save", programme), data).status_code == 302
 
     page = _text(educator.get(_url("programme_decide", programme)))
     assert "fattas alltid av rektorn själv" in page
     response = educator.post(
         _url("programme_decide", programme), {"statement_of_reasons": "Mina skäl för beslutet"}
     )
-    body = _text(response)
-    assert response.status_code == 200
-    assert "fattas av rektorn och får inte delegeras" in body
-    assert "3 kap. 9 § andra stycket 1 skollagen" in body
-    assert "Mina skäl för beslutet" in body
+    _refused_keeping(
+        response,
+        "fattas av rektorn och får inte delegeras",
+        "3 kap. 9 § andra stycket 1 skollagen",
+        "Mina skäl för beslutet",
+    )
     assert not Decision.objects.filter(programme=programme).exists()
     # The rektor may.
     response = world.client_for("principal_a").post(
@@ -521,7 +624,7 @@ def test_family_reads_the_programme_and_adds_a_view(world: World) -> None:
     assert "Ett åtgärdsprogram beskriver vilket stöd skolan ger" in page
     assert _url("programme_detail", chain.draft) not in page  # drafts are not the family's
     response = guardian.post(
-        _url("programme_detail", chain.programme), {"text": "Vi tycker att stödet hjälper."}
+        _url("programme_view_add", chain.programme), {"text": "Vi tycker att stödet hjälper."}
     )
     assert response.status_code == 302
     view = ParticipantView.objects.get(programme=chain.programme)
@@ -531,7 +634,7 @@ def test_family_reads_the_programme_and_adds_a_view(world: World) -> None:
     )
     # Staff do not write the family's voice for them.
     staff = world.client_for("mentor_a").post(
-        _url("programme_detail", chain.programme), {"text": "Inte min röst"}
+        _url("programme_view_add", chain.programme), {"text": "Inte min röst"}
     )
     assert staff.status_code == 404
 

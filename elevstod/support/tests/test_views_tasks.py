@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -30,7 +31,7 @@ SETTINGS = reverse("support:deadline_settings")
 PAGE_BUDGET = 12  # tests/test_query_counts.py FULL_PAGE_BUDGET
 
 
-def _html(response) -> str:  # type: ignore[no-untyped-def]
+def _html(response: Any) -> str:
     return response.content.decode()
 
 
@@ -66,7 +67,9 @@ def test_my_tasks_is_one_list_row_in_the_access_log(world: World) -> None:
     events = AccessEvent.objects.filter(record_type="due_tasks").order_by("id")
     assert events.count() == before + 2
     assert {e.action for e in events} == {AccessAction.LIST}
-    assert events.last().purpose == "filter:receive_referral"  # type: ignore[union-attr]
+    last = events.last()
+    assert last is not None
+    assert last.purpose == "filter:receive_referral"
     assert {e.actor_id for e in events} == {world.users["principal_a"].pk}
 
 
@@ -155,7 +158,7 @@ def _grow(world: World, n: int) -> None:
 @pytest.mark.parametrize("htmx", [False, True])
 def test_my_tasks_query_count_does_not_grow_with_data(
     world: World,
-    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_num_queries: Any,
     htmx: bool,
 ) -> None:
     client = world.client_for("principal_a")
@@ -300,7 +303,7 @@ def test_invalid_days_are_refused_in_swedish_keeping_what_was_typed(
 
 def test_the_settings_page_query_count_does_not_grow_with_history(
     world: World,
-    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_num_queries: Any,
 ) -> None:
     provider_id = world.units["a"].provider_id
     admin = world.users["huvudman_admin"]

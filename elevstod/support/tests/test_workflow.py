@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from itertools import product
+from typing import Any
 
 import pytest
 
@@ -121,15 +122,24 @@ def _pair_id(pair: tuple[object, object]) -> str:
     return f"{pair[0]}-{pair[1]}"
 
 
-@pytest.mark.parametrize(
-    ("state", "action", "target"),
-    [(state, action, target) for (state, action), target in CASE_TRANSITIONS.items()],
-    ids=[_pair_id(pair) for pair in CASE_TRANSITIONS],
-)
-def test_case_moves_along_every_allowed_transition(
-    state: CaseState, action: CaseAction, target: CaseState
+# Every allowed step of both state machines: the case's and an appeal's.
+ALLOWED_STEPS = [
+    *(
+        pytest.param(case_transition, state, action, target, id=f"case-{state}-{action}")
+        for (state, action), target in CASE_TRANSITIONS.items()
+    ),
+    *(
+        pytest.param(appeal_transition, state, action, target, id=f"appeal-{state}-{action}")
+        for (state, action), target in APPEAL_TRANSITIONS.items()
+    ),
+]
+
+
+@pytest.mark.parametrize(("transition", "state", "action", "target"), ALLOWED_STEPS)
+def test_case_and_appeal_move_along_every_allowed_transition(
+    transition: Callable[[Any, Any], object], state: StrEnum, action: StrEnum, target: StrEnum
 ) -> None:
-    assert case_transition(state, action) is target
+    assert transition(state, action) is target
 
 
 @pytest.mark.parametrize(("state", "action"), CASE_COMPLEMENT, ids=map(_pair_id, CASE_COMPLEMENT))
@@ -147,17 +157,6 @@ def test_investigation_is_never_closed_without_a_decision(state: CaseState) -> N
         "investigation.close_without_decision",
         "3 kap. 9 §",
     )
-
-
-@pytest.mark.parametrize(
-    ("state", "action", "target"),
-    [(state, action, target) for (state, action), target in APPEAL_TRANSITIONS.items()],
-    ids=[_pair_id(pair) for pair in APPEAL_TRANSITIONS],
-)
-def test_appeal_moves_along_every_allowed_transition(
-    state: AppealState, action: AppealAction, target: AppealState
-) -> None:
-    assert appeal_transition(state, action) is target
 
 
 @pytest.mark.parametrize(
@@ -304,47 +303,40 @@ COMPLETE_ASSESSMENT = AssessmentFacts(
 )
 
 
+EHT_NOT_CONSULTED = ("investigation.eht_not_consulted", "3 kap. 7 § andra stycket")
+# One case a row: (id, changes to the complete assessment, the refusal expected or None).
+ASSESSMENT_CASES = [
+    ("complete", {}, None),
+    ("no-need-found", {"special_support_needed": False, "needs_found": 0}, None),
+    (
+        "eht-skipped-with-a-reason",
+        {"eht_consulted": False, "eht_skip_reason": "Elevhälsan utredde nyss."},
+        None,
+    ),
+    ("mapping-missing", {"mapping_done": False}, ("investigation.mapping_missing", "3 kap. 7 §")),
+    (
+        "assessed-twice",
+        {"already_assessed": True},
+        ("investigation.already_assessed", "3 kap. 7 §"),
+    ),
+    ("eht-not-consulted-without-reason", {"eht_consulted": False}, EHT_NOT_CONSULTED),
+    ("eht-reason-blank", {"eht_consulted": False, "eht_skip_reason": "  "}, EHT_NOT_CONSULTED),
+    (
+        "conclusion-missing",
+        {"special_support_needed": None},
+        ("investigation.conclusion_missing", "3 kap. 7 §"),
+    ),
+    (
+        "need-concluded-but-none-described",
+        {"needs_found": 0},
+        ("investigation.needs_missing", "3 kap. 9 §"),
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("changes", "expected"),
-    [
-        pytest.param({}, None, id="complete"),
-        pytest.param({"special_support_needed": False, "needs_found": 0}, None, id="no-need-found"),
-        pytest.param(
-            {"eht_consulted": False, "eht_skip_reason": "Elevhälsan utredde nyss."},
-            None,
-            id="eht-skipped-with-a-reason",
-        ),
-        pytest.param(
-            {"mapping_done": False},
-            ("investigation.mapping_missing", "3 kap. 7 §"),
-            id="mapping-missing",
-        ),
-        pytest.param(
-            {"already_assessed": True},
-            ("investigation.already_assessed", "3 kap. 7 §"),
-            id="assessed-twice",
-        ),
-        pytest.param(
-            {"eht_consulted": False},
-            ("investigation.eht_not_consulted", "3 kap. 7 § andra stycket"),
-            id="eht-not-consulted-without-reason",
-        ),
-        pytest.param(
-            {"eht_consulted": False, "eht_skip_reason": "  "},
-            ("investigation.eht_not_consulted", "3 kap. 7 § andra stycket"),
-            id="eht-reason-blank",
-        ),
-        pytest.param(
-            {"special_support_needed": None},
-            ("investigation.conclusion_missing", "3 kap. 7 §"),
-            id="conclusion-missing",
-        ),
-        pytest.param(
-            {"needs_found": 0},
-            ("investigation.needs_missing", "3 kap. 9 §"),
-            id="need-concluded-but-none-described",
-        ),
-    ],
+    [pytest.param(changes, expected, id=name) for name, changes, expected in ASSESSMENT_CASES],
 )
 def test_assessment_is_concluded_only_when_mapped_consulted_and_decided(
     changes: dict[str, object], expected: Expected
@@ -352,48 +344,40 @@ def test_assessment_is_concluded_only_when_mapped_consulted_and_decided(
     assert_outcome(may_conclude_assessment(replace(COMPLETE_ASSESSMENT, **changes)), expected)
 
 
-@pytest.mark.parametrize(
-    ("investigators", "expected"),
-    [(1, None), (3, None), (0, ("investigation.no_investigator", "3 kap. 7 §"))],
-    ids=_id,
-)
-def test_investigation_opens_only_with_an_investigator(
-    investigators: int, expected: Expected
-) -> None:
-    assert_outcome(may_open_investigation(investigators), expected)
+DESPITE_ADAPTATIONS = ReferralGround.DESPITE_ADAPTATIONS
+OTHER_GROUNDS = [ground for ground in ReferralGround if ground is not DESPITE_ADAPTATIONS]
 
 
 @pytest.mark.parametrize(
-    ("ground", "adaptations", "expected"),
+    ("outcome", "expected"),
     [
-        (ReferralGround.DESPITE_ADAPTATIONS, 1, None),
-        (
-            ReferralGround.DESPITE_ADAPTATIONS,
-            0,
-            ("referral.adaptations_missing", "3 kap. 7 § första stycket"),
+        # An investigation is opened with someone to investigate (SL 3 kap. 7 §).
+        pytest.param(may_open_investigation(1), None, id="one-investigator"),
+        pytest.param(may_open_investigation(3), None, id="three-investigators"),
+        pytest.param(
+            may_open_investigation(0),
+            ("investigation.no_investigator", "3 kap. 7 §"),
+            id="no-investigator",
         ),
-        (ReferralGround.SPECIAL_REASONS, 0, None),
-        (ReferralGround.OTHER_DIFFICULTIES, 0, None),
-        (ReferralGround.ABSENCE_INVESTIGATION, 0, None),
+        # A report "despite adaptations" names the adaptations tried; other grounds need none.
+        pytest.param(may_refer(DESPITE_ADAPTATIONS, 1), None, id="despite-one-adaptation"),
+        pytest.param(
+            may_refer(DESPITE_ADAPTATIONS, 0),
+            ("referral.adaptations_missing", "3 kap. 7 § första stycket"),
+            id="despite-no-adaptation",
+        ),
+        *(pytest.param(may_refer(ground, 0), None, id=str(ground)) for ground in OTHER_GROUNDS),
+        # Only an adaptation in use is evaluated.
+        pytest.param(may_evaluate_adaptation(AdaptationState.ACTIVE), None, id="active"),
+        pytest.param(
+            may_evaluate_adaptation(AdaptationState.ENDED), ("adaptation.ended", ""), id="ended"
+        ),
     ],
-    ids=_id,
 )
-def test_referral_despite_adaptations_must_show_the_adaptations_tried(
-    ground: ReferralGround, adaptations: int, expected: Expected
+def test_before_the_assessment_investigators_adaptations_and_grounds(
+    outcome: Outcome, expected: Expected
 ) -> None:
-    assert_outcome(may_refer(ground, adaptations), expected)
-
-
-@pytest.mark.parametrize(
-    ("state", "expected"),
-    [
-        (AdaptationState.ACTIVE, None),
-        (AdaptationState.ENDED, ("adaptation.ended", "")),
-    ],
-    ids=_id,
-)
-def test_only_an_active_adaptation_is_evaluated(state: AdaptationState, expected: Expected) -> None:
-    assert_outcome(may_evaluate_adaptation(state), expected)
+    assert_outcome(outcome, expected)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -424,48 +408,38 @@ def test_no_programme_decision_needs_an_assessment_of_no_need_and_reasons(
     assert_outcome(may_decide_no_programme(needed, reasons), expected)
 
 
-@pytest.mark.parametrize(
-    ("needed", "expected"),
-    [
-        (True, None),
-        (None, NOT_ASSESSED),
-        (False, ("decision.no_support_needed", "3 kap. 9 § tredje stycket")),
-    ],
-    ids=["need-found", "not-assessed", "no-need-found"],
-)
-def test_programme_decision_needs_an_assessment_of_need(
-    needed: bool | None, expected: Expected
-) -> None:
-    assert_outcome(may_decide_programme_after_assessment(needed), expected)
+DECIDED_IS_LOCKED = ("programme.decided_is_locked", "3 kap. 9 §")
 
 
 @pytest.mark.parametrize(
-    ("evaluations", "reasons", "expected"),
+    ("outcome", "expected"),
     [
-        (1, REASONS, None),
-        (0, REASONS, ("closure.not_evaluated", "3 kap. 9 §")),
-        (2, "", REASONS_MISSING),
+        # A programme decision rests on an assessment that found a need (SL 3 kap. 9 §).
+        pytest.param(may_decide_programme_after_assessment(True), None, id="need-found"),
+        pytest.param(may_decide_programme_after_assessment(None), NOT_ASSESSED, id="not-assessed"),
+        pytest.param(
+            may_decide_programme_after_assessment(False),
+            ("decision.no_support_needed", "3 kap. 9 § tredje stycket"),
+            id="no-need-found",
+        ),
+        # A closure rests on an evaluation and states its reasons.
+        pytest.param(may_decide_closure(1, REASONS), None, id="closure-evaluated"),
+        pytest.param(
+            may_decide_closure(0, REASONS),
+            ("closure.not_evaluated", "3 kap. 9 §"),
+            id="closure-not-evaluated",
+        ),
+        pytest.param(may_decide_closure(2, ""), REASONS_MISSING, id="closure-without-reasons"),
+        # Only a draft is edited; a decided programme changes by a new decision.
+        pytest.param(may_edit_programme(ProgrammeState.DRAFT), None, id="draft"),
+        *(
+            pytest.param(may_edit_programme(state), DECIDED_IS_LOCKED, id=str(state))
+            for state in (ProgrammeState.IN_FORCE, ProgrammeState.SUPERSEDED, ProgrammeState.CLOSED)
+        ),
     ],
-    ids=_id,
 )
-def test_closure_rests_on_an_evaluation_and_states_reasons(
-    evaluations: int, reasons: str, expected: Expected
-) -> None:
-    assert_outcome(may_decide_closure(evaluations, reasons), expected)
-
-
-@pytest.mark.parametrize(
-    ("state", "expected"),
-    [
-        (ProgrammeState.DRAFT, None),
-        (ProgrammeState.IN_FORCE, ("programme.decided_is_locked", "3 kap. 9 §")),
-        (ProgrammeState.SUPERSEDED, ("programme.decided_is_locked", "3 kap. 9 §")),
-        (ProgrammeState.CLOSED, ("programme.decided_is_locked", "3 kap. 9 §")),
-    ],
-    ids=_id,
-)
-def test_only_a_draft_programme_is_edited(state: ProgrammeState, expected: Expected) -> None:
-    assert_outcome(may_edit_programme(state), expected)
+def test_programme_decisions_closures_and_edits(outcome: Outcome, expected: Expected) -> None:
+    assert_outcome(outcome, expected)
 
 
 # --------------------------------------------------------------------------- the programme
@@ -497,48 +471,43 @@ def with_measure(**changes: object) -> dict[str, object]:
     return {"measures": (MEASURE, replace(MEASURE, **changes))}
 
 
+# What SL 3 kap. 9 § asks of a programme, one missing piece a row: (id, changes, refusal rule).
+PROGRAMME_CONTENT_MISSING = [
+    ("needs-missing", {"needs": 0}, "programme.needs_missing"),
+    ("measures-missing", {"measures": ()}, "programme.measures_missing"),
+    ("measure-without-need", with_measure(has_need=False), "programme.measure_without_need"),
+    (
+        "measure-without-responsible",
+        with_measure(has_responsible=False),
+        "programme.measure_without_responsible",
+    ),
+    ("follow-up-date-missing", {"follow_up_on": None}, "programme.follow_up_missing"),
+    (
+        "follow-up-responsible-missing",
+        {"follow_up_responsible": False},
+        "programme.follow_up_missing",
+    ),
+    ("evaluation-date-missing", {"evaluation_on": None}, "programme.evaluation_missing"),
+    (
+        "evaluation-responsible-missing",
+        {"evaluation_responsible": False},
+        "programme.evaluation_missing",
+    ),
+    (
+        "participation-not-offered",
+        {"participation_offered": False},
+        "programme.participation_not_offered",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
         pytest.param({}, None, id="fully-valid"),
-        pytest.param({"needs": 0}, ("programme.needs_missing", SECTION_9), id="needs-missing"),
-        pytest.param(
-            {"measures": ()}, ("programme.measures_missing", SECTION_9), id="measures-missing"
-        ),
-        pytest.param(
-            with_measure(has_need=False),
-            ("programme.measure_without_need", SECTION_9),
-            id="measure-without-need",
-        ),
-        pytest.param(
-            with_measure(has_responsible=False),
-            ("programme.measure_without_responsible", SECTION_9),
-            id="measure-without-responsible",
-        ),
-        pytest.param(
-            {"follow_up_on": None},
-            ("programme.follow_up_missing", SECTION_9),
-            id="follow-up-date-missing",
-        ),
-        pytest.param(
-            {"follow_up_responsible": False},
-            ("programme.follow_up_missing", SECTION_9),
-            id="follow-up-responsible-missing",
-        ),
-        pytest.param(
-            {"evaluation_on": None},
-            ("programme.evaluation_missing", SECTION_9),
-            id="evaluation-date-missing",
-        ),
-        pytest.param(
-            {"evaluation_responsible": False},
-            ("programme.evaluation_missing", SECTION_9),
-            id="evaluation-responsible-missing",
-        ),
-        pytest.param(
-            {"participation_offered": False},
-            ("programme.participation_not_offered", SECTION_9),
-            id="participation-not-offered",
+        *(
+            pytest.param(changes, (rule, SECTION_9), id=name)
+            for name, changes, rule in PROGRAMME_CONTENT_MISSING
         ),
         pytest.param({"statement_of_reasons": ""}, REASONS_MISSING, id="reasons-missing"),
         pytest.param({"statement_of_reasons": "  "}, REASONS_MISSING, id="reasons-blank"),
@@ -681,54 +650,72 @@ OWN_DEADLINES = DeadlineSettings(
 )
 
 
+TARGET_ON = date(2026, 10, 20)
+
+
+def clock(
+    state: CaseState,
+    *,
+    received_on: date | None = None,
+    assessed_on: date | None = None,
+    investigation_target_on: date | None = None,
+) -> CaseClock:
+    """A case reported on REPORTED_ON, in `state`, with the dates given."""
+    return CaseClock(
+        state,
+        REPORTED_ON,
+        received_on=received_on,
+        assessed_on=assessed_on,
+        investigation_target_on=investigation_target_on,
+    )
+
+
+# One case a row: (id, the case's clock, the step and day it waits for, or None).
+CASE_STEPS = [
+    (
+        "reported-awaits-receipt",
+        clock(CaseState.REPORTED),
+        (TaskKind.RECEIVE_REFERRAL, date(2026, 9, 2)),
+    ),
+    (
+        "received-awaits-investigation",
+        clock(CaseState.RECEIVED, received_on=RECEIVED_ON),
+        (TaskKind.OPEN_INVESTIGATION, date(2026, 9, 8)),
+    ),
+    (
+        "investigating-until-its-target",
+        clock(CaseState.INVESTIGATING, received_on=RECEIVED_ON, investigation_target_on=TARGET_ON),
+        (TaskKind.COMPLETE_INVESTIGATION, TARGET_ON),
+    ),
+    (
+        "investigating-default-from-receipt",
+        clock(CaseState.INVESTIGATING, received_on=RECEIVED_ON),
+        (TaskKind.COMPLETE_INVESTIGATION, date(2026, 10, 3)),
+    ),
+    (
+        "investigating-default-from-report-without-receipt",
+        clock(CaseState.INVESTIGATING),
+        (TaskKind.COMPLETE_INVESTIGATION, date(2026, 10, 1)),
+    ),
+    (
+        "assessed-awaits-decision",
+        clock(
+            CaseState.INVESTIGATING,
+            received_on=RECEIVED_ON,
+            investigation_target_on=TARGET_ON,
+            assessed_on=date(2026, 10, 5),
+        ),
+        (TaskKind.DECIDE, date(2026, 10, 15)),
+    ),
+    ("no-programme", clock(CaseState.NO_PROGRAMME), None),
+    ("programme", clock(CaseState.PROGRAMME_ACTIVE), None),
+    ("closed", clock(CaseState.CLOSED), None),
+]
+
+
 @pytest.mark.parametrize(
     ("clock", "expected"),
-    [
-        pytest.param(
-            CaseClock(CaseState.REPORTED, REPORTED_ON),
-            (TaskKind.RECEIVE_REFERRAL, date(2026, 9, 2)),
-            id="reported-awaits-receipt",
-        ),
-        pytest.param(
-            CaseClock(CaseState.RECEIVED, REPORTED_ON, received_on=RECEIVED_ON),
-            (TaskKind.OPEN_INVESTIGATION, date(2026, 9, 8)),
-            id="received-awaits-investigation",
-        ),
-        pytest.param(
-            CaseClock(
-                CaseState.INVESTIGATING,
-                REPORTED_ON,
-                received_on=RECEIVED_ON,
-                investigation_target_on=date(2026, 10, 20),
-            ),
-            (TaskKind.COMPLETE_INVESTIGATION, date(2026, 10, 20)),
-            id="investigating-until-its-target",
-        ),
-        pytest.param(
-            CaseClock(CaseState.INVESTIGATING, REPORTED_ON, received_on=RECEIVED_ON),
-            (TaskKind.COMPLETE_INVESTIGATION, date(2026, 10, 3)),
-            id="investigating-default-from-receipt",
-        ),
-        pytest.param(
-            CaseClock(CaseState.INVESTIGATING, REPORTED_ON),
-            (TaskKind.COMPLETE_INVESTIGATION, date(2026, 10, 1)),
-            id="investigating-default-from-report-without-receipt",
-        ),
-        pytest.param(
-            CaseClock(
-                CaseState.INVESTIGATING,
-                REPORTED_ON,
-                received_on=RECEIVED_ON,
-                investigation_target_on=date(2026, 10, 20),
-                assessed_on=date(2026, 10, 5),
-            ),
-            (TaskKind.DECIDE, date(2026, 10, 15)),
-            id="assessed-awaits-decision",
-        ),
-        pytest.param(CaseClock(CaseState.NO_PROGRAMME, REPORTED_ON), None, id="no-programme"),
-        pytest.param(CaseClock(CaseState.PROGRAMME_ACTIVE, REPORTED_ON), None, id="programme"),
-        pytest.param(CaseClock(CaseState.CLOSED, REPORTED_ON), None, id="closed"),
-    ],
+    [pytest.param(case_clock, step, id=name) for name, case_clock, step in CASE_STEPS],
 )
 def test_case_waits_for_its_next_step_by_the_huvudmans_deadline(
     clock: CaseClock, expected: tuple[TaskKind, date] | None

@@ -1,0 +1,133 @@
+"""Reading the access log for log review (loggkontroll, security.md P4) and log extracts (P2)."""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Required, TypedDict
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from elevstod.accounts.models import User
+from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome, LogReview
+from elevstod.people.models import Pupil
+
+_EVENT_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "acting_role",
+    "school_unit_id",
+    "pupil_id",
+    "record_type",
+    "record_id",
+    "action",
+    "outcome",
+    "purpose",
+    "channel",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__username",
+)
+
+
+class LogFilters(TypedDict, total=False):
+    """What the reviewer narrowed the log to: the arguments of `events_for_review`."""
+
+    unit_ids: Required[frozenset[uuid.UUID]]
+    pupil_id: uuid.UUID | None
+    user_id: uuid.UUID | None
+    pupil_ids: QuerySet[Pupil, Any] | None
+    user_ids: QuerySet[User, Any] | None
+    period_start: date | None
+    period_end: date | None
+    denied_only: bool
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def events_for_review(
+    *,
+    unit_ids: frozenset[uuid.UUID],
+    pupil_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+    pupil_ids: QuerySet[Pupil, Any] | None = None,
+    user_ids: QuerySet[User, Any] | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    denied_only: bool = False,
+) -> QuerySet[AccessEvent]:
+    events = AccessEvent.objects.filter(school_unit_id__in=unit_ids)
+    if pupil_id:
+        events = events.filter(pupil_id=pupil_id)
+    if user_id:
+        events = events.filter(actor_id=user_id)
+    if pupil_ids is not None:
+        events = events.filter(pupil_id__in=pupil_ids)
+    if user_ids is not None:
+        events = events.filter(actor_id__in=user_ids)
+    if period_start:
+        events = events.filter(occurred_at__gte=_day_start(period_start))
+    if period_end:
+        events = events.filter(occurred_at__lt=_day_start(period_end + timedelta(days=1)))
+    if denied_only:
+        events = events.filter(outcome=AccessOutcome.DENIED)
+    return (
+        events.select_related("actor", "pupil")
+        .only(*_EVENT_FIELDS, "pupil__first_name", "pupil__last_name", "pupil__protected_identity")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def events_for_pupil(pupil_id: uuid.UUID) -> QuerySet[AccessEvent]:
+    return (
+        AccessEvent.objects.filter(pupil_id=pupil_id)
+        .select_related("actor")
+        .only(*_EVENT_FIELDS)
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def reviews_for_units(unit_ids: frozenset[uuid.UUID]) -> QuerySet[LogReview]:
+    return (
+        LogReview.objects.filter(school_unit_id__in=unit_ids)
+        .select_related("reviewer", "school_unit")
+        .order_by("-reviewed_at")[:20]
+    )
+
+
+def staff_matching(unit_ids: frozenset[uuid.UUID], query: str) -> QuerySet[User]:
+    """Users with a duty at the units whose name or username starts with each word."""
+    users = User.objects.filter(unit_duties__school_unit_id__in=unit_ids)
+    for word in query.split()[:3]:
+        users = users.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(username__istartswith=word)
+        )
+    return users.distinct()
+
+
+@dataclass(frozen=True)
+class LabelledEvent:
+    """One row of a log page: the event and its action and outcome in words."""
+
+    event: AccessEvent
+    action_label: str
+    outcome_label: str
+
+
+def with_labels(events: Iterable[AccessEvent]) -> list[LabelledEvent]:
+    """Translate action and outcome labels once per page rather than once per row."""
+    actions = {value: str(label) for value, label in AccessAction.choices}
+    outcomes = {value: str(label) for value, label in AccessOutcome.choices}
+    return [
+        LabelledEvent(
+            event=event,
+            action_label=actions.get(event.action, event.action),
+            outcome_label=outcomes.get(event.outcome, event.outcome),
+        )
+        for event in events
+    ]
