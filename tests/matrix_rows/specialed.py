@@ -29,7 +29,7 @@ from elevstod.specialed.models import (
     Report,
 )
 from tests.factories import current_academic_year
-from tests.matrix import Row, only
+from tests.matrix import Row, Target, only
 from tests.world import World
 
 _serial = itertools.count(1)
@@ -210,16 +210,18 @@ def _intervention_target(pupil: str | None):  # type: ignore[no-untyped-def]
 
 
 UNITS = {"a": _unit("a"), "b": _unit("b"), "c": _unit("c")}
+# A report before and after it is handed to the rektor: most acts are allowed in one state only.
+REPORT_STATES: dict[str, Target] = {
+    "draft": lambda w: {"report_id": report(w).pk},
+    "submitted": lambda w: {"report_id": report(w, state="submitted").pk},
+}
 
 ROWS: dict[str, Row] = {
     "specialed:report_submit": Row(
         allowed=lambda p, t: t == "draft" and p in RECORDERS_A,
         method="post",
         ok=302,
-        targets={
-            "draft": lambda w: {"report_id": report(w).pk},
-            "submitted": lambda w: {"report_id": report(w, state="submitted").pk},
-        },
+        targets=REPORT_STATES,
         query=lambda w, t: {
             "overall_analysis": "Handledningen har gett effekt.",
             "improvements": "",
@@ -229,10 +231,7 @@ ROWS: dict[str, Row] = {
         allowed=lambda p, t: t == "submitted" and p in LEADERS_A,
         method="post",
         ok=302,
-        targets={
-            "draft": lambda w: {"report_id": report(w).pk},
-            "submitted": lambda w: {"report_id": report(w, state="submitted").pk},
-        },
+        targets=REPORT_STATES,
         query=lambda w, t: {"comment": "Analysen saknas för mål 1."},
     ),
     "specialed:index": Row(allowed=only(*READERS_A, "principal_b")),
@@ -282,24 +281,15 @@ ROWS: dict[str, Row] = {
     ),
     "specialed:report_detail": Row(
         allowed=lambda p, t: p in (RECORDERS_A if t == "draft" else READERS_A),
-        targets={
-            "draft": lambda w: {"report_id": report(w).pk},
-            "submitted": lambda w: {"report_id": report(w, state="submitted").pk},
-        },
+        targets=REPORT_STATES,
     ),
     "specialed:report_edit": Row(
         allowed=lambda p, t: t == "draft" and p in RECORDERS_A,
-        targets={
-            "draft": lambda w: {"report_id": report(w).pk},
-            "submitted": lambda w: {"report_id": report(w, state="submitted").pk},
-        },
+        targets=REPORT_STATES,
     ),
     "specialed:report_review": Row(
         allowed=lambda p, t: t == "submitted" and p in LEADERS_A,
-        targets={
-            "draft": lambda w: {"report_id": report(w).pk},
-            "submitted": lambda w: {"report_id": report(w, state="submitted").pk},
-        },
+        targets=REPORT_STATES,
     ),
     "specialed:report_adopt": Row(
         allowed=only(*LEADERS_A),
