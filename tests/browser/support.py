@@ -64,7 +64,7 @@ CRAWL_SKIP_SUFFIXES = ("pdf", ".pdf", ".csv")  # downloads, not pages
 # Kinds of page (URL patterns) audited per role at most: a bound on time, well above the 58
 # kinds the principal reaches today, so that the crawl ends because it has seen everything.
 MAX_KINDS_PER_ROLE = 96
-MAX_PAGES_PER_KIND = 2  # the first is audited, the second read for its links (decision 0010)
+MAX_PAGES_PER_KIND = 4  # the first is audited, the others read for their links (decision 0010)
 BADGE_KIND = " (badge)"
 PASSWORD = "demo"
 Scheme = Literal["light", "dark"]
@@ -262,36 +262,79 @@ def crawl(
     audit one page of each kind.
 
     Main-menu links are queued before the others. Paths differing only in their query string
-    count once. The first page of a kind (one pupil page, say) is audited; a second is loaded
-    only for its links, since another pupil may lead to kinds the first does not (a programme
-    with versions); no more are loaded. So the time grows with the kinds of page, not with the
-    pupils. A link in a row or item marked as a protected identity (`.badge-protected`) is a kind of
-    its own: such pages render differently. Kinds in `audited_elsewhere` (audited for the same
-    role by another test) are loaded and checked like the others, without axe.
+    count once. The first page of a kind (one pupil page, say) is audited; up to
+    MAX_PAGES_PER_KIND in all are loaded, the others only for their links, since another pupil
+    may lead to kinds the first does not (a programme with versions). So the time grows with
+    the kinds of page, not with the pupils. A link in a row or item marked as a protected
+    identity (`.badge-protected`) is a kind of its own: such pages render differently. Kinds in
+    `audited_elsewhere` (audited for the same role by another test) are loaded and checked like
+    the others, without axe.
+
+    Which pages of a kind are loaded matters more than how many. The links of a page that shows
+    a kind of link not shown before are queued at once. The links of a page that shows nothing
+    new (the second pupil of the list, whose page is like the first) are held back, and fill
+    the kinds still short of MAX_PAGES_PER_KIND, in the order found, only when the queue has
+    run dry. So the extra pages of a kind follow the pages the crawl still learns from (a task
+    in Mina uppgifter, the investigation behind it, its report and the adaptations tried)
+    instead of the pupils who happen to sort first in the list.
     """
     origin = urlsplit(base_url)[:2]
     queue: deque[tuple[str, str]] = deque([(start, pattern(start))])
+    held_back: deque[_Link] = deque()  # links of pages that showed nothing new, in order found
     seen = {urlsplit(start).path}
+    shown = {pattern(start)}  # the kinds of link shown so far
     per_kind: Counter[str] = Counter({pattern(start): 1})
     result = Crawl()
-    while queue and len(result.first_of_kind) < MAX_KINDS_PER_ROLE:
+
+    def enqueue(link: _Link) -> None:
+        seen.add(link.path)
+        per_kind[link.kind] += 1
+        queue.append((link.url, link.kind))
+
+    while len(result.first_of_kind) < MAX_KINDS_PER_ROLE:
+        while not queue and held_back:
+            link = held_back.popleft()
+            if link.path not in seen and per_kind[link.kind] < MAX_PAGES_PER_KIND:
+                enqueue(link)
+        if not queue:
+            break
         url, kind = queue.popleft()
-        # A second page of a kind is checked like the first, but read only for its links.
+        # A further page of a kind is checked like the first, but read only for its links.
         first = kind not in result.first_of_kind
         audit.visit(page, url, who, axe=first and kind not in audited_elsewhere)
         if first:
             result.first_of_kind[kind] = _path(page.url)
         result.paths.append(_path(page.url))
-        for link in page.evaluate(LINKS):
-            parts = urlsplit(link["href"])
-            if parts[:2] != origin or parts.path.startswith(CRAWL_SKIP_PREFIXES):
+        links = _links(page, origin)
+        shows_new = any(link.kind not in shown for link in links)
+        shown.update(link.kind for link in links)
+        for link in links:
+            if link.path in seen or per_kind[link.kind] >= MAX_PAGES_PER_KIND:
                 continue
-            if parts.path.rstrip("/").endswith(CRAWL_SKIP_SUFFIXES):
-                continue  # a download (PDF), not a page axe can audit
-            kind = pattern(parts.path) + (BADGE_KIND if link["badge"] else "")
-            if parts.path in seen or per_kind[kind] >= MAX_PAGES_PER_KIND:
-                continue
-            seen.add(parts.path)
-            per_kind[kind] += 1
-            queue.append((parts.path + (f"?{parts.query}" if parts.query else ""), kind))
+            if shows_new:
+                enqueue(link)
+            else:
+                held_back.append(link)
     return result
+
+
+@dataclass(frozen=True)
+class _Link:
+    url: str  # path and query
+    path: str
+    kind: str
+
+
+def _links(page: Page, origin: tuple[str, str]) -> list[_Link]:
+    """The page's same-origin links to pages (not downloads), main-menu links first."""
+    found = []
+    for link in page.evaluate(LINKS):
+        parts = urlsplit(link["href"])
+        if parts[:2] != origin or parts.path.startswith(CRAWL_SKIP_PREFIXES):
+            continue
+        if parts.path.rstrip("/").endswith(CRAWL_SKIP_SUFFIXES):
+            continue  # a download (PDF), not a page axe can audit
+        url = parts.path + (f"?{parts.query}" if parts.query else "")
+        kind = pattern(parts.path) + (BADGE_KIND if link["badge"] else "")
+        found.append(_Link(url, parts.path, kind))
+    return found

@@ -1,7 +1,8 @@
 """Unit A's fixed cases, so that each demo user finds work: Ella's programme in its second
 version, adaptations in 8A given by "larare" and "mentor", a report awaiting the rektor's
 receipt, investigations with "specialpedagog", a delegated no-programme decision under appeal,
-and items due or overdue for each of them.
+and items due or overdue for each of them. Unit B (rektor2's) gets one fixed case too: an
+assessed investigation waiting for rektor2's decision.
 
 The stories are told first, before the rest of the municipality, with pupils no other case uses.
 """
@@ -64,6 +65,10 @@ class EllaDays(NamedTuple):
     recent: date  # the latest follow-up
 
 
+# Days of history at unit B that rektor2's case needs: adaptations tried for at least 45 days
+# before the report (records.pre_referral), then the report, the investigation and its assessment.
+UNIT_B_HISTORY = 150
+
 # Ella's days (EllaDays, in order) in days before today, squeezed into her history if the
 # rektor or mentor is new.
 ELLA_DAYS_AGO = (330, 320, 234, 233, 230, 215, 200, 192, 108, 98, 3)
@@ -113,6 +118,7 @@ class DemoUnitStories(CaseBuilder):
         self.demo_ella(ella, {"larare": larare, "mentor": mentor, "educator": educator})
         self.demo_class_stories(larare, mentor, educator)
         self.other_class_stories(larare, educator)
+        self.unit_b_story()
         return self.demo_used
 
     def days(self, offset: int) -> date:
@@ -246,6 +252,33 @@ class DemoUnitStories(CaseBuilder):
             follow_up_on=max(follow_up, self.days(12)),
             evaluation_on=self.clamp(kid, self.days(-6)),
         )
+
+    # --- unit B: rektor2 --------------------------------------------------------------------------
+
+    def unit_b_story(self) -> None:
+        """rektor2: a report made despite extra adaptations (which run on), its investigation
+        assessed without a need of special support, the decision due. Unit B's other cases come
+        from the random draw, which may leave it no investigation waiting for a decision (seed 1
+        did, for December 2026): rektor2 would find nothing to decide in Mina uppgifter, and the
+        crawl in tests/browser no decision form and no open investigation to reach."""
+        unit_b = self.population.unit_plans[1].unit.id
+        kid = next(
+            self.kid(ref.pupil_id)
+            for ref in self.population.pupil_refs
+            if self.unit_of_class[id(ref.class_plan)].id == unit_b
+            and not ref.protected
+            and ref.pupil_id not in self.moved
+            and ref.pupil_id not in self.demo_used
+            and (self.today - self.floor_of(ref.pupil_id)).days >= UNIT_B_HISTORY
+        )
+        self.demo_used.add(kid.id)
+        reported, received, opened, mapped, assessed = self.backwards(
+            kid, self.days(-4), [2, 3, 18, 12]
+        )
+        referral = self.referral(
+            kid, reported, ground=wf.ReferralGround.DESPITE_ADAPTATIONS, received=received
+        )
+        self.investigation(kid, referral, opened, mapped=mapped, assessed=assessed, needed=False)
 
     # --- Ella -----------------------------------------------------------------------------------
 
