@@ -241,10 +241,11 @@ class _Demo:
         pupils = self.pupils(units)
         groups = self.groups()
         year = AcademicYear.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
-        unit_a = (
-            UnitDuty.objects.filter(user__username="rektor", duty=UnitDutyKind.PRINCIPAL)
+        unit_a, unit_b = (
+            UnitDuty.objects.filter(user__username=username, duty=UnitDutyKind.PRINCIPAL)
             .values_list("school_unit_id", flat=True)
             .first()
+            for username in ("rektor", "rektor2")
         )
         demo_educator = (
             User.objects.filter(username="specialpedagog").values_list("pk", flat=True).first()
@@ -273,6 +274,9 @@ class _Demo:
                         hand_in = is_previous or not writing
                     else:
                         hand_in = is_previous or self.rng.random() < 0.3
+                        # "rektor2" always has a handed-in report to review, whatever the
+                        # seed and the date: the demo shows every principal the review step.
+                        hand_in = hand_in or (unit_id == unit_b and index == 0)
                     self.report(period, goals, person, rektor, entries, is_previous, hand_in)
                 if periods == [] and rektor is None:
                     self.interventions(

@@ -61,7 +61,7 @@ CRAWL_SKIP_PREFIXES = (
     "/healthz",
 )
 CRAWL_SKIP_SUFFIXES = ("pdf", ".pdf", ".csv")  # downloads, not pages
-# Kinds of page (URL patterns) audited per role at most: a bound on time, well above the 58
+# Kinds of page (URL patterns) audited per role at most: a bound on time, well above the 55
 # kinds the principal reaches today, so that the crawl ends because it has seen everything.
 MAX_KINDS_PER_ROLE = 96
 MAX_PAGES_PER_KIND = 4  # the first is audited, the others read for their links (decision 0010)

@@ -88,6 +88,15 @@ def test_the_demo_users_see_work_in_every_state(municipality) -> None:  # type: 
     assert own_row.plans[0].special_educator_id == educator.user_id
 
 
+def test_the_second_principal_always_has_a_report_to_review(municipality) -> None:  # type: ignore[no-untyped-def]
+    """Whatever the seed draws for rektor2's unit, one report of the running term waits for
+    rektor2 (the browser crawl audits the review page for every principal)."""
+    rektor2 = load_user_context(User.objects.get(username="rektor2"), today=TODAY)
+    rows = [row for row in sel.overview(rektor2, TODAY) if row.unit.pk in rektor2.leader_units]
+    assert rows
+    assert any(row.awaiting_review for row in rows)
+
+
 def test_the_demo_pages_open_for_the_demo_users(municipality, client) -> None:  # type: ignore[no-untyped-def]
     generated, _counts = municipality
     unit_a = generated["unit_a_id"]
