@@ -61,5 +61,9 @@ def database_from_env() -> dict[str, object]:
             "PORT": env_str("ELEVSTOD_DB_PORT", ""),
             "CONN_MAX_AGE": env_int("ELEVSTOD_DB_CONN_MAX_AGE", 60),
             "TEST": {"NAME": env_str("ELEVSTOD_DB_TEST_NAME", "test_elevstod")},
+            # The application's own role. `manage.py migrate` runs as the owner of the tables
+            # (ELEVSTOD_DB_USER set to it) and then grants this role its rights, of the access
+            # log only SELECT and INSERT. The same as USER: nobody is granted (decision 0017).
+            "APP_USER": env_str("ELEVSTOD_DB_APP_USER", env_str("ELEVSTOD_DB_USER", "elevstod")),
         }
     raise ImproperlyConfigured(f"ELEVSTOD_DB_ENGINE must be sqlite or postgresql, not {engine!r}")

@@ -76,11 +76,7 @@ MATRIX: dict[str, Row] = {
         method="post",
         targets={"a": lambda w: {"delegation_id": w.delegation.pk}},
     ),
-    "audit:log_review": Row(allowed=only("principal_a", "deputy_a", "principal_b")),
-    "audit:log_review_record": Row(
-        allowed=only("principal_a", "deputy_a", "principal_b"), ok=302, method="post"
-    ),
-    "audit:pupil_log_extract": Row(allowed=leads_unit_of, targets=PUPIL_TARGETS),
+    # The access log's pages (audit:*): tests/matrix_rows/security.py.
     "front:start": Row(allowed=everyone),
     "front:pupil_list": Row(allowed=everyone),
     "front:pupil_detail": Row(allowed=sees_pupil, targets=PUPIL_TARGETS),

@@ -118,6 +118,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client's address, for the lock above (decision 0016). Behind the municipality's reverse
+# proxy every request comes from the proxy: name the proxies trusted to say who the client is in
+# X-Forwarded-For, by how many stand in front of Elevstöd or by their addresses (networks allowed,
+# comma-separated). Neither set: REMOTE_ADDR, and X-Forwarded-For is ignored (a client could
+# write any address there). Checked at start-up (accounts.client_ip).
+ELEVSTOD_TRUSTED_PROXY_COUNT = env_int("ELEVSTOD_TRUSTED_PROXY_COUNT", 0)
+ELEVSTOD_TRUSTED_PROXIES = [
+    part.strip() for part in env_str("ELEVSTOD_TRUSTED_PROXIES", "").split(",") if part.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "elevstod.accounts.client_ip.client_address"
 
 # Second factor for staff (security.md P7). Demo mode turns it off and shows a banner.
 ELEVSTOD_REQUIRE_SECOND_FACTOR = env_bool("ELEVSTOD_REQUIRE_SECOND_FACTOR", True)

@@ -119,6 +119,12 @@ def can_view_organisation(ctx: UserContext, provider_id: uuid.UUID) -> bool:
     return provider_id in ctx.administered_providers
 
 
+def can_edit_school_terms(ctx: UserContext, provider_id: uuid.UUID) -> bool:
+    """Term dates (läsårstider) are the huvudman's settings, per unit where they differ
+    (decision 0015); they bound a decision on distance teaching (SL 3 kap. 11 a §)."""
+    return provider_id in ctx.administered_providers
+
+
 def needs_second_factor(ctx: UserContext) -> bool:
     """Staff reach support data only after a second factor (security.md P7, IMY 2015)."""
     return ctx.is_staff_member or bool(ctx.protected_assignments)
@@ -153,11 +159,15 @@ FAMILY = frozenset({Relation.SELF, Relation.GUARDIAN})
 # Who sees which record. Teachers see adaptations and programme measures for their teaching
 # (process.md §4); the pupil and guardians with custody see what concerns them (OSL 12 kap.).
 # Participants (the author of a concern or report, an assigned investigator) see their own record.
+# The family reads the investigation once it is concluded, and at the latest when a decision
+# rests on it: the parties' access to the case file (FL 10 § via SL 29 kap. 10 §), against whom
+# secrecy seldom applies (OSL 12 kap. 1 och 3 §§); never while it is written (records.py says
+# which investigations are concluded), and never its staff-only working notes (decision 0014).
 SUPPORT_VIEWERS: dict[SupportRecord, frozenset[Relation]] = {
     SupportRecord.CONCERN: CASE_TEAM,
     SupportRecord.ADAPTATION: CASE_TEAM | {Relation.TEACHER} | FAMILY,
     SupportRecord.REFERRAL: CASE_TEAM,
-    SupportRecord.INVESTIGATION: CASE_TEAM,
+    SupportRecord.INVESTIGATION: CASE_TEAM | FAMILY,
     SupportRecord.DECISION: CASE_TEAM | FAMILY,
     SupportRecord.PROGRAMME: CASE_TEAM | {Relation.TEACHER} | FAMILY,
     SupportRecord.FOLLOW_UP: CASE_TEAM | {Relation.TEACHER} | FAMILY,
@@ -172,8 +182,8 @@ def can_view_support_record(
     participant: bool = False,
     family_may_see: bool = True,
 ) -> bool:
-    """`family_may_see` is False for drafts and open investigations: the family sees what has
-    been decided or concluded, not work in progress."""
+    """`family_may_see` is False for drafts and investigations not yet concluded: the family
+    sees what has been decided or concluded, not work in progress."""
     allowed = SUPPORT_VIEWERS[record]
     if not family_may_see:
         allowed = allowed - FAMILY
@@ -192,6 +202,15 @@ def sees_teaching_part_only(relations: frozenset[Relation]) -> bool:
 
 
 # --- end teaching part only -----------------------------------------------------------------
+
+
+def sees_staff_only_notes(relations: frozenset[Relation], *, participant: bool = False) -> bool:
+    """The investigation's working notes, withheld from the family with a recorded reason
+    (decision 0014): the case team and its investigators, never the pupil or a guardian, even
+    one who is also staff at the school."""
+    if relations & FAMILY:
+        return False
+    return bool(relations & CASE_TEAM) or (participant and bool(relations & STAFF_RELATIONS))
 
 
 class SupportAct(StrEnum):

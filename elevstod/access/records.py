@@ -4,8 +4,11 @@
 the API read, asks the policy (`can_view_support_record`, then `can_act` for `act`), writes one
 access-log row, allowed or denied, and returns the record with the pupil's `PupilAccess`. A bad
 id, a missing record, a record the user may not see and one they may see but not act on all give
-the same 404 (security.md P1, P5); the last is `ActRefused`, a 404 the API answers 403. Lists
-use the twin, `support_records_visible_to(ctx, kind)`: the same rule as one filter.
+the same 404 (security.md P1, P5); the last is `ActRefused`, a 404 the API answers 403 with the
+rule that refused the act (`ACT_RULES`: its code, Swedish message and paragraph). A missing and a
+forbidden record cost the same work (the same queries), so that their answer times do not tell
+them apart either. Lists use the twin, `support_records_visible_to(ctx, kind)`: the same rule as
+one filter.
 
 Per record kind the table `RECORDS` says which model and shape, which acts are done on it,
 which states the family never sees, and who is named on it (the participant). The participant
@@ -53,6 +56,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from elevstod.access.context import UserContext
 from elevstod.access.lookup import AccessAttempt, PupilAccess, fact_prefetches, facts_of, parsed_id
@@ -70,6 +74,7 @@ from elevstod.access.policy import (
 )
 from elevstod.access.scoping import pupils_related_q
 from elevstod.audit.models import AccessAction
+from elevstod.people.models import Pupil
 from elevstod.support import workflow as wf
 from elevstod.support.models import (
     ActionProgramme,
@@ -87,6 +92,9 @@ from elevstod.support.models import (
     PupilRecord,
     Referral,
 )
+from elevstod.support.workflow.investigations import (
+    family_may_read as family_may_read_investigation,
+)
 
 M = TypeVar("M", bound=PupilRecord)
 RecordId = uuid.UUID | str
@@ -95,8 +103,136 @@ RecordId = uuid.UUID | str
 PARTICIPANT = "user_is_participant"
 
 
+# ----------------------------------------------------------------------------- refused acts
+
+SL_2_10 = "2 kap. 10 § skollagen"
+SL_3_5 = "3 kap. 5 § skollagen"
+SL_3_7 = "3 kap. 7 § skollagen"
+SL_3_9 = "3 kap. 9 § skollagen"
+
+# Why each act is refused to someone the policy does not let do it (policy.SUPPORT_ACTORS): the
+# rule, in Swedish, and where it comes from. Deciding is refused as the workflow refuses a
+# member of staff without delegation, word for word (decision 0012).
+ACT_RULES: dict[SupportAct, wf.Refused] = {
+    SupportAct.RAISE_CONCERN: wf.Refused(
+        "act.staff_records_concern",
+        gettext_noop(
+            "En oro för en elev dokumenteras av personal med tjänst vid elevens skolenhet. "
+            "Eleven och vårdnadshavarna lämnar sin oro som en egen oro."
+        ),
+        SL_3_5,
+    ),
+    SupportAct.SUBMIT_CONCERN: wf.Refused(
+        "act.family_submits_concern",
+        gettext_noop(
+            "En egen oro lämnas av eleven eller en vårdnadshavare. Personal dokumenterar "
+            "sin oro som personal."
+        ),
+        SL_3_5,
+    ),
+    SupportAct.MANAGE_ADAPTATIONS: wf.Refused(
+        "act.adaptations_by_teaching_staff",
+        gettext_noop(
+            "Extra anpassningar ges och utvärderas av elevens lärare, mentor och elevhälsa "
+            "inom den ordinarie undervisningen, eller av den som är ansvarig för anpassningen."
+        ),
+        SL_3_5,
+    ),
+    SupportAct.REFER: wf.Refused(
+        "act.staff_refer",
+        gettext_noop(
+            "Anmälan till rektorn görs av personal vid skolan. Eleven och vårdnadshavarna kan "
+            "i stället lämna en oro."
+        ),
+        SL_3_7,
+    ),
+    SupportAct.RECEIVE_REFERRAL: wf.Refused(
+        "act.principal_receives_referral",
+        gettext_noop(
+            "Anmälan tas emot av rektorn, som ser till att elevens behov skyndsamt utreds."
+        ),
+        SL_3_7,
+    ),
+    SupportAct.OPEN_INVESTIGATION: wf.Refused(
+        "act.principal_opens_investigation",
+        gettext_noop("Det är rektorn som ser till att elevens behov av särskilt stöd utreds."),
+        SL_3_7,
+    ),
+    SupportAct.WRITE_INVESTIGATION: wf.Refused(
+        "act.investigators_write",
+        gettext_noop(
+            "Utredningen skrivs av den som har fått i uppdrag att utreda, av specialpedagog "
+            "eller speciallärare vid enheten eller av rektorn."
+        ),
+        SL_3_7,
+    ),
+    SupportAct.DRAFT_PROGRAMME: wf.Refused(
+        "act.programme_drafters",
+        gettext_noop(
+            "Åtgärdsprogrammet utarbetas av rektorn, elevens mentor eller specialpedagog "
+            "eller speciallärare vid enheten."
+        ),
+        SL_3_9,
+    ),
+    SupportAct.DECIDE: wf.Refused(
+        "decision.no_delegation",
+        gettext_noop(
+            "Du har ingen delegering som omfattar det här beslutet på beslutsdagen. Beslutet "
+            "fattas av rektorn eller av den som rektorn har delegerat det till."
+        ),
+        SL_2_10,
+    ),
+    SupportAct.SERVE_DECISION: wf.Refused(
+        "act.school_serves_decision",
+        gettext_noop(
+            "Hur beslutet har delgetts eleven och vårdnadshavarna registreras av rektorn, "
+            "elevens mentor eller specialpedagog eller speciallärare vid enheten."
+        ),
+        "33 § förvaltningslagen (29 kap. 10 § skollagen)",
+    ),
+    SupportAct.RECORD_FOLLOW_UP: wf.Refused(
+        "act.follow_up_by_responsible",
+        gettext_noop(
+            "Uppföljning och utvärdering registreras av den som åtgärdsprogrammet anger som "
+            "ansvarig, av elevens mentor, specialpedagog eller speciallärare eller av rektorn."
+        ),
+        SL_3_9,
+    ),
+    SupportAct.HANDLE_APPEAL: wf.Refused(
+        "act.decision_maker_handles_appeal",
+        gettext_noop(
+            "Ett överklagande ges in till den som fattade beslutet och hanteras av rektorn, "
+            "som prövar om det har kommit in i rätt tid och om beslutet ska ändras."
+        ),
+        "43–46 §§ förvaltningslagen (29 kap. 10 § skollagen)",
+    ),
+    SupportAct.ADD_OWN_VIEW: wf.Refused(
+        "act.family_adds_own_view",
+        gettext_noop(
+            "Här lämnar eleven och vårdnadshavarna sina egna synpunkter. Personal dokumenterar "
+            "i ärendet."
+        ),
+        SL_3_9,
+    ),
+    SupportAct.CONFIRM_RECEIPT: wf.Refused(
+        "act.recipient_confirms_receipt",
+        gettext_noop(
+            "Bara mottagaren själv kan bekräfta att hen har fått beslutet, eftersom "
+            "överklagandetiden räknas från den dagen."
+        ),
+        wf.FL_APPEAL_TIME,
+    ),
+}
+
+
 class ActRefused(Http404):
-    """The user may see the record but not do this with it: a 404 to pages, a 403 to the API."""
+    """The user may see the record (or the pupil) but not do this act with it: a 404 to pages,
+    a 403 to the API with `refusal`, the rule that refused it (`ACT_RULES`)."""
+
+    def __init__(self, act: SupportAct) -> None:
+        super().__init__(act.value)
+        self.act = act
+        self.refusal = ACT_RULES[act]
 
 
 # ----------------------------------------------------------------------------- who is named
@@ -194,6 +330,10 @@ class RecordKind(Generic[M]):
     prefetch: Callable[[], tuple[str | Prefetch, ...]] = tuple
     named: Callable[[uuid.UUID], Q] | None = None
     hidden_from_family: frozenset[str] = frozenset()
+    # A kind without states says by a rule which of its records the family reads: the loaded
+    # twin and the list twin (investigations: once concluded, FL 10 §; decision 0014).
+    family_reads: Callable[[Any], bool] | None = None
+    family_reads_q: Callable[[], Q] | None = None
     annotations: Callable[[], dict[str, Combinable]] = field(default=dict)
 
     @property
@@ -213,24 +353,30 @@ class RecordKind(Generic[M]):
     def annotated(self, user_id: uuid.UUID | None) -> QuerySet[M]:
         return self.model._default_manager.annotate(**{PARTICIPANT: self.participant(user_id)})
 
-    def records(self, user_id: uuid.UUID | None) -> QuerySet[M]:
+    def records(self, user_id: uuid.UUID | None, *, lists: bool = True) -> QuerySet[M]:
         """Every record of the kind in its detail shape, with no access check: for the door,
-        and for reading a record again after a service changed it in the same request."""
-        return (
+        and for reading a record again after a service changed it in the same request.
+        `lists=False` leaves out the related lists (`prefetch`), which the door loads only once
+        the record is allowed."""
+        rows = (
             self.annotated(user_id)
             .select_related("pupil", *self.related)
-            .prefetch_related(*self.prefetch())
             .annotate(**self.annotations())
         )
+        return rows.prefetch_related(*self.prefetch()) if lists else rows
 
     def family_may_see(self, record: M) -> bool:
         """Drafts are work in progress: the family sees what has been decided (loaded twin)."""
+        if self.family_reads is not None:
+            return self.family_reads(record)
         if not self.hidden_from_family:
             return True
         return str(record.serializable_value("state")) not in self.hidden_from_family
 
     def family_may_see_q(self) -> Q:
         """The list twin of `family_may_see`."""
+        if self.family_reads_q is not None:
+            return self.family_reads_q()
         return ~Q(state__in=self.hidden_from_family) if self.hidden_from_family else Q()
 
 
@@ -279,6 +425,9 @@ INVESTIGATIONS: RecordKind[Investigation] = RecordKind(
     prefetch=lambda: ("investigators", "needs"),
     acts=frozenset({Act.WRITE_INVESTIGATION, Act.DECIDE}),
     named=_investigator,
+    # The family reads a concluded investigation, never one being written (FL 10 §).
+    family_reads=lambda record: family_may_read_investigation(record.assessed_on, record.closed_on),
+    family_reads_q=lambda: Q(assessed_on__isnull=False) | Q(closed_on__isnull=False),
 )
 
 DECISIONS: RecordKind[Decision] = RecordKind(
@@ -412,21 +561,25 @@ def get_support_record_for(
         raise ValueError(f"{act} is not done on a {entry.kind}")
     attempt = AccessAttempt(ctx, entry.kind.value, action, purpose, channel)
     record_uuid = parsed_id(record_id)
-    record = entry.records(ctx.user_id).filter(pk=record_uuid).first() if record_uuid else None
-    if record is None:
-        attempt.denied(record_uuid or record_id)
+    if record_uuid is None:
+        attempt.denied(record_id)
         raise Http404
-    pupil = record.pupil
+    # The record alone first: its lists are loaded only for someone who may see it, and a
+    # missing record costs what a forbidden one does (the pupil's facts are asked for a pupil
+    # who does not exist), so the answer's time does not tell them apart (security.md P5).
+    record = entry.records(ctx.user_id, lists=False).filter(pk=record_uuid).first()
+    pupil = record.pupil if record is not None else Pupil(pk=record_uuid)
     prefetch_related_objects([pupil], *fact_prefetches(ctx))
     facts = facts_of(pupil)
     relations = relations_to_pupil(ctx, facts)
-    if not _may_view(entry, record, relations, whole_record=whole_record):
-        attempt.denied(record.pk, facts=facts)
+    if record is None or not _may_view(entry, record, relations, whole_record=whole_record):
+        attempt.denied(record_uuid, facts=facts if record is not None else None)
         raise Http404
     access = PupilAccess(pupil=pupil, facts=facts, relations=relations)
     if act is not None and not can_act(relations, act, participant=is_participant(record)):
         attempt.denied(record.pk, facts=facts, acting_role=access.acting_role)
-        raise ActRefused
+        raise ActRefused(act)
+    prefetch_related_objects([record], *entry.prefetch())
     attempt.allowed(access, record.pk)
     return record, access
 
@@ -461,7 +614,7 @@ def require_act(
     AccessAttempt(ctx, record_type, AccessAction.UPDATE, purpose, channel).denied(
         access.pupil.pk, facts=access.facts, acting_role=access.acting_role
     )
-    raise ActRefused
+    raise ActRefused(act)
 
 
 # ----------------------------------------------------------------------------- the list twin

@@ -15,4 +15,10 @@ urlpatterns = [
         views.api_token_revoke,
         name="api_token_revoke",
     ),
+    path("konto/api-nycklar/tillsyn/", views.api_tokens_overseen, name="api_tokens_overseen"),
+    path(
+        "konto/api-nycklar/tillsyn/<uuid:token_id>/aterkalla/",
+        views.api_token_revoke_overseen,
+        name="api_token_revoke_overseen",
+    ),
 ]

@@ -14,6 +14,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -102,16 +103,27 @@ def _may_hold_tokens(request: AuthenticatedRequest) -> bool:
 def api_tokens(request: AuthenticatedRequest) -> HttpResponse:
     if not _may_hold_tokens(request):
         raise Http404
-    form = ApiTokenForm(request.POST or None)
+    today = timezone.localdate()
+    form = ApiTokenForm(request.POST or None, today=today)
     created_raw = None
     if request.method == "POST" and form.is_valid():
-        created_raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
+        created_raw = services.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            valid_through=form.cleaned_data["valid_through"],
+        )
+        form = ApiTokenForm(today=today)
     tokens = services.api_tokens_of(request.user)
+    ctx = context_for(request)
     return render(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "tokens": tokens, "created_raw": created_raw},
+        {
+            "form": form,
+            "tokens": tokens,
+            "created_raw": created_raw,
+            "oversees": services.may_oversee_tokens(ctx),
+        },
     )
 
 
@@ -121,3 +133,23 @@ def api_token_revoke(request: AuthenticatedRequest, token_id: uuid.UUID) -> Http
     if services.api_token_revoke(user=request.user, token_id=token_id):
         messages.success(request, _("Nyckeln är återkallad."))
     return redirect("accounts:api_tokens")
+
+
+@login_required
+def api_tokens_overseen(request: AuthenticatedRequest) -> HttpResponse:
+    """The live tokens of the staff a rektor or the huvudman's administrator oversees."""
+    ctx = context_for(request)
+    if not services.may_oversee_tokens(ctx):
+        raise Http404
+    tokens = services.api_tokens_overseen_by(ctx)
+    return render(request, "accounts/api_tokens_overseen.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def api_token_revoke_overseen(request: AuthenticatedRequest, token_id: uuid.UUID) -> HttpResponse:
+    ctx = context_for(request)
+    if not services.api_token_revoke_overseen(ctx=ctx, by=request.user, token_id=token_id):
+        raise Http404
+    messages.success(request, _("Nyckeln är återkallad."))
+    return redirect("accounts:api_tokens_overseen")

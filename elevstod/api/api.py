@@ -37,9 +37,12 @@ api = NinjaAPI(
     docs_url=None,  # the interactive docs load from a CDN; the OpenAPI document is enough
     description=(
         "API v1: pupils and the support chain (Skollagen 3 kap.). Every object has an id; "
-        "every read, print and export is logged. Writes call the same services as the pages: "
-        "409 answers a refused step {code, message, paragraph} or an edit conflict "
-        "{code: edit_conflict, version}; 422 answers invalid input, in Swedish."
+        "every read, print and export is logged. Writes call the same services as the pages. "
+        "Every refusal names its rule: {code, message, paragraph}, 403 when a rule on who may "
+        "act refuses, 409 when the case's state refuses the step (or an edit conflict "
+        "{code: edit_conflict, version}). 404 {code: not_found} for a record that is missing or "
+        "not yours to see, alike; 422 for invalid input, in Swedish, a field the endpoint does "
+        "not take included; 500 {code: server_error} for anything unexpected."
     ),
 )
 router = Router()

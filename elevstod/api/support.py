@@ -6,20 +6,30 @@ The same door as the pages. Every record comes through access.records.get_suppor
 once per page. A write then calls exactly one service in support.services, which writes the
 change, its ChainEvent and its access-log row in one transaction.
 
-Answers beside 2xx: 401 without a session or token; 403 when the caller may see the record but
-not do this with it (access.records.ActRefused, logged as DENIED); 404 for a record the caller
-may not see; 409 for a refusal by the workflow `{"code", "message", "paragraph"}` or an edit
-conflict `{"code": "edit_conflict", "message", "version", "conflicts"}`; 422 for invalid input,
-with Swedish messages.
+Answers beside 2xx (decision 0012: every refusal names its rule):
+- 401 without a session or token;
+- 403 `{"code", "message", "paragraph"}` when a rule about who may act refuses: the caller may
+  see the record but the policy does not let them do this with it (access.records.ActRefused,
+  logged as DENIED, its rule from access.records.ACT_RULES), or the workflow's rules on who
+  decides (`AUTHORITY_RULES`: no delegation, a setting reserved for the rektor);
+- 404 `{"code": "not_found", "message"}` for a record the caller may not see, or that does not
+  exist: the two are never told apart;
+- 409 `{"code", "message", "paragraph"}` when the workflow refuses the step in the case's state,
+  or an edit conflict `{"code": "edit_conflict", "message", "version", "conflicts"}`;
+- 422 `{"detail": [{"loc", "type", "msg"}]}` for invalid input, in Swedish: a field the
+  endpoint does not take (`extra_forbidden`), a NUL character, a date out of range included;
+- 500 `{"code": "server_error", "message"}` for anything unexpected, never an HTML page.
 """
 
+import logging
+import traceback
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 from typing import Any, TypedDict, TypeVar
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 from ninja import NinjaAPI, Query, Router, Schema, Status
@@ -82,6 +92,7 @@ Request = AuthenticatedRequest
 Row = dict[str, Any]
 
 router = Router(tags=["support"])
+logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- errors
 
@@ -102,7 +113,7 @@ class ValidationOut(Schema):
 
 
 WRITE_ERRORS: dict[int, Any] = {
-    403: ErrorOut,
+    403: s.RefusalOut,
     404: ErrorOut,
     409: s.ConflictOut,
     422: ValidationOut,
@@ -122,6 +133,7 @@ _FIELD_MESSAGES: dict[str, Any] = {
     "string_too_long": gettext_lazy("Texten får vara högst %(max_length)s tecken."),
     "string_too_short": gettext_lazy("Fältet får inte vara tomt."),
     "string_type": gettext_lazy("Ange en text."),
+    "string_unicode": gettext_lazy("Texten innehåller tecken som inte går att spara."),
     "int_parsing": gettext_lazy("Ange ett heltal."),
     "int_type": gettext_lazy("Ange ett heltal."),
     "greater_than_equal": gettext_lazy("Värdet måste vara minst %(ge)s."),
@@ -131,6 +143,9 @@ _FIELD_MESSAGES: dict[str, Any] = {
     "json_invalid": gettext_lazy("Skicka en JSON-kropp enligt API-dokumentet."),
     "model_attributes_type": gettext_lazy("Skicka en JSON-kropp enligt API-dokumentet."),
     "dict_type": gettext_lazy("Skicka en JSON-kropp enligt API-dokumentet."),
+    "extra_forbidden": gettext_lazy("Fältet finns inte här och kan inte ändras genom API:t."),
+    s.NUL_IN_TEXT: gettext_lazy("Texten får inte innehålla nolltecken (NUL)."),
+    s.DATE_OUT_OF_RANGE: gettext_lazy("Ange ett datum mellan %(earliest)s och %(latest)s."),
 }
 _VALUE_ERROR_PREFIX = "Value error, "
 
@@ -164,12 +179,24 @@ def validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) 
     return api.create_response(request, {"detail": detail}, status=422)
 
 
-def refusal(request: HttpRequest, exc: wf.RefusalError, api: NinjaAPI) -> HttpResponse:
-    refused = exc.refusal
+# The workflow's rules about who may decide (SL 2 kap. 10 §, 3 kap. 9 § andra stycket): refusals
+# of the person, not of the case's state, so 403 as the policy's own (decision 0012).
+AUTHORITY_RULES = frozenset(
+    {"decision.no_delegation", "decision.delegate_not_at_unit", "decision.reserved_for_principal"}
+)
+
+
+def _refused(request: HttpRequest, refused: wf.Refused, api: NinjaAPI, status: int) -> HttpResponse:
+    """Every refusal's one shape: its rule, the Swedish message and the paragraph it rests on."""
     with translation.override("sv"):
         message = refused.text(gettext)
     body = {"code": refused.rule, "message": message, "paragraph": refused.paragraph}
-    return api.create_response(request, body, status=409)
+    return api.create_response(request, body, status=status)
+
+
+def refusal(request: HttpRequest, exc: wf.RefusalError, api: NinjaAPI) -> HttpResponse:
+    status = 403 if exc.refusal.rule in AUTHORITY_RULES else 409
+    return _refused(request, exc.refusal, api, status)
 
 
 def edit_conflict(
@@ -196,10 +223,30 @@ def edit_conflict(
 
 
 def not_permitted(request: HttpRequest, exc: ActRefused, api: NinjaAPI) -> HttpResponse:
-    """The caller may see the record but not do this with it: 403 rather than the pages' 404."""
+    """The caller may see the record but not do this with it: 403 with the rule that refuses
+    the act (the pages answer 404)."""
+    return _refused(request, exc.refusal, api, 403)
+
+
+def not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
+    """Missing and forbidden alike (security.md P5)."""
     with translation.override("sv"):
-        message = gettext("Du har inte behörighet att göra detta för eleven.")
-    return api.create_response(request, {"code": "not_permitted", "message": message}, status=403)
+        message = gettext("Posten finns inte, eller så har du inte behörighet att se den.")
+    return api.create_response(request, {"code": "not_found", "message": message}, status=404)
+
+
+def server_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    """Anything unexpected: JSON, never Django's HTML error page. Logged with the exception's
+    type, the method, the route's path (ids only) and the stack, but not the exception's text,
+    which may quote the data (a database error names the values); the answer says nothing of
+    the request either."""
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error(
+        "API error %s on %s %s\n%s", type(exc).__name__, request.method, request.path, stack
+    )
+    with translation.override("sv"):
+        message = gettext("Ett oväntat fel inträffade. Försök igen senare.")
+    return api.create_response(request, {"code": "server_error", "message": message}, status=500)
 
 
 def add_exception_handlers(api: NinjaAPI) -> None:
@@ -210,6 +257,8 @@ def add_exception_handlers(api: NinjaAPI) -> None:
         (wf.RefusalError, refusal),
         (services.EditConflictError, edit_conflict),
         (ActRefused, not_permitted),
+        (Http404, not_found),
+        (Exception, server_error),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api=api))
@@ -646,12 +695,12 @@ PDF_RESPONSE = {
     openapi_extra=PDF_RESPONSE,
 )
 def action_programme_pdf(request: Request, programme_id: uuid.UUID) -> HttpResponse:
-    """The programme as a document; the export is logged (security.md P1)."""
+    """The programme as a document, logged as a print as the page's PDF is (security.md P1)."""
     programme, _access = _open(
         request,
         records.PROGRAMMES,
         programme_id,
-        action=AccessAction.EXPORT,
+        action=AccessAction.PRINT,
         purpose="api_action_programme_pdf",
         whole_record=True,
     )
@@ -826,7 +875,7 @@ def confirm_receipt(request: Request, decision_id: uuid.UUID, service_id: uuid.U
     decision, access = _open(request, records.DECISIONS, decision_id, act=act)
     service = _service_of(decision, service_id)
     if not _is_own_service(request, access, service):
-        raise ActRefused
+        raise ActRefused(act)
     services.service_confirm_receipt(service=service, **_written(request))
     return _decision_body(request, decision)
 

@@ -20,7 +20,8 @@ from typing import Annotated, Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from elevstod.support import labels
 from elevstod.support import workflow as wf
@@ -40,6 +41,43 @@ def _not_blank(value: str) -> str:
 
 Text = Annotated[str, Field(max_length=TEXT_MAX)]
 RequiredText = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), AfterValidator(_not_blank)]
+
+# Error types of InputSchema's checks, given Swedish messages in elevstod.api.support.
+NUL_IN_TEXT = "string_nul"
+DATE_OUT_OF_RANGE = "date_out_of_range"
+# Far beyond any date of a pupil's schooling, and far inside what date arithmetic (a deadline
+# some days after a date) and the databases hold: 0001-01-01 and 9999-12-31 never reach them.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def _checked(value: Any) -> Any:
+    """A text without NUL (PostgreSQL stores none) and a date within the range, in a field
+    or in a list of them; nested bodies check their own fields."""
+    if isinstance(value, list):
+        return [_checked(item) for item in value]
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError(NUL_IN_TEXT, "Text must not contain NUL characters.")
+    if isinstance(value, date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise PydanticCustomError(
+            DATE_OUT_OF_RANGE,
+            "Date must lie between {earliest} and {latest}.",
+            {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )
+    return value
+
+
+class InputSchema(Schema):
+    """Every body the API takes: a field the endpoint does not handle is refused (422
+    `extra_forbidden`, never silently ignored), and every field, present or added later, is
+    checked by `_checked` (422 `string_nul`, `date_out_of_range`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_and_dates_in_range(cls, value: Any) -> Any:
+        return _checked(value)
 
 
 def _sv(table: dict, value: Any) -> str:
@@ -146,7 +184,7 @@ class ConcernOut(RecordOut):
     closed_reason: str
 
 
-class ConcernIn(Schema):
+class ConcernIn(InputSchema):
     """A concern that the pupil may not reach the criteria (SL 3 kap. 5 §). From the pupil or a
     guardian, the source is always `pupil_or_guardian`."""
 
@@ -219,7 +257,7 @@ class AdaptationDetailOut(AdaptationOut):
     evaluations: list[AdaptationEvaluationOut]
 
 
-class AdaptationIn(Schema):
+class AdaptationIn(InputSchema):
     """An extra adaptation (SL 3 kap. 5 §): no decision, but documented and evaluated.
 
     `responsible` defaults to the caller; `starts_on` to today; `evaluate_on` to the huvudman's
@@ -238,7 +276,7 @@ class AdaptationIn(Schema):
     guardian_informed_on: date | None = None
 
 
-class AdaptationEvaluationIn(Schema):
+class AdaptationEvaluationIn(InputSchema):
     effect: wf.AdaptationEffect
     next_step: wf.AdaptationNextStep
     pupil_view: Text = ""
@@ -319,7 +357,7 @@ class ReferralDetailOut(ReferralOut):
     investigation_id: uuid.UUID | None
 
 
-class ReferralIn(Schema):
+class ReferralIn(InputSchema):
     """A report to the principal (anmälan, SL 3 kap. 7 §). A report "despite adaptations" names
     the adaptations that were tried."""
 
@@ -411,7 +449,7 @@ class ConclusionOut(Schema):
     programme_id: uuid.UUID | None
 
 
-class InvestigationOpenIn(Schema):
+class InvestigationOpenIn(InputSchema):
     """The principal opens the investigation of a received report (SL 3 kap. 7 §)."""
 
     referral: uuid.UUID
@@ -419,12 +457,12 @@ class InvestigationOpenIn(Schema):
     target_on: date
 
 
-class NeedIn(Schema):
+class NeedIn(InputSchema):
     category: wf.NeedCategory
     description: RequiredText
 
 
-class InvestigationUpdateIn(Schema):
+class InvestigationUpdateIn(InputSchema):
     """Only the fields sent are changed. `version` is the one the text was based on; if someone
     saved since, nothing is written and the answer is 409 with both texts (rule 7). `needs`, when
     sent, replaces the needs found."""
@@ -510,7 +548,7 @@ class ParticipantViewOut(Schema):
     created_at: datetime
 
 
-class ParticipantViewIn(Schema):
+class ParticipantViewIn(InputSchema):
     text: RequiredText
 
 
@@ -589,7 +627,7 @@ class ProgrammeNeedIn(NeedIn):
     key: str = Field(min_length=1, max_length=64)
 
 
-class MeasureIn(Schema):
+class MeasureIn(InputSchema):
     need_key: str = Field(min_length=1, max_length=64)
     description: RequiredText
     responsible: uuid.UUID
@@ -603,7 +641,7 @@ class MeasureIn(Schema):
     ends_on: date | None = None
 
 
-class ProgrammeUpdateIn(Schema):
+class ProgrammeUpdateIn(InputSchema):
     """Only the fields sent are changed; `needs` and `measures`, when sent, replace the lists
     whole (a need kept from before keeps its id as `key`). A decided programme is never edited:
     revise it instead (rule 5)."""
@@ -749,7 +787,7 @@ class DecisionDetailOut(DecisionOut):
     participant_views: list[ParticipantViewOut] = []
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     """An appealable decision states its reasons (FL 32 § via SL 29 kap. 10 §)."""
 
     statement_of_reasons: Text = ""
@@ -759,7 +797,7 @@ class NoProgrammeDecisionIn(DecisionIn):
     instead: Text = ""
 
 
-class ServiceIn(Schema):
+class ServiceIn(InputSchema):
     method: ServiceMethod
     sent_on: date | None = None
     received_on: date | None = None
@@ -846,14 +884,14 @@ class FollowUpDetailOut(FollowUpOut):
     participant_views: list[ParticipantViewOut] | None = None
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     measure: uuid.UUID
     carried_out: wf.CarriedOut
     effect: wf.MeasureEffect
     comment: Text = ""
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(InputSchema):
     """Follow-up or evaluation of a programme in force, one review per measure (SL 3 kap. 9 §).
     `revise` also starts a revision draft; closing needs its own decision."""
 
@@ -959,7 +997,7 @@ class AppealOut(RecordOut):
     outcome_on: date | None
 
 
-class AppealIn(Schema):
+class AppealIn(InputSchema):
     """An appeal lodged with the school (FL 43–47 §§ via SL 29 kap. 11 §). `service` is the
     appellant's own service row, required: the three weeks run from their receipt (FL 44 §); an
     appellant not yet served is in time (`not_served`). The two FL 45 § andra stycket facts stop
@@ -974,7 +1012,7 @@ class AppealIn(Schema):
     wrong_appeal_instructions: bool = False
 
 
-class AppealActionIn(Schema):
+class AppealActionIn(InputSchema):
     action: wf.AppealAction
     note: Text = ""
     # FL 45 § andra stycket facts; left out, the recorded values stand.

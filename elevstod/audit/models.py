@@ -18,6 +18,7 @@ class AccessAction(models.TextChoices):
     CREATE = "create", _("Skapande")
     UPDATE = "update", _("Ändring")
     LOG_REVIEW = "log_review", _("Loggkontroll")
+    TOKEN_USE = "token_use", _("API-nyckel använd")
 
 
 class AccessOutcome(models.TextChoices):

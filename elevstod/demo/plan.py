@@ -110,6 +110,7 @@ class SupportChain:
     programmes: list[support_models.ActionProgramme] = field(default_factory=list)
     programme_needs: list[support_models.ProgrammeNeed] = field(default_factory=list)
     measures: list[support_models.ProgrammeMeasure] = field(default_factory=list)
+    communications: list[support_models.Communication] = field(default_factory=list)
     decisions: list[support_models.Decision] = field(default_factory=list)
     services: list[support_models.DecisionService] = field(default_factory=list)
     appeals: list[support_models.Appeal] = field(default_factory=list)
@@ -132,6 +133,7 @@ class SupportChain:
             (support_models.ActionProgramme, self.programmes),
             (support_models.ProgrammeNeed, self.programme_needs),
             (support_models.ProgrammeMeasure, self.measures),
+            (support_models.Communication, self.communications),
             (support_models.Decision, self.decisions),
             (support_models.DecisionService, self.services),
             (support_models.Appeal, self.appeals),

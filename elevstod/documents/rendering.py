@@ -130,8 +130,8 @@ def follow_up_pdf(follow_up: FollowUp) -> tuple[str, bytes]:
 
 
 def pdf_response(filename: str, content: bytes) -> HttpResponse:
-    """A rendered document as a download (the pages' PDF links and the API's export alike) that
-    no cache keeps: it carries pupil data."""
+    """A rendered document as a download (the pages' PDF links and the API's alike, both logged
+    as a print) that no cache keeps: it carries pupil data."""
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"

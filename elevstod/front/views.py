@@ -2,11 +2,14 @@
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from elevstod.access.context import context_for
 from elevstod.access.lookup import get_pupil_for
@@ -20,6 +23,7 @@ from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import record_access
 from elevstod.core.parsing import uuid_or_none
 from elevstod.front import selectors
+from elevstod.front.search import PupilSearchForm, looks_like_identity_number, without_nul
 
 PAGE_SIZE = 50
 
@@ -45,28 +49,49 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "front/start.html", context)
 
 
+def _pupil_list_url(unit_id: uuid.UUID | None) -> str:
+    url = reverse("front:pupil_list")
+    return f"{url}?{urlencode({'enhet': str(unit_id)})}" if unit_id else url
+
+
 @login_required
 def pupil_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The pupils the user may see. The search term comes by POST, so that a personnummer never
+    lands in a URL (decision 0016); the unit and the page may come in the query string."""
     ctx = context_for(request)
-    query = request.GET.get("q", "")[:100]
-    unit_id = uuid_or_none(request.GET.get("enhet"))
+    params = request.POST if request.method == "POST" else request.GET
+    unit_id = uuid_or_none(params.get("enhet"))
     if unit_id is not None and unit_id not in ctx.staff_units:
         unit_id = None
+    if request.method == "GET" and looks_like_identity_number(request.GET.get("q", "")):
+        # Neither searched for, nor echoed, nor logged: the empty form and how to search.
+        messages.info(request, _("Skriv personnumret i sökrutan. Det skickas då inte i adressen."))
+        return redirect(_pupil_list_url(unit_id))
+    form = PupilSearchForm(params)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     pupils = selectors.pupil_list(ctx, query=query, unit_id=unit_id)
-    page = Paginator(pupils, PAGE_SIZE).get_page(request.GET.get("sida"))
-    record_access(
-        actor_id=ctx.user_id,
-        action=AccessAction.LIST,
-        record_type="pupil_list",
-        school_unit_id=unit_id,
-        purpose="search" if query else "",
-    )
+    if form.errors:
+        pupils = pupils.none()
+    page = Paginator(pupils, PAGE_SIZE).get_page(params.get("sida"))
+    if not form.errors:
+        record_access(
+            actor_id=ctx.user_id,
+            action=AccessAction.LIST,
+            record_type="pupil_list",
+            school_unit_id=unit_id,
+            purpose="search" if query else "",
+        )
     template = "front/pupil_list.html#results" if request.htmx else "front/pupil_list.html"
-    units = selectors.units_named(ctx.staff_units)
-    # Turning the page keeps the search and the unit (templates/_pagination.html).
-    filters = {"q": query, **({"enhet": str(unit_id)} if unit_id else {})}
-    context = {"page": page, "query": query, "unit_id": unit_id, "units": units}
-    return render(request, template, {**context, "querystring": urlencode(filters)})
+    context = {
+        "page": page,
+        "form": form,
+        "query": without_nul(params.get("q", ""))[:100],
+        "unit_id": unit_id,
+        "units": selectors.units_named(ctx.staff_units),
+        # Turning the page keeps the unit in the link, and the search in a POST (the template).
+        "querystring": urlencode({"enhet": str(unit_id)} if unit_id else {}),
+    }
+    return render(request, template, context)
 
 
 @login_required

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from elevstod.audit.models import ReviewOutcome
+from elevstod.front.search import SearchTermField
 from elevstod.organisation.models import SchoolUnit
 
 
@@ -16,16 +17,8 @@ class LogFilterForm(forms.Form):
         required=False,
         empty_label=_("Alla mina enheter"),
     )
-    pupil_query = forms.CharField(
-        label=_("Elev"),
-        required=False,
-        max_length=100,
-        help_text=_("Namn eller personnummer."),
-    )
-    user_query = forms.CharField(
+    user_query = SearchTermField(
         label=_("Användare"),
-        required=False,
-        max_length=100,
         help_text=_("Namn eller användarnamn."),
     )
     # Set by the links in the table: one exact pupil or user.
@@ -50,6 +43,17 @@ class LogFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("period_end", _("Slutdatumet kan inte ligga före startdatumet."))
         return cleaned
+
+
+class PupilLogSearchForm(forms.Form):
+    """Finding the pupil whose log to read, by name or personnummer: sent by POST so that the
+    term never lands in a URL (decision 0016). The page then filters by the pupil's id."""
+
+    pupil_query = SearchTermField(
+        label=_("Elev"),
+        required=True,
+        help_text=_("Namn eller personnummer."),
+    )
 
 
 class LogReviewForm(forms.Form):

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome, LogReview
-from elevstod.people.models import Pupil
 
 _EVENT_FIELDS = (
     "occurred_at",
@@ -37,7 +36,6 @@ class LogFilters(TypedDict, total=False):
     unit_ids: Required[frozenset[uuid.UUID]]
     pupil_id: uuid.UUID | None
     user_id: uuid.UUID | None
-    pupil_ids: QuerySet[Pupil, Any] | None
     user_ids: QuerySet[User, Any] | None
     period_start: date | None
     period_end: date | None
@@ -53,7 +51,6 @@ def events_for_review(
     unit_ids: frozenset[uuid.UUID],
     pupil_id: uuid.UUID | None = None,
     user_id: uuid.UUID | None = None,
-    pupil_ids: QuerySet[Pupil, Any] | None = None,
     user_ids: QuerySet[User, Any] | None = None,
     period_start: date | None = None,
     period_end: date | None = None,
@@ -64,8 +61,6 @@ def events_for_review(
         events = events.filter(pupil_id=pupil_id)
     if user_id:
         events = events.filter(actor_id=user_id)
-    if pupil_ids is not None:
-        events = events.filter(pupil_id__in=pupil_ids)
     if user_ids is not None:
         events = events.filter(actor_id__in=user_ids)
     if period_start:
@@ -95,6 +90,24 @@ def reviews_for_units(unit_ids: frozenset[uuid.UUID]) -> QuerySet[LogReview]:
         LogReview.objects.filter(school_unit_id__in=unit_ids)
         .select_related("reviewer", "school_unit")
         .order_by("-reviewed_at")[:20]
+    )
+
+
+def user_in_review_scope(unit_ids: frozenset[uuid.UUID], user_id: uuid.UUID) -> bool:
+    """Whether the reviewer of these units may narrow the log to this user: someone with a duty
+    at one of them, or anyone the units' log names as an actor (a refused attempt from another
+    school included). Anyone else is outside the review, like a pupil of another school."""
+    return (
+        User.objects.filter(pk=user_id)
+        .filter(
+            Q(unit_duties__school_unit_id__in=unit_ids)
+            | Q(
+                pk__in=AccessEvent.objects.filter(
+                    school_unit_id__in=unit_ids, actor_id=user_id
+                ).values("actor_id")[:1]
+            )
+        )
+        .exists()
     )
 
 

@@ -13,6 +13,7 @@ from elevstod.organisation.models import (
     Group,
     ProviderDuty,
     PupilHealthTeam,
+    SchoolTerms,
     SchoolUnit,
     UnitDuty,
 )
@@ -25,3 +26,7 @@ admin.site.register(UnitDuty, list_display=["user", "school_unit", "duty", "star
 admin.site.register(ProviderDuty)
 admin.site.register(PupilHealthTeam)
 admin.site.register(Delegation, list_display=["school_unit", "delegate", "decision_type"])
+admin.site.register(
+    SchoolTerms,
+    list_display=["provider", "school_unit", "academic_year", "autumn_last_day", "spring_last_day"],
+)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from elevstod.accounts.models import User
+from elevstod.core.form_fields import date_field
 from elevstod.organisation.duties import DECISION_TYPE_LABELS, non_delegable_reason
 from elevstod.organisation.models import SchoolUnit, UnitDuty
 
@@ -73,5 +74,38 @@ class DelegationForm(forms.Form):
                     "Delegaten måste vara anställd eller uppdragstagare vid skolenheten "
                     "(2 kap. 10 § skollagen)."
                 ),
+            )
+        return cleaned
+
+
+class SchoolTermsForm(forms.Form):
+    """One academic year's term dates, for the whole huvudman or for one of its units."""
+
+    school_unit = forms.ModelChoiceField(
+        label=_("Skolenhet"),
+        queryset=SchoolUnit.objects.none(),
+        required=False,
+        empty_label=_("Alla skolenheter (huvudmannens läsårstider)"),
+    )
+    academic_year = forms.IntegerField(label=_("Läsåret börjar år"), min_value=2000, max_value=2100)
+    autumn_last_day = date_field(_("Höstterminens sista dag"))
+    spring_last_day = date_field(_("Vårterminens sista dag"))
+
+    def __init__(self, *args: Any, provider_id: uuid.UUID, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        school_unit = cast(forms.ModelChoiceField, self.fields["school_unit"])
+        school_unit.queryset = SchoolUnit.objects.filter(provider_id=provider_id).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())
+        year = cleaned.get("academic_year")
+        autumn, spring = cleaned.get("autumn_last_day"), cleaned.get("spring_last_day")
+        if year and autumn and autumn.year != year:
+            self.add_error(
+                "autumn_last_day", _("Höstterminen slutar under läsårets första kalenderår.")
+            )
+        if year and spring and spring.year != year + 1:
+            self.add_error(
+                "spring_last_day", _("Vårterminen slutar under läsårets andra kalenderår.")
             )
         return cleaned

@@ -268,3 +268,76 @@ class Delegation(BaseModel):
             and self.decision_type == decision_type
             and self.valid_from <= day <= self.valid_until
         )
+
+
+class SchoolTerms(BaseModel):
+    """Läsårstider: the last day of the autumn and the spring term of one academic year, set by
+    the huvudman for all its units, or for one unit where the unit's differ (decision 0015).
+
+    A distance-teaching decision covers at most one term (SL 3 kap. 11 a §): these are the terms
+    it is measured against. Years nobody has set take the defaults in
+    support.workflow.programmes (DEFAULT_LAST_DAY).
+    """
+
+    provider = models.ForeignKey(
+        EducationProvider, on_delete=models.CASCADE, related_name="school_terms"
+    )
+    school_unit = models.ForeignKey(
+        SchoolUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="school_terms",
+        verbose_name=_("skolenhet"),
+        help_text=_("Tomt: gäller alla huvudmannens skolenheter som inte har egna terminstider."),
+    )
+    academic_year = models.PositiveSmallIntegerField(_("läsåret börjar år"))
+    autumn_last_day = models.DateField(_("höstterminens sista dag"))
+    spring_last_day = models.DateField(_("vårterminens sista dag"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("läsårstider")
+        verbose_name_plural = _("läsårstider")
+        ordering = ["-academic_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "academic_year"],
+                condition=Q(school_unit__isnull=True),
+                name="one_provider_terms_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["school_unit", "academic_year"],
+                condition=Q(school_unit__isnull=False),
+                name="one_unit_terms_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(spring_last_day__gt=models.F("autumn_last_day")),
+                name="spring_term_after_autumn_term",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.academic_year}/{(self.academic_year + 1) % 100:02d}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        year = self.academic_year
+        if year and self.autumn_last_day and self.autumn_last_day.year != year:
+            errors["autumn_last_day"] = str(
+                _("Höstterminen slutar under läsårets första kalenderår.")
+            )
+        if year and self.spring_last_day and self.spring_last_day.year != year + 1:
+            errors["spring_last_day"] = str(
+                _("Vårterminen slutar under läsårets andra kalenderår.")
+            )
+        if (
+            self.school_unit_id
+            and self.school_unit
+            and self.school_unit.provider_id != (self.provider_id)
+        ):
+            errors["school_unit"] = str(_("Skolenheten hör inte till huvudmannen."))
+        if errors:
+            raise ValidationError(errors)

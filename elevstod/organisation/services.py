@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from elevstod.organisation.models import Delegation
+from elevstod.organisation.models import Delegation, SchoolTerms
 from elevstod.organisation.selectors import delegations_in_force
 
 
@@ -51,3 +51,34 @@ def delegations_covering(
             school_unit_id=school_unit_id, decision_type=decision_type, day=day
         ).filter(delegate_id=delegate_id)
     )
+
+
+def school_terms_save(
+    *,
+    actor_id: uuid.UUID,
+    provider_id: uuid.UUID,
+    school_unit_id: uuid.UUID | None,
+    academic_year: int,
+    autumn_last_day: date,
+    spring_last_day: date,
+) -> SchoolTerms:
+    """The huvudman's term dates for one academic year, for all its units or for one unit
+    (decision 0015): set, or changed when already set. Attributed to the administrator."""
+    with transaction.atomic():
+        terms = (
+            SchoolTerms.objects.select_for_update()
+            .filter(
+                provider_id=provider_id,
+                school_unit_id=school_unit_id,
+                academic_year=academic_year,
+            )
+            .first()
+        ) or SchoolTerms(
+            provider_id=provider_id, school_unit_id=school_unit_id, academic_year=academic_year
+        )
+        terms.autumn_last_day = autumn_last_day
+        terms.spring_last_day = spring_last_day
+        terms.updated_by_id = actor_id
+        terms.full_clean(validate_unique=False, validate_constraints=False)
+        terms.save()
+    return terms

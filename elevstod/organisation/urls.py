@@ -11,4 +11,5 @@ urlpatterns = [
         views.delegation_revoke,
         name="delegation_revoke",
     ),
+    path("lasarstider/", views.school_terms, name="school_terms"),
 ]

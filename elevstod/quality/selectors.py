@@ -457,7 +457,8 @@ PublishedColumns = dict[str, tuple[list[sup.Published], sup.Published]]
 def _publish_unit_columns(figures: list[dict[str, Any]]) -> PublishedColumns:
     """Every column of the unit tables, suppressed together with what a reader knows across
     a row: a numerator is at most its denominator, steps within the deadline at most all
-    steps, pupils with extra adaptations and with special support at most all pupils."""
+    steps, pupils with extra adaptations and with special support at most all pupils; and
+    what a row gives by difference (a share's "no", guidance only) is protected too."""
 
     def column(path: tuple[str, ...]) -> list[sup.Cell]:
         return [_cell(_get(fig, path)) for fig in figures]
@@ -467,6 +468,8 @@ def _publish_unit_columns(figures: list[dict[str, Any]]) -> PublishedColumns:
         sup.PartsAtMost(("extra_adaptations", "special_support"), "pupils"),
         # One programme in force per pupil: a late follow-up is a pupil with special support.
         sup.AtMost("late_follow_up", "special_support"),
+        # Pupils with guidance only: all pupils less the other two levels (decision 0009).
+        sup.Remainder(("extra_adaptations", "special_support"), "pupils"),
     ]
     for key, _label, path in COUNT_COLUMNS + MATCH_COLUMNS:
         columns[key] = column(path)
@@ -474,10 +477,13 @@ def _publish_unit_columns(figures: list[dict[str, Any]]) -> PublishedColumns:
         columns[f"{key}:yes"] = column((*path, "yes"))
         columns[f"{key}:n"] = column((*path, "n"))
         links.append(sup.AtMost(f"{key}:yes", f"{key}:n"))
+        # The "no" group: n − yes.
+        links.append(sup.Remainder((f"{key}:yes",), f"{key}:n"))
     for step in STEPS:
         for part in ("cases", "within"):
             columns[f"{step}:{part}"] = column(("promptness", step, part))
         links.append(sup.AtMost(f"{step}:within", f"{step}:cases"))
+        links.append(sup.Remainder((f"{step}:within",), f"{step}:cases"))
     return sup.publish_table(columns, links)
 
 

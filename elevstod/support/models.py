@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -35,8 +36,47 @@ from elevstod.support.labels import (
     REFERRAL_GROUND_LABELS,
     choices,
 )
+from elevstod.support.workflow.communication import (
+    CommunicationException,
+    CommunicationPurpose,
+)
+from elevstod.support.workflow.investigations import WithheldGround
 
 USER = settings.AUTH_USER_MODEL
+
+# Why working notes are kept from the family (decision 0014).
+WITHHELD_GROUND_LABELS = {
+    WithheldGround.NOT_PART_OF_CASE: _(
+        "Anteckningen har inte tillförts ärendet och beslutet grundas inte på den "
+        "(10 § förvaltningslagen)"
+    ),
+    WithheldGround.HARM_TO_PUPIL: _(
+        "Eleven kan antas lida betydande men om uppgiften röjs för vårdnadshavaren "
+        "(12 kap. 3 § första stycket 1 offentlighets- och sekretesslagen)"
+    ),
+    WithheldGround.OTHERS_CIRCUMSTANCES: _(
+        "Uppgiften rör någon annans personliga förhållanden (23 kap. 2 § och 10 kap. 3 § "
+        "offentlighets- och sekretesslagen)"
+    ),
+}
+COMMUNICATION_PURPOSE_LABELS = {
+    CommunicationPurpose.NO_PROGRAMME: _("Beslut att inte utarbeta åtgärdsprogram"),
+    CommunicationPurpose.CLOSURE: _("Beslut att avsluta åtgärdsprogram"),
+}
+# FL 25 § andra stycket 1–3.
+COMMUNICATION_EXCEPTION_LABELS = {
+    CommunicationException.NOT_ADVERSE: _(
+        "Beslutet går inte parten emot, uppgiften saknar betydelse eller kommunicering är "
+        "av någon annan anledning uppenbart obehövlig (25 § andra stycket 1 förvaltningslagen)"
+    ),
+    CommunicationException.HARDER_TO_CARRY_OUT: _(
+        "Det kan befaras att det annars skulle bli avsevärt svårare att genomföra beslutet "
+        "(25 § andra stycket 2 förvaltningslagen)"
+    ),
+    CommunicationException.CANNOT_WAIT: _(
+        "Ett avgörande kan inte skjutas upp (25 § andra stycket 3 förvaltningslagen)"
+    ),
+}
 
 
 class RaisedBy(models.TextChoices):
@@ -274,8 +314,27 @@ class Investigation(PupilRecord):
     proposed_measures = models.TextField(_("förslag på åtgärder"), blank=True)
     assessed_on = models.DateField(_("bedömd"), null=True, blank=True)
     closed_on = models.DateField(_("avslutad"), null=True, blank=True)
+    # Staff-only working notes: the one part of a concluded investigation the family does not
+    # read (FL 10 §), and only with a recorded ground and reason (decision 0014).
+    working_notes = models.TextField(_("arbetsanteckningar"), blank=True)
+    working_notes_withheld_ground = models.CharField(
+        _("grund för att inte visa arbetsanteckningarna"),
+        max_length=30,
+        choices=choices(WITHHELD_GROUND_LABELS),
+        blank=True,
+    )
+    working_notes_withheld_reason = models.TextField(
+        _("skäl för att inte visa arbetsanteckningarna"), blank=True
+    )
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+
+    # The staff-only fields: never shown to the family, never in the API's or the PDF's text.
+    STAFF_ONLY_FIELDS = (
+        "working_notes",
+        "working_notes_withheld_ground",
+        "working_notes_withheld_reason",
+    )
 
     # The text fields people write together; autosave and conflicts cover these.
     TEXT_FIELDS = (
@@ -657,6 +716,61 @@ class ParticipantView(BaseModel):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class Communication(PupilRecord):
+    """Kommunicering before an adverse decision (FL 25 § via SL 29 kap. 10 §; decision 0014):
+    the material sent to the family, to whom, on which day and by when they may answer, and
+    their answer; or the exception (FL 25 § andra stycket) and why. One of investigation (a
+    decision not to draw up a programme) or programme (closing it against the family's view)."""
+
+    RECORD_TYPE = "communication"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="communications")
+    purpose = models.CharField(
+        _("inför beslut"), max_length=20, choices=choices(COMMUNICATION_PURPOSE_LABELS)
+    )
+    investigation = models.ForeignKey(
+        Investigation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communications",
+    )
+    programme = models.ForeignKey(
+        ActionProgramme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communications",
+    )
+    sent_on = models.DateField(_("skickat"), null=True, blank=True)
+    recipients = models.CharField(_("till"), max_length=300, blank=True)
+    material = models.TextField(_("underlaget"), blank=True)
+    answer_by = models.DateField(_("svar senast"), null=True, blank=True)
+    answered_on = models.DateField(_("svar kom in"), null=True, blank=True)
+    answer = models.TextField(_("svaret"), blank=True)
+    answer_recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    exception_ground = models.CharField(
+        _("undantag"),
+        max_length=30,
+        choices=choices(COMMUNICATION_EXCEPTION_LABELS),
+        blank=True,
+    )
+    exception_reason = models.TextField(_("skäl för undantaget"), blank=True)
+
+    class Meta:
+        verbose_name = _("kommunicering")
+        verbose_name_plural = _("kommuniceringar")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(investigation__isnull=False) | Q(programme__isnull=False),
+                name="communication_concerns_a_record",
+            )
+        ]
 
 
 class ChainEvent(models.Model):

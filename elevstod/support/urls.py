@@ -73,10 +73,31 @@ urlpatterns: list[URLPattern] = [
         name="investigation_conclude",
     ),
     path(DECIDED_INVESTIGATION + "pdf/", documents.investigation_pdf, name="investigation_pdf"),
+    # Kommunicering before an adverse decision (FL 25 §; decision 0014)
+    path(
+        INVESTIGATION + "kommunicering/",
+        investigations.investigation_communicate,
+        name="investigation_communicate",
+    ),
+    path(
+        INVESTIGATION + "kommunicering/svar/",
+        investigations.investigation_communication_answer,
+        name="investigation_communication_answer",
+    ),
     # Decisions (SL 3 kap. 9 §; FL 32–33, 44 §§)
     path(DECIDED_INVESTIGATION + "beslut/", decisions.decision_create, name="decision_create"),
     path(PROGRAMME + "besluta/", decisions.programme_decide, name="programme_decide"),
     path(PROGRAMME + "avsluta/", decisions.programme_close, name="programme_close"),
+    path(
+        PROGRAMME + "kommunicering/",
+        programmes.programme_communicate,
+        name="programme_communicate",
+    ),
+    path(
+        PROGRAMME + "kommunicering/svar/",
+        programmes.programme_communication_answer,
+        name="programme_communication_answer",
+    ),
     path(DECISION, decisions.decision_detail, name="decision_detail"),
     path(DECISION + "synpunkt/", participant_views.decision_view_add, name="decision_view_add"),
     path(SERVICE, service_act, {"act": "serve"}, name="decision_serve"),

@@ -5,7 +5,8 @@ and an adaptation per pupil built here; expectations are written by hand from po
 and tests/world.py's relations:
 
 - concern and referral: the case team and their author (x: mentor_a, y: teacher_b,
-  z: special_educator_a); investigation: the case team (the investigators are in it);
+  z: special_educator_a); investigation: the case team (the investigators are in it) and,
+  once concluded, the family (FL 10 §, decision 0014);
 - adaptation, programme, follow-up: the case team, the pupil's teachers and the family (the
   family never a draft) — the same people as the programme page;
 - decision and appeal: the case team and the family.
@@ -152,7 +153,9 @@ ROWS: dict[str, Row] = {
         allowed=sees_programme, anonymous=401, targets=_early("adaptation_id", "adaptation")
     ),
     "api:get_referral": Row(allowed=within(CASE_TEAM_AND_AUTHOR), anonymous=401, targets=REFERRAL),
-    "api:get_investigation": Row(allowed=within(CASE_TEAM), anonymous=401, targets=INVESTIGATION),
+    "api:get_investigation": Row(
+        allowed=family_and(CASE_TEAM), anonymous=401, targets=INVESTIGATION
+    ),
     "api:get_decision": Row(allowed=family_and(CASE_TEAM), anonymous=401, targets=DECISION),
     "api:get_action_programme": Row(allowed=sees_programme, anonymous=401, targets=PROGRAMME),
     "api:action_programme_pdf": Row(allowed=sees_whole_programme, anonymous=401, targets=PROGRAMME),

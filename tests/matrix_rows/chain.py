@@ -12,7 +12,10 @@ on the world. The expectations below are written by hand from policy.py's tables
 - an adaptation: the case team, teachers and the family see it; the case team and teachers
   manage it; any staff relation may report to the principal;
 - a concern, a report and an investigation: the case team, plus the staff who wrote it or
-  investigate it (participants); never the family;
+  investigate it (participants); the family never a concern or a report, and an investigation
+  only once it is concluded (FL 10 §, decision 0014: the "x-concluded" target);
+- kommunicering before an adverse decision (FL 25 §): those who may decide (rektor, biträdande
+  rektor, specialpedagog, the elevhälsoteam), never the family;
 - writing in the investigation (and autosaving it): rektor/biträdande rektor, specialpedagog
   and the named investigators.
 """
@@ -60,6 +63,15 @@ TEACHERS = {"x": {"teacher_a"}, "y": {"teacher_b"}, "z": set(), "w": {"teacher_a
 PARTICIPANTS = {
     "x": {"mentor_a", "special_educator_a"},
     "y": {"teacher_b"},
+    "z": {"special_educator_a"},
+}
+# The pupil and a guardian with custody (guardian_x_no_custody is not family: OSL 12 kap. 3 §).
+FAMILY = {"x": {"guardian_x", "pupil_x"}, "y": {"guardian_y", "pupil_y"}, "z": set()}
+# Who may reach the decision (policy.SUPPORT_ACTORS[DECIDE]): rektor and biträdande rektor,
+# specialpedagog, the elevhälsoteam.
+DECIDERS = {
+    "x": {"principal_a", "deputy_a", "special_educator_a", "counsellor_a"},
+    "y": {"principal_b"},
     "z": {"special_educator_a"},
 }
 # Who may write in the investigation: rektor, biträdande rektor, specialpedagog + investigators.
@@ -132,6 +144,34 @@ def build_first_half(world: World, key: str) -> FirstHalf:
     )
 
 
+def concluded_investigation_for(world: World) -> Investigation:
+    """A second case for x whose investigation is concluded (no need found), built once per
+    world: the family reads it (FL 10 §)."""
+    built: dict[str, Investigation] = world.__dict__.setdefault("chain_concluded", {})
+    if "x" not in built:
+        investigation = build_first_half(world, "x").investigation
+        investigator = world.users["special_educator_a"]
+        today = timezone.localdate()
+        services.investigation_save(
+            actor=investigator,
+            investigation=investigation,
+            expected_version=investigation.version,
+            values={
+                "individual_level": "Läser långsamt men förstår muntligt.",
+                "eht_skip_reason": "Inga tecken på annat än lässvårigheter.",
+                "special_support_needed": False,
+            },
+            today=today,
+        )
+        investigation.refresh_from_db()
+        services.investigation_conclude(
+            actor=investigator, investigation=investigation, today=today
+        )
+        investigation.refresh_from_db()
+        built["x"] = investigation
+    return built["x"]
+
+
 def first_half_for(world: World, key: str) -> FirstHalf:
     """The pupil's first half of the chain, built once per world."""
     built: dict[str, FirstHalf] = world.__dict__.setdefault("chain_first_half", {})
@@ -150,6 +190,7 @@ def _target(kwarg: str, record: str) -> dict[str, Target]:
 def _seeded(w: World) -> dict[str, object]:
     for key in PEOPLE:
         first_half_for(w, key)
+    concluded_investigation_for(w)
     return {}
 
 
@@ -177,6 +218,16 @@ def refers(persona: str, target: str) -> bool:
     return sees_pupil(persona, target) and persona not in FAMILY_PERSONAS
 
 
+def reads_investigation(persona: str, target: str) -> bool:
+    """The case team and the investigators; the family once it is concluded (FL 10 §)."""
+    family = target.endswith("-concluded") and persona in FAMILY.get(_pupil_of(target), set())
+    return family or in_case_team_or_participant(persona, target)
+
+
+def decides(persona: str, target: str) -> bool:
+    return persona in DECIDERS.get(_pupil_of(target), set())
+
+
 def writes_investigation(persona: str, target: str) -> bool:
     return persona in WRITERS.get(_pupil_of(target), set())
 
@@ -191,6 +242,10 @@ CONCERN = _target("concern_id", "concern")
 ADAPTATION = _target("adaptation_id", "adaptation")
 REFERRAL = _target("referral_id", "referral")
 INVESTIGATION = _target("investigation_id", "investigation")
+READ_INVESTIGATION = {
+    **INVESTIGATION,
+    "x-concluded": lambda w: {"investigation_id": concluded_investigation_for(w).pk},
+}
 
 
 def _draft_target(key: str, record_type: str, record: str) -> Target:
@@ -216,7 +271,7 @@ ROWS: dict[str, Row] = {
     "support:my_adaptations": Row(allowed=lambda p, t: p in STAFF, targets={"seeded": _seeded}),
     "support:referral_create": Row(allowed=refers, targets=PUPIL_TARGETS),
     "support:referral_detail": Row(allowed=in_case_team_or_participant, targets=REFERRAL),
-    "support:investigation_detail": Row(allowed=in_case_team_or_participant, targets=INVESTIGATION),
+    "support:investigation_detail": Row(allowed=reads_investigation, targets=READ_INVESTIGATION),
     "support:investigation_edit": Row(allowed=writes_investigation, targets=INVESTIGATION),
     # Each act on a page posts to its own URL (one POST action per view). The matrix's concerns
     # are already answered and its referrals already received, so a permitted post meets a 409.
@@ -233,6 +288,13 @@ ROWS: dict[str, Row] = {
     "support:investigation_open": Row(allowed=leads_unit_of, method="post", targets=REFERRAL),
     "support:investigation_conclude": Row(
         allowed=writes_investigation, method="post", targets=INVESTIGATION
+    ),
+    # Kommunicering (FL 25 §): an empty post is refused by the workflow (409) or its form.
+    "support:investigation_communicate": Row(
+        allowed=decides, method="post", ok=409, targets=READ_INVESTIGATION
+    ),
+    "support:investigation_communication_answer": Row(
+        allowed=decides, method="post", ok=409, targets=READ_INVESTIGATION
     ),
     "support:draft_discard": Row(allowed=autosaves, method="post", ok=302, targets=DRAFTS),
     "support:draft_autosave": Row(

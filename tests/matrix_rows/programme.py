@@ -8,7 +8,9 @@ and tests/world.py's relations, never computed from the policy:
 
 - programme and follow-up: the case team, teachers and the family (not drafts for the family);
   their version diff and PDFs not for a teacher who is only a teacher (TEACHING_ONLY);
-- decision and appeal: the case team and the family; investigation: the case team;
+- decision and appeal: the case team and the family; the concluded investigation (its PDF):
+  the case team and the family (FL 10 §, decision 0014);
+- kommunicering before closing a programme (FL 25 §): the deciders;
 - acting: drafters (rektor, specialpedagog, mentor), deciders (rektor, specialpedagog, EHT),
   servers and follow-up recorders (rektor, specialpedagog, mentor, or staff named in the
   programme), appeal handlers (rektor and biträdande rektor).
@@ -294,6 +296,12 @@ ROWS: dict[str, Row] = {
     "support:decision_pdf": Row(allowed=family_and(CASE_TEAM), targets=DECISION),
     "support:appeal_register": Row(allowed=within(APPEAL_HANDLERS), targets=DECISION),
     "support:appeal_detail": Row(allowed=family_and(CASE_TEAM), targets=APPEAL),
-    # The investigators of x, y and z are all in the case team already.
-    "support:investigation_pdf": Row(allowed=within(CASE_TEAM), targets=INVESTIGATION),
+    # The investigators of x, y and z are all in the case team already; the investigation is
+    # concluded, so the family reads it too (FL 10 §).
+    "support:investigation_pdf": Row(allowed=family_and(CASE_TEAM), targets=INVESTIGATION),
+    "support:programme_communicate": Row(allowed=within(DECIDERS), targets=PROGRAMME),
+    # An empty answer is refused by its form, with what was typed (409).
+    "support:programme_communication_answer": Row(
+        allowed=within(DECIDERS), method="post", ok=409, targets=PROGRAMME
+    ),
 }

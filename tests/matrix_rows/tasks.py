@@ -19,6 +19,7 @@ from django.utils import timezone
 from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.models import ActionProgramme, Adaptation, Decision, Investigation, Referral
+from elevstod.support.services import communication as communicating
 from tests.matrix import Row
 from tests.world import STAFF, World
 
@@ -101,10 +102,31 @@ def assessed_no_need(world: World, key: str, principal: str = "principal_a") -> 
 
 
 def decided_no_programme(world: World, key: str, principal: str = "principal_a") -> Decision:
-    """A decision not yet served on anyone: every recipient still lacks a receipt date."""
+    """A decision not yet served on anyone: every recipient still lacks a receipt date. The
+    family had the material first and answered (FL 25 §; decision 0014)."""
+    investigation = assessed_no_need(world, key, principal)
+    today = timezone.localdate()
+    communication = communicating.communication_record(
+        actor=world.users[principal],
+        investigation=investigation,
+        values=communicating.CommunicationInput(
+            sent_on=today,
+            recipients="Vårdnadshavare och eleven",
+            material="Utredningen och förslaget till beslut",
+            answer_by=today + timedelta(days=10),
+        ),
+        today=today,
+    )
+    communicating.communication_answer(
+        actor=world.users[principal],
+        communication=communication,
+        answered_on=today,
+        answer="Vi har tagit del av underlaget.",
+        today=today,
+    )
     return services.decide_no_programme(
         actor=world.users[principal],
-        investigation=assessed_no_need(world, key, principal),
+        investigation=investigation,
         statement_of_reasons="Utredningen visar inget behov av särskilt stöd.",
         instead="Fortsatta extra anpassningar.",
         today=timezone.localdate(),

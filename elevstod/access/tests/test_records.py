@@ -13,6 +13,7 @@ import pytest
 from django.http import Http404
 
 from elevstod.access.context import UserContext, load_user_context
+from elevstod.access.lookup import get_pupil_for
 from elevstod.access.policy import SupportAct, SupportRecord
 from elevstod.access.records import (
     PROGRAMMES,
@@ -22,6 +23,7 @@ from elevstod.access.records import (
     is_participant,
     support_records_visible_to,
 )
+from elevstod.access.tests.query_shapes import refused_shapes
 from elevstod.audit.models import AccessEvent, AccessOutcome
 from elevstod.support.models import Referral
 from tests.matrix_rows import chain, programme
@@ -83,10 +85,15 @@ def test_a_visible_record_the_user_may_not_act_on_is_refused_and_logged(chains: 
     ctx = _ctx(chains, "mentor_a")  # sees x's report, may not receive it (SL 3 kap. 7 §)
     get_support_record_for(ctx, SupportRecord.REFERRAL, referral.pk)
     before = AccessEvent.objects.count()
-    with pytest.raises(ActRefused):
+    with pytest.raises(ActRefused) as refused:
         get_support_record_for(
             ctx, SupportRecord.REFERRAL, referral.pk, act=SupportAct.RECEIVE_REFERRAL
         )
+    assert isinstance(refused.value, Http404)  # a page answers 404
+    assert (refused.value.refusal.rule, refused.value.refusal.paragraph) == (
+        "act.principal_receives_referral",
+        "3 kap. 7 § skollagen",
+    )
     assert AccessEvent.objects.count() == before + 1
     event = _last_event()
     assert (event.outcome, event.record_id, event.acting_role) == (
@@ -143,3 +150,26 @@ def test_each_kind_is_logged_under_the_name_the_policy_gives_it() -> None:
     assert {entry.model.RECORD_TYPE: kind for kind, entry in RECORDS.items()} == {
         kind.value: kind for kind in SupportRecord
     }
+
+
+@pytest.mark.parametrize("kind", list(SupportRecord))
+def test_a_forbidden_and_a_missing_record_run_the_same_queries(
+    chains: World, kind: SupportRecord
+) -> None:
+    """The answer's time must not tell a forbidden record from a missing one (security.md P5,
+    issue 10 item 15): both paths run the same statements, values aside."""
+    record = RECORDS[kind].model._default_manager.filter(pupil=chains.pupils["x"]).first()
+    assert record is not None
+    ctx = _ctx(chains, "teacher_b")  # unit B; pupil x is at unit A
+    forbidden = refused_shapes(lambda: get_support_record_for(ctx, kind, record.pk))
+    missing = refused_shapes(lambda: get_support_record_for(ctx, kind, uuid.uuid4()))
+    assert forbidden == missing
+    assert any("audit_accessevent" in statement for statement in forbidden)  # both logged
+
+
+def test_a_forbidden_and_a_missing_pupil_run_the_same_queries(chains: World) -> None:
+    ctx = _ctx(chains, "teacher_b")
+    forbidden = refused_shapes(lambda: get_pupil_for(ctx, chains.pupils["x"].pk))
+    missing = refused_shapes(lambda: get_pupil_for(ctx, uuid.uuid4()))
+    assert forbidden == missing
+    assert len(forbidden) == 4  # the pupil, their placements and groups, the log row

@@ -174,7 +174,8 @@ def test_staff_who_see_the_record_get_403_and_a_logged_refusal(world: World, cha
     path = f"/api/v1/decisions/{chain.decision.pk}/views"
     response = _post(world.client_for("principal_a"), path, {"text": "Inte familjen."})
     assert response.status_code == 403
-    assert response.json()["code"] == "not_permitted"
+    assert response.json()["code"] == "act.family_adds_own_view"
+    assert response.json()["paragraph"] == "3 kap. 9 § skollagen"
     assert AccessEvent.objects.filter(
         actor=world.users["principal_a"],
         record_id=str(chain.decision.pk),

@@ -404,7 +404,7 @@ def test_prefetching_lists_keep_a_constant_query_count(
 # --------------------------------------------------------------------------- the PDF
 
 
-def test_programme_pdf_is_a_pdf_and_its_export_is_logged(world: World, chain: Chain) -> None:
+def test_programme_pdf_is_a_pdf_and_its_print_is_logged(world: World, chain: Chain) -> None:
     response = world.client_for("principal_a").get(
         f"/api/v1/action-programmes/{chain.programme.pk}/pdf"
     )
@@ -415,7 +415,7 @@ def test_programme_pdf_is_a_pdf_and_its_export_is_logged(world: World, chain: Ch
     event = AccessEvent.objects.order_by("-pk").first()
     assert event is not None
     assert (event.action, event.outcome, event.channel, event.record_id) == (
-        AccessAction.EXPORT,
+        AccessAction.PRINT,
         AccessOutcome.ALLOWED,
         "api",
         str(chain.programme.pk),
@@ -429,7 +429,7 @@ def test_programme_pdf_is_404_for_unrelated_staff_and_logged(world: World, chain
     assert response.status_code == 404
     event = AccessEvent.objects.order_by("-pk").first()
     assert event is not None
-    assert (event.action, event.outcome) == (AccessAction.EXPORT, AccessOutcome.DENIED)
+    assert (event.action, event.outcome) == (AccessAction.PRINT, AccessOutcome.DENIED)
 
 
 # --------------------------------------------------------------------------- writes
@@ -617,7 +617,7 @@ def test_the_whole_chain_through_the_api(world: World) -> None:
     assert set(writes.values_list("channel", flat=True)) == {"api"}
 
 
-def test_delegate_deciding_a_reserved_setting_gets_409_citing_3_kap_9(world: World) -> None:
+def test_delegate_deciding_a_reserved_setting_gets_403_citing_3_kap_9(world: World) -> None:
     Delegation.objects.create(
         school_unit=world.units["a"],
         delegated_by=world.users["principal_a"],
@@ -636,7 +636,7 @@ def test_delegate_deciding_a_reserved_setting_gets_409_citing_3_kap_9(world: Wor
         f"/api/v1/action-programmes/{programme.pk}/decision",
         {"statement_of_reasons": "Behov av särskild undervisningsgrupp."},
     )
-    assert response.status_code == 409
+    assert response.status_code == 403
     body = response.json()
     assert body["code"] == "decision.reserved_for_principal"
     assert "3 kap. 9 §" in body["paragraph"]
@@ -697,7 +697,8 @@ def test_staff_who_may_see_but_not_act_get_403_logged_as_denied(world: World, ch
     referral = builders.referral(world)  # mentor_a reports about pupil x
     response = _post(world.client_for("mentor_a"), f"/api/v1/referrals/{referral.pk}/receipt")
     assert response.status_code == 403
-    assert response.json()["code"] == "not_permitted"
+    assert response.json()["code"] == "act.principal_receives_referral"
+    assert response.json()["paragraph"] == "3 kap. 7 § skollagen"
     event = AccessEvent.objects.order_by("-pk").first()
     assert event is not None
     assert (event.outcome, event.record_id) == (AccessOutcome.DENIED, str(referral.pk))

@@ -8,7 +8,7 @@ receipt (`workflow.appeal_deadline`); an appeal moves only by `workflow.appeal_t
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from elevstod.accounts.models import User
 from elevstod.demo.chain.base import Kid, known, plus_days
@@ -44,6 +44,7 @@ from elevstod.support.labels import (
 from elevstod.support.models import (
     ActionProgramme,
     Appeal,
+    Communication,
     Decision,
     DecisionService,
     FollowUp,
@@ -56,6 +57,16 @@ from elevstod.support.models import (
     Referral,
     ServiceMethod,
 )
+from elevstod.support.workflow.appeals import AppealClock, Receipt, appeal_clock
+from elevstod.support.workflow.communication import CommunicationPurpose
+from elevstod.support.workflow.standing import standing_on
+
+# The adverse decisions the family is given the material for first (FL 25 §; decision 0014).
+ADVERSE_KINDS = (wf.DecisionKind.NO_ACTION_PROGRAMME, wf.DecisionKind.ACTION_PROGRAMME_CLOSURE)
+COMMUNICATED_MATERIAL = (
+    "Utredningen (eller utvärderingen) och förslaget till beslut med skälen för det."
+)
+COMMUNICATED_ANSWER = "Vi har tagit del av underlaget och har inget att tillägga."
 
 SERVICE_METHODS = (ServiceMethod.DIGITAL, ServiceMethod.LETTER, ServiceMethod.IN_PERSON)
 SERVICE_METHOD_WEIGHTS = (45, 30, 20)
@@ -353,6 +364,8 @@ class ProgrammeRecords(EarlyRecords):
             for m in (self.measures_of.get(programme.id, []) if programme else [])
         ]
         assert wf.may_decide(authority, kind, settings).ok, (kind, settings)
+        if kind in ADVERSE_KINDS:
+            self.communicate(kid, referral, day, decider, investigation, programme)
         decision = self.pupil_record(
             Decision,
             kid,
@@ -374,6 +387,47 @@ class ProgrammeRecords(EarlyRecords):
         self.chain.decisions.append(decision)
         self.event(kid, decider, "decision.made", "decision", decision.id, day)
         return Served(decision, self.serve(kid, decision, day, served))
+
+    def communicate(
+        self,
+        kid: Kid,
+        referral: Referral,
+        day: date,
+        sender: User,
+        investigation: Investigation | None,
+        programme: ActionProgramme | None,
+    ) -> None:
+        """Kommunicering before an adverse decision (FL 25 §; decision 0014): the material sent
+        up to a week before, answered before the decision (services.communication)."""
+        floor = (investigation.assessed_on if investigation else None) or (
+            programme.in_force_from if programme else None
+        )
+        sent = max(day - timedelta(days=7), floor or day)
+        answered = min(sent + timedelta(days=3), day)
+        communication = self.pupil_record(
+            Communication,
+            kid,
+            sent,
+            sender,
+            referral_id=referral.id,
+            purpose=(
+                CommunicationPurpose.CLOSURE if programme else CommunicationPurpose.NO_PROGRAMME
+            ).value,
+            investigation_id=None if programme else (investigation.id if investigation else None),
+            programme_id=programme.id if programme else None,
+            sent_on=sent,
+            recipients=", ".join(g.full_name for g in kid.guardians) or kid.pupil.full_name,
+            material=COMMUNICATED_MATERIAL,
+            answer_by=sent + timedelta(days=10),
+            answered_on=answered,
+            answer=COMMUNICATED_ANSWER,
+            answer_recorded_by_id=sender.id,
+        )
+        self.chain.communications.append(communication)
+        self.event(kid, sender, "communication.sent", "communication", communication.id, sent)
+        self.event(
+            kid, sender, "communication.answered", "communication", communication.id, answered
+        )
 
     def serve(self, kid: Kid, decision: Decision, day: date, mode: str) -> list[DecisionService]:
         """One service row per recipient. `mode`: "auto" (by the decision's age), "received"
@@ -422,7 +476,7 @@ class ProgrammeRecords(EarlyRecords):
                 received = min(received, self.today)
             if state == "sent" or received > self.today:
                 received = None
-            if received is not None:
+            if received is not None and self.acts_alone(kid, kind, received):
                 deadline = wf.appeal_deadline(received, days_off_around(received))
             recorder = self.server(kid)
         row = self.row(
@@ -441,6 +495,14 @@ class ProgrammeRecords(EarlyRecords):
         if recorder is not None and sent is not None:
             self.event(kid, recorder, "decision.served", "decision", decision.id, received or sent)
         return row
+
+    def acts_alone(self, kid: Kid, kind: RecipientKind, day: date) -> bool:
+        """A guardian acts; the pupil only with standing on the day (SL 29 kap. 12 §), as
+        services.decisions.recipient_acts_alone reads it: a pupil's receipt starts a time only
+        then, and otherwise the pupil's appeal counts from the guardians' receipt."""
+        if kind is not RecipientKind.PUPIL:
+            return True
+        return standing_on(kid.pupil.birth_date, day, kid.class_plan.form).acts_alone
 
     def delivery_days(self, method: ServiceMethod) -> int:
         lags = {
@@ -696,12 +758,13 @@ class ProgrammeRecords(EarlyRecords):
         """An appeal by the first recipient who has the decision, lodged in time (or late, for
         `DISMISSED_LATE`) and handled by the rektor step by step until it is in `state`."""
         decision = served.decision
-        received = [s for s in served.services if s.received_on is not None]
+        received = [s for s in served.services if s.appeal_deadline is not None]
         service = received[0] if received else served.services[0]
-        deadline = service.appeal_deadline
         if lodged is None:
             lodged = self.lodging_day(service, decision, state)
         lodged = min(lodged, self.today)
+        clock = self.appeal_clock(kid, served, service, lodged)
+        deadline = clock.deadline
         principal = kid.unit.principal
         appeal = self.pupil_record(
             Appeal,
@@ -713,8 +776,8 @@ class ProgrammeRecords(EarlyRecords):
             appellant_name=service.recipient_name,
             lodged_on=lodged,
             deadline=deadline,
-            not_served=service.received_on is None,
-            is_timely=wf.appeal_is_timely(lodged, deadline, not_served=service.received_on is None),
+            not_served=clock.not_served,
+            is_timely=wf.appeal_is_timely(lodged, deadline, not_served=clock.not_served),
             content=APPELLANT_TEXT.format(name=kid.pupil.first_name),
             state=wf.AppealState.REGISTERED.value,
             handling_note="",
@@ -725,6 +788,25 @@ class ProgrammeRecords(EarlyRecords):
         self.event(kid, principal, "appeal.registered", "appeal", appeal.id, lodged)
         self.handle_appeal(kid, appeal, self.appeal_steps(state, lodged, outcome_on))
         return appeal
+
+    def appeal_clock(
+        self, kid: Kid, served: Served, service: DecisionService, lodged: date
+    ) -> AppealClock:
+        """What the appeal is judged from, as services.appeals.appellant_clock counts it."""
+        kind = RecipientKind(service.recipient_kind)
+        acts_alone = self.acts_alone(kid, kind, service.received_on or lodged)
+        guardians = [
+            Receipt(s.received_on, s.appeal_deadline)
+            for s in served.services
+            if s.recipient_kind == RecipientKind.GUARDIAN.value
+        ]
+        decided = served.decision.decided_on
+        return appeal_clock(
+            Receipt(service.received_on, service.appeal_deadline),
+            acts_alone=acts_alone,
+            guardians=[] if acts_alone else guardians,
+            earliest_deadline=wf.appeal_deadline(decided, days_off_around(decided)),
+        )
 
     def lodging_day(
         self, service: DecisionService, decision: Decision, state: wf.AppealState

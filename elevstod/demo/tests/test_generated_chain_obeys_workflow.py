@@ -27,6 +27,10 @@ from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.calendar import days_off_around
 from elevstod.support.labels import APPEAL_INSTRUCTIONS
+from elevstod.support.services import communication as communicating
+from elevstod.support.services.appeals import appellant_clock
+from elevstod.support.services.decisions import recipient_acts_alone
+from elevstod.support.workflow.communication import may_decide_adversely
 from tests.scoped_data import demo_municipality_for_scope
 
 TODAY = date(2026, 11, 16)  # as in the other demo tests: a pinned day
@@ -39,6 +43,25 @@ DECIDED_STATES = (
     wf.ProgrammeState.SUPERSEDED,
     wf.ProgrammeState.CLOSED,
 )
+
+
+def facts_as_decided(programme: support.ActionProgramme, reasons: str) -> wf.ProgrammeFacts:
+    """The programme's facts with its follow-up and evaluation days as decided: a follow-up or
+    evaluation held since moves the programme's next day (services.follow_up_record), and the
+    first one held of each kind keeps the day that was planned at the decision."""
+    facts = services.programme_facts(programme, reasons)
+    first = {
+        kind: support.FollowUp.objects.filter(programme=programme, kind=kind)
+        .order_by("held_on")
+        .values_list("planned_on", flat=True)
+        .first()
+        for kind in (wf.FollowUpKind.FOLLOW_UP, wf.FollowUpKind.EVALUATION)
+    }
+    return dataclasses.replace(
+        facts,
+        follow_up_on=first[wf.FollowUpKind.FOLLOW_UP] or facts.follow_up_on,
+        evaluation_on=first[wf.FollowUpKind.EVALUATION] or facts.evaluation_on,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -241,8 +264,24 @@ def test_every_decision_is_made_by_someone_the_rules_allow(chain: Chain) -> None
         assert_decision_fits_its_case(chain, decision)
 
 
+def assert_communicated_before(decision: support.Decision) -> None:
+    """An adverse decision (not to draw up a programme, to close one) came after the family had
+    the material and answered or their time ran out (FL 25 §; decision 0014)."""
+    kind = wf.DecisionKind(decision.kind)
+    if kind is wf.DecisionKind.ACTION_PROGRAMME:
+        return
+    latest = communicating.latest_communication(
+        investigation=decision.investigation if decision.programme_id is None else None,
+        programme=decision.programme,
+    )
+    assert latest is not None, decision.pk
+    facts = communicating.communication_facts(latest)
+    assert may_decide_adversely(facts, decision.decided_on).ok, decision.pk
+
+
 def assert_decision_fits_its_case(chain: Chain, decision: support.Decision) -> None:
     kind = wf.DecisionKind(decision.kind)
+    assert_communicated_before(decision)
     if kind is wf.DecisionKind.NO_ACTION_PROGRAMME:
         investigation = chain.investigations[decision.investigation_id]
         drafted = any(p.referral_id == decision.referral_id for p in chain.programmes.values())
@@ -254,7 +293,7 @@ def assert_decision_fits_its_case(chain: Chain, decision: support.Decision) -> N
         assert outcome.ok, decision.pk
     elif kind is wf.DecisionKind.ACTION_PROGRAMME:
         programme = chain.programmes[decision.programme_id]
-        facts = services.programme_facts(programme, decision.statement_of_reasons)
+        facts = facts_as_decided(programme, decision.statement_of_reasons)
         assert wf.may_decide_programme(facts, decision.decided_on).ok, decision.pk
         if programme.previous_id is None:
             investigation = chain.investigations[programme.investigation_id]
@@ -382,10 +421,17 @@ def test_every_decision_is_served_as_the_rules_say(chain: Chain) -> None:
             received_on=service.received_on,
             sent_on=service.sent_on,
             today=recorded,
+            decided_on=decision.decided_on,
         ).ok
         assert recorded <= TODAY
-        deadline = service.received_on and wf.appeal_deadline(
-            service.received_on, days_off_around(service.received_on)
+        # A pupil's receipt starts a time only if the pupil acts alone (SL 29 kap. 12 §).
+        starts = service.received_on is not None and recipient_acts_alone(
+            decision, service, service.received_on
+        )
+        deadline = (
+            wf.appeal_deadline(service.received_on, days_off_around(service.received_on))
+            if starts and service.received_on
+            else None
         )
         assert service.appeal_deadline == deadline
         assert not service.corrections
@@ -408,8 +454,8 @@ def test_appeals_are_in_time_or_dismissed_as_late_by_the_rules(chain: Chain) -> 
             appellant_served_row=service.decision_id == decision.pk,
         ).ok
         assert appeal.appellant_name == service.recipient_name
-        assert appeal.not_served == (service.received_on is None)
-        assert appeal.deadline == (None if appeal.not_served else service.appeal_deadline)
+        clock = appellant_clock(decision, service, appeal.lodged_on)
+        assert (appeal.not_served, appeal.deadline) == (clock.not_served, clock.deadline)
         timely = wf.appeal_is_timely(
             appeal.lodged_on, appeal.deadline, not_served=appeal.not_served
         )

@@ -3,6 +3,7 @@ work for the demo users, and the same data for the same seed (small tier only, t
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -21,11 +22,31 @@ from elevstod.support import workflow as wf
 from elevstod.support.calendar import days_off_around
 from elevstod.support.due import due_for_user
 from elevstod.support.services import programme_facts
+from elevstod.support.services.decisions import recipient_acts_alone
 from tests.scoped_data import demo_municipality_for_scope
 
 # As in test_generator: a pinned day, so the tests pass on any real date.
 TODAY = date(2026, 11, 16)
 Generated = dict[str, Any]  # what generate() returns
+
+
+def facts_as_decided(programme: support.ActionProgramme, reasons: str) -> wf.ProgrammeFacts:
+    """The programme's facts with its follow-up and evaluation days as decided: a follow-up or
+    evaluation held since moves the programme's next day (services.follow_up_record), and the
+    first one held of each kind keeps the day that was planned at the decision."""
+    facts = programme_facts(programme, reasons)
+    first = {
+        kind: support.FollowUp.objects.filter(programme=programme, kind=kind)
+        .order_by("held_on")
+        .values_list("planned_on", flat=True)
+        .first()
+        for kind in (wf.FollowUpKind.FOLLOW_UP, wf.FollowUpKind.EVALUATION)
+    }
+    return replace(
+        facts,
+        follow_up_on=first[wf.FollowUpKind.FOLLOW_UP] or facts.follow_up_on,
+        evaluation_on=first[wf.FollowUpKind.EVALUATION] or facts.evaluation_on,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -266,8 +287,12 @@ def test_programmes_and_decisions_hold_what_the_decision_requires(municipality: 
                 assert service.sent_on is not None
                 assert service.sent_on <= service.received_on
                 assert service.received_on >= decision.decided_on
-                assert service.appeal_deadline == wf.appeal_deadline(
-                    service.received_on, days_off_around(service.received_on)
+                # A pupil's receipt starts a time only if the pupil acts alone (SL 29 kap. 12 §).
+                starts = recipient_acts_alone(decision, service, service.received_on)
+                assert service.appeal_deadline == (
+                    wf.appeal_deadline(service.received_on, days_off_around(service.received_on))
+                    if starts
+                    else None
                 )
         # The decision-maker is the unit's rektor or holds a delegation valid that day.
         is_principal = UnitDuty.objects.filter(
@@ -296,7 +321,7 @@ def test_programmes_and_decisions_hold_what_the_decision_requires(municipality: 
             programme = decision.programme
             assert programme is not None
             assert programme.in_force_from == decision.decided_on
-            facts = programme_facts(programme, decision.statement_of_reasons)
+            facts = facts_as_decided(programme, decision.statement_of_reasons)
             assert wf.may_decide_programme(facts, decision.decided_on).ok, programme.pk
 
     for programme in support.ActionProgramme.objects.all():

@@ -376,16 +376,21 @@ def test_shares_need_both_counts(main: dict[str, Any]) -> None:
     # yes 1, 30, 10, 3, 6 (50) → "<5", 30, 10, "<5", 6.
     # n (2 rows/1 pupil), 50, 25, 8, 12 (97): 97 − 50 − 25 − 8 − 12 = 2 gives Aspskolan's
     # rows back, so the smallest shown (8, Hasselskolan) is hidden as "–".
-    assert _texts([s.yes for s in share]) == ["<5", "30", "10", "<5", "6"]
+    # Askskolan's "no" (12 − 6 rows, 7 − 5 pupils) may be fewer than five pupils: its yes is
+    # hidden (complement suppression), and then protected in the yes column, which hides the
+    # rest of the column and its total (issue 10, item 16).
+    assert _texts([s.yes for s in share]) == ["<5", "–", "–", "<5", "–"]
     assert _texts([s.n for s in share]) == ["<5", "50", "25", "–", "12"]
-    assert [s.share for s in share] == [None, 0.6, 0.4, None, 0.5]
-    assert [s.text for s in share] == ["<5", "60 %", "40 %", "<5", "50 %"]
+    assert [s.share for s in share] == [None, None, None, None, None]
     total = table.total.shares["adaptations_sufficient"]
-    assert (total.yes.value, total.n.value) == (50, 97)
-    assert total.text == "52 %"  # 50 / 97 = 51.5 %
+    assert (total.yes.value, total.n.value) == (None, 97)
+    assert total.text == "–"
     # Investigations with the pupil's view: yes 0, 8, 2, 5, 1; n 1, 10, 5, 6, 2.
     pupil_view = [row.shares["investigation_pupil"] for row in table.units]
-    assert [s.share for s in pupil_view] == [None, 0.8, None, pytest.approx(5 / 6), None]
+    # Ekskolan 10 − 8 and Hasselskolan 6 − 5: the investigations without the pupil's view
+    # (2 and 1) would be exact, so neither share is shown (complement suppression).
+    assert [s.share for s in pupil_view] == [None, None, None, None, None]
+    assert [s.yes.text for s in pupil_view] == ["<5", "–", "<5", "–", "<5"]
     # Granskolan: n is shown (5) but yes is "<5": the share would give yes back.
     assert pupil_view[2].n.value == 5
     assert pupil_view[2].yes.shown is Shown.FEW
@@ -399,9 +404,10 @@ def test_medians_from_fewer_than_five_pupils_are_hidden(main: dict[str, Any]) ->
     assert [s.median for s in steps] == [None, 6.0, None, 10.0, None]
     assert [s.text for s in steps] == ["<5", "6", "<5", "10", "<5"]
     assert _texts([s.cases for s in steps]) == ["<5", "12", "<5", "6", "<5"]
-    # Within the deadline 1, 10, 1, 5 rows/4 pupils, 0: only Ekskolan's is from five or more.
-    assert _texts([s.within.yes for s in steps]) == ["<5", "10", "<5", "<5", "<5"]
-    assert [s.within.share for s in steps] == [None, pytest.approx(10 / 12), None, None, None]
+    # Within the deadline 1, 10, 1, 5 rows/4 pupils, 0: only Ekskolan's is from five or more,
+    # and its 12 − 10 = 2 cases outside the deadline would be exact: hidden (complement).
+    assert _texts([s.within.yes for s in steps]) == ["<5", "–", "<5", "<5", "<5"]
+    assert [s.within.share for s in steps] == [None, None, None, None, None]
     total = table.total.promptness["report_to_investigation"]
     assert total.cases.text == "23"
     assert total.within.yes.text == "17"
@@ -676,7 +682,11 @@ def test_api_summary_is_the_same_suppressed_table(main: dict[str, Any]) -> None:
     assert by_name[GRAN]["promptness"]["report_to_investigation"]["median_days"] is None
     assert by_name[EK]["promptness"]["report_to_investigation"]["median_days"] == 6.0
     assert by_name[ASP]["shares"]["adaptations_sufficient"]["share"] is None
-    assert by_name[EK]["shares"]["adaptations_sufficient"]["share"] == 0.6
+    assert by_name[EK]["shares"]["investigation_pupil"]["yes"] == {
+        "value": None,
+        "shown": "hidden",
+        "text": "–",
+    }
     # No value is published for any "<5" or "–" anywhere in the answer.
 
     def cells(node: Any) -> list[dict[str, Any]]:

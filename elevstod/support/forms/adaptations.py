@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from elevstod.core.form_fields import date_field
@@ -22,6 +23,8 @@ from elevstod.support.labels import (
 )
 from elevstod.support.models import Adaptation
 from elevstod.support.staff import Choice, ResponsibleField, offer
+from elevstod.support.workflow.adaptations import DATE_RULE_FIELDS, may_date_adaptation
+from elevstod.support.workflow.refusals import Refused
 
 # The text fields a user types at length: what autosave keeps and a conflict shows side by side.
 ADAPTATION_TEXT_FIELDS = ("need_description", "measure", "subject")
@@ -65,9 +68,14 @@ class AdaptationForm(forms.Form):
         *args: Any,
         responsible: list[Choice],
         groups: Sequence[Group],
+        born_on: date | None = None,
+        today: date | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The pupil's birth date and today, for the days the adaptation may have (None: only
+        # their order is checked here; the service checks them all).
+        self.born_on, self.today = born_on, today
         offer(self, "responsible", responsible)
         choice_field(self, "group").choices = [
             ("", _("Ingen särskild grupp")),
@@ -75,10 +83,22 @@ class AdaptationForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
+        """The days in order, and days that can be (workflow.may_date_adaptation), each
+        message beside its field."""
         cleaned = super().clean() or {}
         starts, evaluates = cleaned.get("starts_on"), cleaned.get("evaluate_on")
         if starts and evaluates and evaluates <= starts:
             self.add_error("evaluate_on", _("Utvärderingen måste ligga efter startdatumet."))
+        elif starts and self.born_on is not None and self.today is not None:
+            outcome = may_date_adaptation(
+                starts_on=starts,
+                evaluate_on=evaluates,
+                guardian_informed_on=cleaned.get("guardian_informed_on"),
+                born_on=self.born_on,
+                today=self.today,
+            )
+            if isinstance(outcome, Refused):
+                self.add_error(DATE_RULE_FIELDS[outcome.rule], outcome.text(gettext))
         return cleaned
 
     def values(self) -> dict[str, Any]:

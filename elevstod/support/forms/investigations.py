@@ -12,7 +12,7 @@ from django_stubs_ext import StrOrPromise
 from elevstod.core.form_fields import date_field
 from elevstod.support.forms.fields import text_field
 from elevstod.support.labels import NEED_CATEGORY_LABELS, choices
-from elevstod.support.models import Investigation
+from elevstod.support.models import WITHHELD_GROUND_LABELS, Investigation
 from elevstod.support.staff import Choice, InvestigatorsField, offer
 
 
@@ -31,6 +31,8 @@ class InvestigationOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         offer(self, "investigators", staff)
 
+
+STAFF_ONLY = Investigation.STAFF_ONLY_FIELDS
 
 SUPPORT_NEEDED_CHOICES = [
     ("", _("Inte bedömt ännu")),
@@ -81,12 +83,33 @@ class InvestigationForm(forms.Form):
             "eller som anpassad studiegång."
         ),
     )
+    # Staff-only working notes: never shown to the pupil or the guardians, so only with a
+    # recorded ground and reason (FL 10 §, OSL 10 kap. 3 §; decision 0014).
+    working_notes = _optional_text(
+        _("Arbetsanteckningar som inte visas för eleven och vårdnadshavarna"),
+        _(
+            "Allt annat i utredningen kan eleven och vårdnadshavarna läsa när bedömningen är "
+            "klar. Skriv här bara det som inte ska visas för dem, och ange grund och skäl."
+        ),
+    )
+    working_notes_withheld_ground = forms.ChoiceField(
+        label=_("Grund för att inte visa arbetsanteckningarna"),
+        choices=[("", _("Ingen grund angiven")), *choices(WITHHELD_GROUND_LABELS)],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    working_notes_withheld_reason = _optional_text(
+        _("Skäl för att inte visa arbetsanteckningarna"),
+        _("Eleven och vårdnadshavarna ser att anteckningar har undantagits, grunden och skälet."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def values(self) -> dict[str, Any]:
         """The model's values, as services.investigation_save takes them."""
         data = self.cleaned_data
-        values: dict[str, Any] = {name: data[name] for name in Investigation.TEXT_FIELDS}
+        values: dict[str, Any] = {
+            name: data[name] for name in (*Investigation.TEXT_FIELDS, *STAFF_ONLY)
+        }
         values["eht_consulted"] = data["eht_consulted"]
         values["special_support_needed"] = {"yes": True, "no": False}.get(
             data["special_support_needed"]
@@ -96,7 +119,7 @@ class InvestigationForm(forms.Form):
 
 def investigation_initial(investigation: Investigation) -> dict[str, Any]:
     initial: dict[str, Any] = {
-        name: getattr(investigation, name) for name in Investigation.TEXT_FIELDS
+        name: getattr(investigation, name) for name in (*Investigation.TEXT_FIELDS, *STAFF_ONLY)
     }
     initial["eht_consulted"] = investigation.eht_consulted
     needed = investigation.special_support_needed

@@ -95,6 +95,8 @@ FAMILY_VERBS = frozenset(
         "adaptation.evaluated",
         "decision.made",
         "decision.served",
+        # The concluded investigation is the family's to read (FL 10 §; decision 0014).
+        "investigation.assessed",
         "follow_up.recorded",
         "evaluation.recorded",
         "view.added",
@@ -274,7 +276,8 @@ class AdaptationRow:
 
 
 # What became of a concern, told to the family member who raised it, in plain words. Staff
-# records it led to (reports, investigations) are not the family's to see (SUPPORT_VIEWERS).
+# records it led to (reports, an investigation being written) are not the family's to see
+# (SUPPORT_VIEWERS); a concluded investigation reaches them through the timeline.
 FAMILY_CONCERN_STATE_LABELS = {
     wf.ConcernState.OPEN: _("Skolan har tagit emot det"),
     wf.ConcernState.ADAPTATIONS: _("Skolan gör extra anpassningar"),
@@ -352,6 +355,7 @@ class DecisionRow:
     kind_label: str
     decided_on: date
     decided_by_name: str
+    school_unit_id: uuid.UUID
     recipients: int
     received: int
     appeals: int
@@ -393,6 +397,7 @@ def _decision_row(raw: dict[str, Any]) -> DecisionRow:
         kind_label=str(label(DECISION_KIND_LABELS, raw["kind"])),
         decided_on=raw["decided_on"],
         decided_by_name=raw["decided_by_name"],
+        school_unit_id=as_uuid(raw["school_unit_id"]),
         recipients=raw["n_recipients"] or 0,
         received=raw["n_received"] or 0,
         appeals=raw["n_appeals"] or 0,
@@ -432,6 +437,7 @@ def decision_rows(
             "kind",
             "decided_on",
             "decided_by_name",
+            "school_unit_id",
             "n_recipients",
             "n_received",
             "n_appeals",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +15,7 @@ from elevstod.support import workflow as wf
 from elevstod.support.models import Adaptation, AdaptationEvaluation, Concern
 from elevstod.support.services._recording import created, record, refuse_unless, save_versioned
 from elevstod.support.services.drafts import draft_discard
+from elevstod.support.workflow.adaptations import may_date_adaptation
 
 
 def adaptation_create(
@@ -27,6 +28,8 @@ def adaptation_create(
     concern: Concern | None = None,
     channel: str = "web",
 ) -> Adaptation:
+    """Give an extra adaptation; its days are days that can be (workflow.may_date_adaptation)."""
+    refuse_unless(_dates_outcome(values, pupil.birth_date, today))
     with transaction.atomic():
         adaptation = created(
             actor,
@@ -55,10 +58,42 @@ def adaptation_update(
 ) -> None:
     """Save a change, guarded by the version; the user's own draft of it is then spent."""
     refuse_unless(wf.may_evaluate_adaptation(wf.AdaptationState(adaptation.state)))
+    born_on = Pupil.objects.values_list("birth_date", flat=True).get(pk=adaptation.pupil_id)
+    current = {"starts_on": adaptation.starts_on, "evaluate_on": adaptation.evaluate_on}
+    refuse_unless(_dates_outcome(current | values, born_on, today))
     with transaction.atomic():
         save_versioned(adaptation, expected_version=expected_version, values=values)
         draft_discard(user=actor, record_type=Adaptation.RECORD_TYPE, record_id=adaptation.pk)
         record(actor, adaptation, "adaptation.changed", today, channel)
+
+
+def _dates_outcome(values: dict[str, Any], born_on: date, today: date) -> wf.Outcome:
+    return may_date_adaptation(
+        starts_on=values["starts_on"],
+        evaluate_on=values.get("evaluate_on"),
+        guardian_informed_on=values.get("guardian_informed_on"),
+        born_on=born_on,
+        today=today,
+    )
+
+
+def adaptation_dates(
+    *,
+    pupil: Pupil,
+    starts_on: date | None,
+    evaluate_on: date | None,
+    evaluation_days: int,
+    today: date,
+) -> tuple[date, date]:
+    """The start (default today) and planned evaluation (default `evaluation_days` after the
+    start) of a new adaptation, refused before anything is computed on an absurd day."""
+    starts = starts_on or today
+    refuse_unless(
+        may_date_adaptation(
+            starts_on=starts, evaluate_on=evaluate_on, born_on=pupil.birth_date, today=today
+        )
+    )
+    return starts, evaluate_on or starts + timedelta(days=evaluation_days)
 
 
 def adaptation_evaluate(

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from elevstod.accounts.models import User
 from elevstod.support import workflow as wf
-from elevstod.support.models import Appeal, Decision, DecisionService, Investigation
+from elevstod.support.models import (
+    Appeal,
+    Decision,
+    DecisionService,
+    Investigation,
+    RecipientKind,
+)
 from elevstod.support.services._recording import (
     case_step,
     created,
@@ -22,6 +28,8 @@ from elevstod.support.services._recording import (
     refuse_unless,
 )
 from elevstod.support.services.deadlines import deadlines_for
+from elevstod.support.services.decisions import deadline_from_receipt, recipient_acts_alone
+from elevstod.support.workflow import appeals as wf_appeals
 
 
 def appeal_register(
@@ -39,7 +47,11 @@ def appeal_register(
 ) -> Appeal:
     """Register an appeal lodged with the school. Timeliness is counted from the appellant's
     own receipt of the decision (FL 44 §): `service` is the appellant's own service row, and
-    is required. An appellant not yet served is in time (recorded as `not_served`)."""
+    is required. An appellant not yet served is in time (recorded as `not_served`).
+
+    The pupil's appeal, where the pupil may not act alone (SL 29 kap. 12 §), is registered all
+    the same (the board judges standing), but counted from the guardians' receipt
+    (appellant_clock). No appeal is judged against a day before the decision's own."""
     refuse_unless(
         wf.may_register_appeal(
             lodged_on=lodged_on,
@@ -51,8 +63,8 @@ def appeal_register(
     assert service is not None  # refused above otherwise
     with transaction.atomic():
         current = DecisionService.objects.select_for_update().get(pk=service.pk)
-        not_served = current.received_on is None
-        deadline = None if not_served else current.appeal_deadline
+        clock = appellant_clock(decision, current, lodged_on)
+        not_served, deadline = clock.not_served, clock.deadline
         return created(
             actor,
             Appeal,
@@ -71,6 +83,27 @@ def appeal_register(
             wrong_appeal_instructions=wrong_appeal_instructions,
             content=content,
         )
+
+
+def appellant_clock(
+    decision: Decision, service: DecisionService, lodged_on: date
+) -> wf_appeals.AppealClock:
+    """The deadline the appeal is judged against, or not served (workflow.appeal_clock)."""
+    acts_alone = recipient_acts_alone(decision, service, lodged_on)
+    guardians = (
+        []
+        if acts_alone
+        else [
+            wf_appeals.Receipt(row.received_on, row.appeal_deadline)
+            for row in decision.services.filter(recipient_kind=RecipientKind.GUARDIAN)
+        ]
+    )
+    return wf_appeals.appeal_clock(
+        wf_appeals.Receipt(service.received_on, service.appeal_deadline),
+        acts_alone=acts_alone,
+        guardians=guardians,
+        earliest_deadline=deadline_from_receipt(decision.decided_on),
+    )
 
 
 def appeal_handle(

@@ -22,7 +22,7 @@ from elevstod.accounts.models import User
 from elevstod.organisation.duties import UNIT_DUTY_LABELS, UnitDutyKind
 from elevstod.organisation.models import Delegation, UnitDuty
 from elevstod.organisation.services import delegations_covering
-from elevstod.people.models import Guardian, Guardianship, Pupil
+from elevstod.people.models import Guardian, Guardianship, Placement, Pupil
 from elevstod.support import workflow as wf
 from elevstod.support.calendar import days_off_around
 from elevstod.support.labels import APPEAL_INSTRUCTIONS
@@ -49,8 +49,12 @@ from elevstod.support.services._recording import (
     record,
     refuse_unless,
 )
+from elevstod.support.services.communication import (
+    refuse_adverse_decision_without_communication,
+)
 from elevstod.support.services.investigations import assessment_facts
 from elevstod.support.services.programmes import programme_facts
+from elevstod.support.workflow.standing import Standing, standing_on
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,8 @@ def decide_no_programme(
     with transaction.atomic():
         referral, investigation = _lock(investigation, expected_version)
         _refuse_no_programme_decision(investigation, statement_of_reasons)
+        # Kommunicering before the adverse decision (FL 25 §; decision 0014).
+        refuse_adverse_decision_without_communication(investigation=investigation, today=today)
         decision = _decide(
             decider,
             referral,
@@ -355,6 +361,8 @@ def decide_closure(
             programme=locked, kind=wf.FollowUpKind.EVALUATION
         ).count()
         refuse_unless(wf.may_decide_closure(evaluations, statement_of_reasons))
+        # Closing against the family's stated view: kommunicering first (FL 25 §; decision 0014).
+        refuse_adverse_decision_without_communication(programme=locked, today=today)
         decision = _decide(
             decider,
             referral,
@@ -386,6 +394,47 @@ def _lapse_pending_revision(decider: _Decider, closed: ActionProgramme) -> None:
 # ----------------------------------------------------------------------------- service
 
 
+# ----------------------------------------------------------------------------- standing
+
+
+def _placement_form(pupil_id: uuid.UUID, school_unit_id: uuid.UUID, day: date) -> str | None:
+    """The school form of the pupil's placement at the unit on the day, if any."""
+    placement = (
+        Placement.objects.filter(pupil_id=pupil_id, school_unit_id=school_unit_id)
+        .filter(starts_on__lte=day)
+        .exclude(ends_on__lt=day)
+        .order_by("-starts_on")
+        .values_list("school_form", flat=True)
+        .first()
+    )
+    return str(placement) if placement else None
+
+
+def pupil_standing(*, pupil_id: uuid.UUID, school_unit_id: uuid.UUID, day: date) -> Standing:
+    """Whether the pupil acts alone on the day in a matter at the unit (SL 29 kap. 12 §): from
+    the birth date, and the school form of the pupil's placement there (gymnasium matters)."""
+    born_on = Pupil.objects.values_list("birth_date", flat=True).get(pk=pupil_id)
+    return standing_on(born_on, day, _placement_form(pupil_id, school_unit_id, day))
+
+
+def recipient_acts_alone(decision: Decision, service: DecisionService, day: date) -> bool:
+    """Whether the recipient of `service` acts alone in the matter (SL 29 kap. 12 §): a guardian
+    always; the pupil as on the day of their own receipt if they got the decision (that receipt
+    started a time or it did not), else as on `day`. Where the pupil does not, their receipt
+    starts no appeal time and their appeal is counted from the guardians' receipt."""
+    if service.recipient_kind != RecipientKind.PUPIL:
+        return True
+    standing = pupil_standing(
+        pupil_id=decision.pupil_id,
+        school_unit_id=decision.school_unit_id,
+        day=service.received_on or day,
+    )
+    return standing.acts_alone
+
+
+# ----------------------------------------------------------------------------- service
+
+
 def service_record(
     *,
     actor: User,
@@ -397,24 +446,27 @@ def service_record(
     channel: str = "web",
 ) -> DecisionService:
     """Record how and when one recipient got the decision. Their appeal time runs from receipt
-    (FL 44 § via SL 29 kap. 11 §). A recorded receipt day is never changed here: see
-    service_correct."""
-    deadline = _appeal_deadline(received_on) if received_on else None
+    (FL 44 § via SL 29 kap. 11 §); a pupil who may not act alone (SL 29 kap. 12 §) is served
+    too, but their receipt starts no time: the guardians' does. A recorded receipt day is never
+    changed here: see service_correct. The days are checked before anything is computed on
+    them, so an absurd day is a refusal, never an error."""
     with transaction.atomic():
         current = DecisionService.objects.select_for_update().get(pk=service.pk)
+        decision = current.decision
         refuse_unless(
             wf.may_record_service(
                 recorded_received_on=current.received_on,
                 received_on=received_on,
                 sent_on=sent_on,
                 today=today,
+                decided_on=decision.decided_on,
             )
         )
         DecisionService.objects.filter(pk=service.pk).update(
             method=method,
             sent_on=sent_on,
             received_on=received_on,
-            appeal_deadline=deadline,
+            appeal_deadline=_deadline_of(current, decision, received_on),
             recorded_by=actor,
             updated_at=timezone.now(),
         )
@@ -423,7 +475,24 @@ def service_record(
     return service
 
 
-def _appeal_deadline(received_on: date) -> date:
+def _deadline_of(
+    service: DecisionService, decision: Decision, received_on: date | None
+) -> date | None:
+    """The recipient's last day to appeal, if their receipt starts a time."""
+    if received_on is None:
+        return None
+    if service.recipient_kind == RecipientKind.PUPIL:
+        # The receipt being recorded, not one recorded before (a correction replaces it).
+        standing = pupil_standing(
+            pupil_id=decision.pupil_id, school_unit_id=decision.school_unit_id, day=received_on
+        )
+        if not standing.acts_alone:
+            return None
+    return deadline_from_receipt(received_on)
+
+
+def deadline_from_receipt(received_on: date) -> date:
+    """The last day to appeal for a receipt on the day (FL 44 §), with the days off around it."""
     return wf.appeal_deadline(received_on, days_off_around(received_on))
 
 
@@ -457,6 +526,7 @@ def service_correct(
     the new one, who and why are kept on the row (process.md §2.4 and rule 5)."""
     with transaction.atomic():
         current = DecisionService.objects.select_for_update().get(pk=service.pk)
+        decision = current.decision
         refuse_unless(
             wf.may_correct_service(
                 recorded_received_on=current.received_on,
@@ -465,6 +535,7 @@ def service_correct(
                 reason=reason,
                 appeals_counted_from_it=Appeal.objects.filter(service=current).count(),
                 today=today,
+                decided_on=decision.decided_on,
             )
         )
         correction = {
@@ -476,7 +547,7 @@ def service_correct(
         }
         DecisionService.objects.filter(pk=current.pk).update(
             received_on=received_on,
-            appeal_deadline=_appeal_deadline(received_on),
+            appeal_deadline=_deadline_of(current, decision, received_on),
             corrections=[*current.corrections, correction],
             updated_at=timezone.now(),
         )

@@ -26,9 +26,14 @@ from elevstod.support.services._recording import (
 )
 from elevstod.support.services.drafts import draft_discard
 from elevstod.support.services.programmes import programme_draft_from_investigation
+from elevstod.support.workflow.investigations import may_withhold_notes
 
 # What a save may change: the text, and the conclusion until the assessment is concluded.
-SAVED_FIELDS = frozenset(Investigation.TEXT_FIELDS) | {"eht_consulted", "special_support_needed"}
+SAVED_FIELDS = (
+    frozenset(Investigation.TEXT_FIELDS)
+    | frozenset(Investigation.STAFF_ONLY_FIELDS)
+    | {"eht_consulted", "special_support_needed"}
+)
 
 
 def investigation_open(
@@ -65,6 +70,17 @@ def investigation_open(
     return investigation
 
 
+def _withheld_with_reason(current: Investigation, values: dict[str, Any]) -> wf.Outcome:
+    """Working notes are kept from the family only with a ground and a reason (decision 0014);
+    a save that leaves a field out keeps what is saved (the API sends no working notes)."""
+    merged = {name: values.get(name, getattr(current, name)) for name in current.STAFF_ONLY_FIELDS}
+    return may_withhold_notes(
+        merged["working_notes"],
+        merged["working_notes_withheld_ground"],
+        merged["working_notes_withheld_reason"],
+    )
+
+
 def _adaptations_summary(referral: Referral) -> str:
     """The mapping starts from what the report says was tried, so nobody types it twice."""
     lines = []
@@ -95,6 +111,7 @@ def investigation_save(
         # Locked so that a conclusion or a decision made meanwhile is seen (rules 1 and 2).
         current = Investigation.objects.select_for_update().get(pk=investigation.pk)
         refuse_unless(wf.may_edit_investigation(current.closed_on is not None))
+        refuse_unless(_withheld_with_reason(current, values))
         refuse_unless(
             wf.may_change_assessment(
                 current.assessed_on is not None,

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from elevstod.accounts.models import User
+from elevstod.organisation.selectors import term_last_days_for_unit
 from elevstod.support import workflow as wf
 from elevstod.support.models import (
     MEASURE_FIELDS,
@@ -28,6 +29,7 @@ from elevstod.support.services._recording import (
     save_versioned,
 )
 from elevstod.support.services.drafts import draft_discard
+from elevstod.support.workflow.programmes import Term, TermDates
 
 # What a revision starts from: the programme in force, but for its number, state and decision.
 REVISION_COPIES = (
@@ -197,9 +199,17 @@ def _create_measures(
     )
 
 
+def term_dates_for_unit(school_unit_id: uuid.UUID) -> TermDates:
+    """The unit's term dates (its own, else its huvudman's, else the defaults; decision 0015):
+    the terms a decision on distance teaching is measured against (SL 3 kap. 11 a §)."""
+    rows = term_last_days_for_unit(school_unit_id)
+    return TermDates(tuple((year, Term(term), last) for year, term, last in rows))
+
+
 def programme_facts(programme: ActionProgramme, statement_of_reasons: str) -> wf.ProgrammeFacts:
     needs = list(programme.needs.all())
     need_ids = {need.pk for need in needs}
+    terms = term_dates_for_unit(programme.school_unit_id)
     return wf.ProgrammeFacts(
         needs=len(needs),
         measures=tuple(
@@ -210,6 +220,7 @@ def programme_facts(programme: ActionProgramme, statement_of_reasons: str) -> wf
                 starts_on=measure.starts_on,
                 ends_on=measure.ends_on,
                 has_special_reasons=bool(measure.special_reasons.strip()),
+                terms=terms,
             )
             for measure in programme.measures.all()
         ),

@@ -20,6 +20,7 @@ from elevstod.organisation.models import Delegation
 from elevstod.support import models as chain
 from elevstod.support import services
 from elevstod.support import workflow as wf
+from elevstod.support.services import communication as communicating
 from tests.world import World
 
 NEED = wf.NeedCategory.READING_WRITING
@@ -144,6 +145,36 @@ def conclude(world: World, investigation: chain.Investigation) -> chain.ActionPr
     )
 
 
+def communicated(
+    world: World,
+    *,
+    investigation: chain.Investigation | None = None,
+    programme: chain.ActionProgramme | None = None,
+) -> chain.Communication:
+    """The family had the material and answered today (FL 25 §), so an adverse decision on
+    `investigation` or `programme` may be made: for tests about something else."""
+    communication = communicating.communication_record(
+        actor=world.users["principal_a"],
+        investigation=investigation,
+        programme=programme,
+        values=communicating.CommunicationInput(
+            sent_on=today(),
+            recipients="Vårdnadshavare och eleven",
+            material="Utredningen och förslaget till beslut",
+            answer_by=today() + timedelta(days=10),
+        ),
+        today=today(),
+    )
+    communicating.communication_answer(
+        actor=world.users["principal_a"],
+        communication=communication,
+        answered_on=today(),
+        answer="Vi har tagit del av underlaget.",
+        today=today(),
+    )
+    return communication
+
+
 # ----------------------------------------------------------------------------- the programme
 
 
@@ -266,6 +297,7 @@ def decide_no_programme(
     """`persona` decides not to draw up a programme: no need found, nothing instead."""
     extra.setdefault("statement_of_reasons", NO_NEED)
     extra.setdefault("instead", "")
+    communicated(world, investigation=investigation)
     return services.decide_no_programme(
         actor=world.users[persona], investigation=investigation, today=today(), **extra
     )

@@ -23,7 +23,7 @@ from elevstod.support.tests.builders import NEED, refused, today
 from tests.world import World
 
 D = date(2026, 3, 10)  # a day in the spring term
-SPRING_END = date(2026, 6, 30)
+SPRING_END = date(2026, 6, 15)  # the default last day of the spring term (decision 0015)
 DISTANCE = wf.MeasureSetting.DISTANCE_TEACHING
 
 
@@ -50,8 +50,8 @@ def _rule(outcome: wf.Outcome) -> str | None:
         # No start, but the end has already passed: an expired period decides nothing.
         (None, D - timedelta(days=1), D, "programme.distance_period_expired"),
         (D + timedelta(days=10), D + timedelta(days=5), D, "programme.distance_period_expired"),
-        # Autumn: to 31 December.
-        (date(2026, 9, 1), date(2026, 12, 31), date(2026, 9, 1), None),
+        # Autumn: to the default last day, 18 December 2026.
+        (date(2026, 9, 1), date(2026, 12, 18), date(2026, 9, 1), None),
         (date(2026, 9, 1), date(2027, 1, 15), date(2026, 9, 1), "programme.distance_over_one_term"),
     ],
 )
@@ -441,6 +441,7 @@ def test_the_decide_page_decides_the_version_it_showed(world: World) -> None:
 @pytest.mark.django_db
 def test_the_no_programme_decision_page_decides_the_version_it_showed(world: World) -> None:
     investigation = b.investigation(world, needed=False)
+    b.communicated(world, investigation=investigation)  # FL 25 §
     client = world.client_for("principal_a")
     url = reverse("support:decision_create", kwargs={"investigation_id": investigation.pk})
     seen = investigation.version

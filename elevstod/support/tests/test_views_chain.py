@@ -445,9 +445,12 @@ def test_the_family_sees_a_plain_page_without_work_in_progress(world: World) -> 
         assert "Berätta för skolan om din oro" in body
         assert "Oro anmäld" not in body
         assert add_adaptation not in body
-    # The family never reaches the investigation itself.
+    # The concluded investigation is the family's to read (FL 10 §; decision 0014), without
+    # the school's own links onward (the decision form, the draft programme).
     detail = reverse("support:investigation_detail", kwargs={"investigation_id": investigation.pk})
-    assert world.client_for("guardian_x").get(detail).status_code == 404
+    family_detail = world.client_for("guardian_x").get(detail)
+    assert family_detail.status_code == 200
+    assert "Utkast till åtgärdsprogram" not in family_detail.content.decode()
 
 
 def test_a_guardian_submits_a_concern_of_their_own(world: World) -> None:

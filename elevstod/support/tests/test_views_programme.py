@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from elevstod.audit.models import AccessAction, AccessEvent
 from elevstod.organisation.models import Delegation, UnitDuty
+from elevstod.people.models import Pupil
 from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.calendar import days_off_around
@@ -32,6 +33,7 @@ from elevstod.support.models import (
     Referral,
 )
 from elevstod.support.selectors import programmes as selectors
+from elevstod.support.tests import builders
 from elevstod.support.tests.builders import today as _today
 from tests.matrix_rows.programme import chain_for, investigation_for
 from tests.world import CANARIES, World
@@ -186,12 +188,13 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     pupil_service = decision.services.get(recipient_kind=RecipientKind.PUPIL)
     guardian_service = decision.services.get(recipient_kind=RecipientKind.GUARDIAN)
     prefix = f"s{pupil_service.pk.hex[:8]}"
-    received = today - timedelta(days=3)
+    # No one gets a decision before it is made (FL 44 §): the letter went out and came today.
+    received = today
     response = principal.post(
         _service_url("decision_serve", pupil_service),
         {
             f"{prefix}-method": "letter",
-            f"{prefix}-sent_on": (today - timedelta(days=5)).isoformat(),
+            f"{prefix}-sent_on": today.isoformat(),
             f"{prefix}-received_on": received.isoformat(),
         },
     )
@@ -203,10 +206,13 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     pupil_service.refresh_from_db()
     guardian_service.refresh_from_db()
     assert guardian_service.received_on == today
-    assert pupil_service.appeal_deadline == wf.appeal_deadline(received, days_off_around(received))
+    # Pupil x is under 16: her receipt is recorded but starts no appeal time of her own; the
+    # guardians' receipt does (SL 29 kap. 12 §).
+    assert pupil_service.received_on == received
+    assert pupil_service.appeal_deadline is None
     assert guardian_service.appeal_deadline == wf.appeal_deadline(today, days_off_around(today))
     page = _text(principal.get(_url("decision_detail", decision)))
-    assert pupil_service.appeal_deadline.isoformat() in page
+    assert "räknas från vårdnadshavarnas delgivning" in page
     assert guardian_service.appeal_deadline.isoformat() in page
     # The guardian may not confirm for the pupil.
     other = guardian.post(_service_url("decision_confirm_receipt", pupil_service))
@@ -478,6 +484,7 @@ def test_no_programme_decision_with_late_and_timely_appeals(world: World) -> Non
     today = _today()
     principal = world.client_for("principal_a")
     investigation = investigation_for(world, "x", needed=False)
+    builders.communicated(world, investigation=investigation)  # FL 25 §
     response = principal.post(
         _url("decision_create", investigation),
         {
@@ -489,6 +496,12 @@ def test_no_programme_decision_with_late_and_timely_appeals(world: World) -> Non
     decision = Decision.objects.get(investigation=investigation)
     assert decision.kind == wf.DecisionKind.NO_ACTION_PROGRAMME
     assert response["Location"] == _url("decision_detail", decision)
+    # Made some weeks ago, so that a receipt weeks ago is possible (FL 44 §); and pupil x is 17,
+    # so her own receipt starts her own time (SL 29 kap. 12 §).
+    Decision.objects.filter(pk=decision.pk).update(decided_on=today - timedelta(days=41))
+    Pupil.objects.filter(pk=world.pupils["x"].pk).update(
+        birth_date=today - timedelta(days=17 * 366)
+    )
 
     guardian_service = decision.services.get(recipient_kind=RecipientKind.GUARDIAN)
     pupil_service = decision.services.get(recipient_kind=RecipientKind.PUPIL)

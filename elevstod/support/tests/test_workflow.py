@@ -534,15 +534,17 @@ def test_measure_outside_the_own_group_needs_special_reasons(setting: MeasureSet
 @pytest.mark.parametrize(
     ("starts_on", "ends_on", "last_day"),
     [
-        pytest.param(date(2026, 9, 1), date(2026, 12, 31), None, id="autumn-to-term-end"),
-        pytest.param(date(2026, 9, 1), date(2027, 1, 15), "2026-12-31", id="autumn-into-spring"),
+        # The default term dates (decision 0015): autumn to 18 December 2026, spring to
+        # 15 June 2027.
+        pytest.param(date(2026, 9, 1), date(2026, 12, 18), None, id="autumn-to-term-end"),
+        pytest.param(date(2026, 9, 1), date(2027, 1, 15), "2026-12-18", id="autumn-into-spring"),
         # One term at a time (SL 3 kap. 11 a § second paragraph), which may be the next term:
         # decided in the autumn for the whole spring is lawful, into the summer is not.
-        pytest.param(date(2027, 1, 10), date(2027, 6, 30), None, id="next-spring"),
-        pytest.param(date(2027, 1, 10), date(2027, 7, 1), "2027-06-30", id="spring-into-summer"),
-        pytest.param(date(2026, 9, 1), None, "2026-12-31", id="no-end-date"),
-        pytest.param(None, date(2026, 12, 31), None, id="starts-on-decision-day"),
-        pytest.param(None, date(2027, 1, 4), "2026-12-31", id="from-decision-day-into-spring"),
+        pytest.param(date(2027, 1, 10), date(2027, 6, 15), None, id="next-spring"),
+        pytest.param(date(2027, 1, 10), date(2027, 6, 16), "2027-06-15", id="spring-into-summer"),
+        pytest.param(date(2026, 9, 1), None, "2026-12-18", id="no-end-date"),
+        pytest.param(None, date(2026, 12, 18), None, id="starts-on-decision-day"),
+        pytest.param(None, date(2027, 1, 4), "2026-12-18", id="from-decision-day-into-spring"),
     ],
 )
 def test_distance_teaching_is_decided_for_at_most_one_term(
@@ -568,14 +570,15 @@ def test_distance_teaching_is_decided_for_at_most_one_term(
 @pytest.mark.parametrize(
     ("day", "end"),
     [
-        (date(2027, 1, 1), date(2027, 6, 30)),
-        (date(2027, 6, 30), date(2027, 6, 30)),
-        (date(2026, 7, 1), date(2026, 12, 31)),
-        (date(2026, 12, 31), date(2026, 12, 31)),
+        (date(2027, 1, 1), date(2027, 6, 15)),
+        (date(2027, 6, 15), date(2027, 6, 15)),
+        (date(2026, 7, 1), date(2026, 12, 18)),
+        (date(2026, 12, 18), date(2026, 12, 18)),
+        (date(2026, 12, 19), date(2027, 6, 15)),  # the Christmas break: the next term
     ],
     ids=_id,
 )
-def test_term_ends_on_30_june_or_31_december(day: date, end: date) -> None:
+def test_term_ends_on_the_default_last_school_day(day: date, end: date) -> None:
     assert term_end(day) == end
 
 

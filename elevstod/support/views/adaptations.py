@@ -55,14 +55,16 @@ from elevstod.support.views._pages import (
 
 
 def _form_choices(page: Page) -> dict[str, Any]:
-    """Who may be responsible (staff.adaptation_staff), and the pupil's groups this year
-    (loaded by the lookup)."""
+    """Who may be responsible (staff.adaptation_staff), the pupil's groups this year (loaded by
+    the lookup), and the pupil's birth date and today, which bound the adaptation's days."""
     access = page.access
     return {
         "responsible": adaptation_staff(
             school_unit_id=access.school_unit_id, facts=access.facts, day=today()
         ),
         "groups": pupil_groups(page.pupil),
+        "born_on": page.pupil.birth_date,
+        "today": today(),
     }
 
 
@@ -97,16 +99,20 @@ def adaptation_create(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> Htt
     error = ""
     if request.method == "POST" and form.is_valid():
         unit_id = page.access.school_unit_id
-        if unit_id is not None:
-            return page.save(
-                _("Den extra anpassningen är sparad."),
-                services.adaptation_create,
-                pupil=page.pupil,
-                school_unit_id=unit_id,
-                values=form.values(),
-                concern=concern,
-            )
-        error = _("Eleven har ingen aktuell skolenhet.")
+        if unit_id is None:
+            error = _("Eleven har ingen aktuell skolenhet.")
+        else:
+            try:
+                return page.save(
+                    _("Den extra anpassningen är sparad."),
+                    services.adaptation_create,
+                    pupil=page.pupil,
+                    school_unit_id=unit_id,
+                    values=form.values(),
+                    concern=concern,
+                )
+            except wf.RefusalError as refused:
+                error = refusal_text(refused)
     return page.render(CHAIN + "adaptation_form.html", form=form, concern=concern, error=error)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils.translation import gettext
@@ -16,8 +17,10 @@ from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.forms.appeals import AppealForm, AppealHandleForm
-from elevstod.support.models import Appeal
+from elevstod.support.models import Appeal, RecipientKind
+from elevstod.support.services.decisions import recipient_acts_alone
 from elevstod.support.views._pages import GET_POST, PROGRAMME, RecordPage, refusal_text, today
+from elevstod.support.workflow.standing import GUARDIAN_NEEDED, GUARDIAN_NEEDED_PARAGRAPHS
 
 
 @login_required
@@ -44,13 +47,35 @@ def appeal_register(request: AuthenticatedRequest, decision_id: uuid.UUID) -> Ht
             )
         except wf.RefusalError as error:
             refusal = refusal_text(error)
+    pupil_row = next((row for row in rows if row.recipient_kind == RecipientKind.PUPIL), None)
+    via_guardians = pupil_row is not None and not recipient_acts_alone(
+        page.record, pupil_row, today()
+    )
     return page.render(
         PROGRAMME + "appeal_register.html",
         decision=page.record,
         services=rows,
+        pupil_row=pupil_row,
+        via_guardians=via_guardians,
+        guardian_needed=_guardian_needed() if via_guardians else "",
         form=form,
         refusal=refusal,
     )
+
+
+def _guardian_needed() -> str:
+    """The pupil may not act alone: the guardians are needed (SL 29 kap. 12 §); the school
+    judges only timeliness (FL 45 §) and forwards."""
+    return f"{gettext(GUARDIAN_NEEDED)} ({GUARDIAN_NEEDED_PARAGRAPHS})"
+
+
+def _appeal_through_guardians(appeal: Appeal) -> bool:
+    """The pupil's own appeal where the pupil may not act alone (counted from the guardians'
+    receipt, services.appeals.appellant_clock)."""
+    service = appeal.service
+    if service is None or service.recipient_kind != RecipientKind.PUPIL:
+        return False
+    return not recipient_acts_alone(appeal.decision, service, appeal.lodged_on)
 
 
 def _appeal_read(page: RecordPage[Appeal]) -> HttpResponse:
@@ -74,10 +99,13 @@ def _appeal_page(
 ) -> HttpResponse:
     appeal = page.record
     may_handle = form is not None
+    via_guardians = _appeal_through_guardians(appeal)
     return page.render(
         PROGRAMME + "appeal_detail.html",
         appeal=appeal,
         decision=appeal.decision,
+        via_guardians=via_guardians,
+        guardian_needed=_guardian_needed() if via_guardians else "",
         new_decision_due=may_handle
         and appeal.new_decision_id is None
         and appeal.state in wf.APPEAL_STATES_AWAITING_NEW_DECISION,
@@ -106,4 +134,8 @@ def appeal_handle(request: AuthenticatedRequest, appeal_id: uuid.UUID) -> HttpRe
         )
     except wf.RefusalError as error:
         return _appeal_page(page, form, refusal_text(error))
+    forwarded = form.cleaned_data["action"] == wf.AppealAction.FORWARD
+    if forwarded and _appeal_through_guardians(page.record):
+        # Said again where the appeal leaves the school: the board will ask for the guardians.
+        messages.warning(request, _guardian_needed())
     return page.done(gettext("Handläggningen är registrerad."))

@@ -39,7 +39,13 @@ from elevstod.support.forms.decisions import (
 )
 from elevstod.support.forms.participant_views import ParticipantViewForm
 from elevstod.support.labels import APPEAL_INSTRUCTIONS
-from elevstod.support.models import ActionProgramme, Decision, DecisionService, Investigation
+from elevstod.support.models import (
+    ActionProgramme,
+    Decision,
+    DecisionService,
+    Investigation,
+    RecipientKind,
+)
 from elevstod.support.selectors.appeals import appeals_of
 from elevstod.support.selectors.decisions import closing_decision_of, own_service
 from elevstod.support.selectors.follow_ups import latest_evaluation
@@ -49,6 +55,7 @@ from elevstod.support.selectors.programmes import (
     measures_of,
     programme_content,
 )
+from elevstod.support.services.decisions import pupil_standing, recipient_acts_alone
 from elevstod.support.staff import decision_makers
 from elevstod.support.views._pages import (
     GET_POST,
@@ -296,6 +303,12 @@ def decision_page(
     forms_by_row = {row.pk: (bound or {}).get(row.pk) or service_form(row) for row in rows}
     errors = errors or {}
     own = _own_service(page, rows)
+    acts_alone = pupil_standing(
+        pupil_id=decision.pupil_id, school_unit_id=decision.school_unit_id, day=today()
+    ).acts_alone
+    pupil_row = next((row for row in rows if row.recipient_kind == RecipientKind.PUPIL), None)
+    # The pupil's receipt starts no appeal time: the guardians' does (SL 29 kap. 12 §).
+    via_guardians = pupil_row is not None and not recipient_acts_alone(decision, pupil_row, today())
     return page.render(
         PROGRAMME + "decision_detail.html",
         decision=decision,
@@ -304,10 +317,13 @@ def decision_page(
                 "row": row,
                 "form": forms_by_row[row.pk] if may_serve else None,
                 "error": errors.get(row.pk, ""),
+                "through_guardians": via_guardians and row is pupil_row,
             }
             for row in rows
         ],
         own=own,
+        own_through_guardians=via_guardians and own is not None and own is pupil_row,
+        pupil_acts_alone=acts_alone,
         own_error=errors.get(own.pk, "") if own else "",
         appeals=appeals_of(decision.pk),
         may_serve=may_serve,

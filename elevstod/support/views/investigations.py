@@ -14,11 +14,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from elevstod.access.policy import SupportAct
-from elevstod.access.records import INVESTIGATIONS, REFERRALS
+from elevstod.access.policy import SupportAct, sees_staff_only_notes
+from elevstod.access.records import INVESTIGATIONS, REFERRALS, is_participant
 from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.support import services
 from elevstod.support import workflow as wf
+from elevstod.support.forms.communication import CommunicationAnswerForm, CommunicationForm
 from elevstod.support.forms.drafts import initial_from_draft, need_rows_from_draft
 from elevstod.support.forms.investigations import (
     InvestigationForm,
@@ -32,6 +33,7 @@ from elevstod.support.models import Draft, Investigation
 from elevstod.support.selectors.drafts import own_draft
 from elevstod.support.selectors.investigations import investigators_of
 from elevstod.support.selectors.programmes import draft_programme_of_case
+from elevstod.support.services import communication as communicating
 from elevstod.support.views._pages import (
     CHAIN,
     REFUSED,
@@ -42,6 +44,7 @@ from elevstod.support.views._pages import (
     with_version,
 )
 from elevstod.support.views.referrals import investigators_offered, referral_page
+from elevstod.support.workflow.communication import NOTHING_TO_ANSWER
 
 # ----------------------------------------------------------------------------- opening it
 
@@ -71,19 +74,45 @@ def investigation_open(request: AuthenticatedRequest, referral_id: uuid.UUID) ->
 # ----------------------------------------------------------------------------- reading it
 
 
-def _investigation_page(page: RecordPage[Investigation]) -> HttpResponse:
+def _investigation_page(
+    page: RecordPage[Investigation],
+    *,
+    communication_form: CommunicationForm | None = None,
+    answer_form: CommunicationAnswerForm | None = None,
+    refusal: str = "",
+) -> HttpResponse:
     """The investigation as read: mapping, the pupil's and guardians' views, EHT, assessment.
-    Work in progress: never the family (policy.SUPPORT_VIEWERS)."""
+    The family reads it once concluded (FL 10 §; policy.SUPPORT_VIEWERS and records.py), never
+    the staff-only working notes, only that they are withheld and why (decision 0014). Before
+    a decision not to draw up a programme, the communication with the family (FL 25 §)."""
     investigation = page.record
+    relations = page.access.relations
+    communication = communicating.latest_communication(investigation=investigation)
+    may_decide = page.may(SupportAct.DECIDE)
+    # The communication before a decision not to draw up a programme (FL 25 §).
+    communicates = (
+        may_decide and investigation.special_support_needed is False and not investigation.closed_on
+    )
     return page.render(
         CHAIN + "investigation_detail.html",
+        status=REFUSED if refusal or _has_errors(communication_form, answer_form) else 200,
         investigation=investigation,
         needs=list(investigation.needs.all()),
         need_labels=dict(NEED_CATEGORY_LABELS),
         investigators=investigators_of(investigation),
         draft_programme=draft_programme_of_case(investigation.referral_id),
         may_write=page.may(SupportAct.WRITE_INVESTIGATION),
+        sees_notes=sees_staff_only_notes(relations, participant=is_participant(investigation)),
+        communication=communication,
+        communicates=communicates,
+        communication_form=communication_form or CommunicationForm(),
+        answer_form=answer_form or CommunicationAnswerForm(),
+        communication_refusal=refusal,
     )
+
+
+def _has_errors(*forms: CommunicationForm | CommunicationAnswerForm | None) -> bool:
+    return any(form is not None and form.is_bound and bool(form.errors) for form in forms)
 
 
 investigation_detail = RecordPage.view("investigation_detail", INVESTIGATIONS, _investigation_page)
@@ -195,3 +224,62 @@ def _conclude(page: RecordPage[Investigation]) -> None:
             _("Ett utkast till åtgärdsprogram är skapat med de behov som utredningen fann."),
         )
     messages.success(page.request, _("Den pedagogiska bedömningen är klar."))
+
+
+# ----------------------------------------------------------------------------- communicating
+
+
+def _deciding(
+    request: AuthenticatedRequest, investigation_id: uuid.UUID, purpose: str
+) -> RecordPage[Investigation]:
+    """The investigation, for those who may reach its decision (policy.SUPPORT_ACTORS)."""
+    return RecordPage.open(
+        request, INVESTIGATIONS, investigation_id, purpose, act=SupportAct.DECIDE
+    )
+
+
+@login_required
+@require_POST
+def investigation_communicate(
+    request: AuthenticatedRequest, investigation_id: uuid.UUID
+) -> HttpResponse:
+    """Before a decision not to draw up a programme: the material sent to the family and by
+    when they may answer, or the exception and its reason (FL 25 §)."""
+    page = _deciding(request, investigation_id, "investigation_communicate")
+    form = CommunicationForm(request.POST)
+    if not form.is_valid():
+        return _investigation_page(page, communication_form=form)
+    try:
+        page.call(
+            communicating.communication_record,
+            investigation=page.record,
+            values=form.values(),
+        )
+    except wf.RefusalError as error:
+        return _investigation_page(page, communication_form=form, refusal=refusal_text(error))
+    return page.done(_("Kommuniceringen är registrerad."))
+
+
+@login_required
+@require_POST
+def investigation_communication_answer(
+    request: AuthenticatedRequest, investigation_id: uuid.UUID
+) -> HttpResponse:
+    """The family's answer to the communication, as it came in (FL 25 §)."""
+    page = _deciding(request, investigation_id, "investigation_communication_answer")
+    form = CommunicationAnswerForm(request.POST)
+    if not form.is_valid():
+        return _investigation_page(page, answer_form=form)
+    communication = communicating.latest_communication(investigation=page.record)
+    try:
+        if communication is None:
+            raise wf.RefusalError(NOTHING_TO_ANSWER)
+        page.call(
+            communicating.communication_answer,
+            communication=communication,
+            answered_on=form.cleaned_data["answered_on"],
+            answer=form.cleaned_data["answer"],
+        )
+    except wf.RefusalError as error:
+        return _investigation_page(page, answer_form=form, refusal=refusal_text(error))
+    return page.done(_("Svaret är registrerat."))

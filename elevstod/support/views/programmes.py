@@ -26,6 +26,7 @@ from elevstod.access.records import PROGRAMMES
 from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.support import services
 from elevstod.support import workflow as wf
+from elevstod.support.forms.communication import CommunicationAnswerForm, CommunicationForm
 from elevstod.support.forms.participant_views import ParticipantViewForm
 from elevstod.support.forms.programmes import (
     MEASURES,
@@ -37,8 +38,10 @@ from elevstod.support.forms.programmes import (
 from elevstod.support.models import ActionProgramme, Draft
 from elevstod.support.selectors import programmes as selectors
 from elevstod.support.selectors.drafts import own_draft
+from elevstod.support.services import communication as communicating
 from elevstod.support.staff import Choice, responsible_staff, with_saved_people
 from elevstod.support.views._pages import PROGRAMME, RecordPage, refusal_text, today
+from elevstod.support.workflow.communication import NOTHING_TO_ANSWER
 
 # ----------------------------------------------------------------------------- the programme
 
@@ -323,3 +326,87 @@ def programme_revise(request: AuthenticatedRequest, programme_id: uuid.UUID) -> 
         return _locked_page(page, form, refusal_text(error))
     thanks = gettext("En revidering är påbörjad. Den gäller först när den har beslutats.")
     return page.done(thanks, _edit_url(draft))
+
+
+# ----------------------------------------------------------------------------- communicating
+
+
+def _communication_page(
+    page: RecordPage[ActionProgramme],
+    *,
+    communication_form: CommunicationForm | None = None,
+    answer_form: CommunicationAnswerForm | None = None,
+    refusal: str = "",
+) -> HttpResponse:
+    """Before closing the programme against the family's stated view (FL 25 §): the material
+    sent and the time to answer, or the exception; and the family's answer."""
+    programme = page.record
+    bound_with_errors = any(
+        form is not None and form.is_bound and bool(form.errors)
+        for form in (communication_form, answer_form)
+    )
+    return page.render(
+        PROGRAMME + "programme_communication.html",
+        status=409 if refusal or bound_with_errors else 200,
+        programme=programme,
+        communication=communicating.latest_communication(programme=programme),
+        family_has_a_view=communicating.family_has_stated_a_view(programme),
+        communicates=programme.state == wf.ProgrammeState.IN_FORCE,
+        communication_form=communication_form or CommunicationForm(),
+        answer_form=answer_form or CommunicationAnswerForm(),
+        communication_refusal=refusal,
+    )
+
+
+def _deciding(
+    request: AuthenticatedRequest, programme_id: uuid.UUID, purpose: str
+) -> RecordPage[ActionProgramme]:
+    return RecordPage.open(request, PROGRAMMES, programme_id, purpose, act=SupportAct.DECIDE)
+
+
+@login_required
+def programme_communicate(request: AuthenticatedRequest, programme_id: uuid.UUID) -> HttpResponse:
+    """GET: the communication before closing the programme; POST records what was sent to the
+    family and by when they may answer, or the exception and its reason (FL 25 §)."""
+    page = _deciding(request, programme_id, "programme_communicate")
+    if request.method != "POST":
+        return _communication_page(page)
+    form = CommunicationForm(request.POST)
+    if not form.is_valid():
+        return _communication_page(page, communication_form=form)
+    try:
+        page.call(communicating.communication_record, programme=page.record, values=form.values())
+    except wf.RefusalError as error:
+        return _communication_page(page, communication_form=form, refusal=refusal_text(error))
+    return page.done(
+        gettext("Kommuniceringen är registrerad."),
+        reverse("support:programme_communicate", kwargs={"programme_id": page.record.pk}),
+    )
+
+
+@login_required
+@require_POST
+def programme_communication_answer(
+    request: AuthenticatedRequest, programme_id: uuid.UUID
+) -> HttpResponse:
+    """The family's answer to the communication before closing the programme (FL 25 §)."""
+    page = _deciding(request, programme_id, "programme_communication_answer")
+    form = CommunicationAnswerForm(request.POST)
+    if not form.is_valid():
+        return _communication_page(page, answer_form=form)
+    communication = communicating.latest_communication(programme=page.record)
+    try:
+        if communication is None:
+            raise wf.RefusalError(NOTHING_TO_ANSWER)
+        page.call(
+            communicating.communication_answer,
+            communication=communication,
+            answered_on=form.cleaned_data["answered_on"],
+            answer=form.cleaned_data["answer"],
+        )
+    except wf.RefusalError as error:
+        return _communication_page(page, answer_form=form, refusal=refusal_text(error))
+    return page.done(
+        gettext("Svaret är registrerat."),
+        reverse("support:programme_communicate", kwargs={"programme_id": page.record.pk}),
+    )

@@ -4,6 +4,7 @@ chain as one timeline (process.md §1–2). The family sees the plain version.""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -22,7 +23,13 @@ from elevstod.access.policy import (
 from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.support.due import due_for_pupil
 from elevstod.support.labels import SUPPORT_LEVEL_LABELS
-from elevstod.support.selectors.support_page import record_url, support_page, visible_due
+from elevstod.support.selectors.support_page import (
+    SupportPage,
+    record_url,
+    support_page,
+    visible_due,
+)
+from elevstod.support.services.decisions import pupil_standing
 from elevstod.support.views._pages import CHAIN, today
 
 # The buttons the page offers, each with the act it needs (policy.SUPPORT_ACTORS).
@@ -78,5 +85,18 @@ def pupil_support(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> HttpRes
             "today": day,
             "may": {name: can_act(rels, act) for name, act in PAGE_ACTS.items()},
             "programme_url": programme_url,
+            "family_standing": _family_standing(page, access.pupil.pk, rels, day),
         },
     )
+
+
+def _family_standing(
+    page: SupportPage, pupil_id: uuid.UUID, rels: frozenset[Relation], day: date
+) -> dict[str, bool]:
+    """Who appeals for the pupil, said to the family beside the decisions (SL 29 kap. 12 §):
+    as at the unit of the latest decision."""
+    if not (page.family and page.decisions):
+        return {}
+    latest = page.decisions[0]
+    standing = pupil_standing(pupil_id=pupil_id, school_unit_id=latest.school_unit_id, day=day)
+    return {"is_pupil": Relation.SELF in rels, "pupil_acts_alone": standing.acts_alone}

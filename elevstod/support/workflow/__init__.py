@@ -10,11 +10,14 @@ One module per legal subject, named as the record kinds are in the other layers:
 - `concerns`, `adaptations`: before any case (SL 3 kap. 5 §).
 - `referrals`: the report to the principal, which is the case: its states and transitions.
 - `investigations`: the investigation and its assessment (SL 3 kap. 7 §).
-- `programmes`: measures, settings, the distance-teaching term (SL 3 kap. 9–12 §§).
+- `programmes`: measures, settings, the distance-teaching term and the school's term dates
+  (SL 3 kap. 9–12 §§).
 - `decisions`: who may decide (SL 2 kap. 10 §, 3 kap. 9 § andra stycket), on what, and the
   service (delgivning) of the decision on each recipient.
 - `follow_ups`: follow-up and evaluation of a programme in force.
-- `appeals`: appeals (FL 43–47 §§) and the appeal deadline.
+- `appeals`: appeals (FL 43–47 §§), the appeal deadline and whose receipt starts it.
+- `standing`: whether the pupil acts alone in the matter (SL 29 kap. 12 §).
+- `communication`: kommunicering before an adverse decision (FL 25 §).
 - `deadlines`: what the case waits for and by when (process.md §3).
 - `levels`: the pupil's level of support.
 
@@ -35,7 +38,10 @@ from elevstod.support.workflow.appeals import (
     FL_LATE_APPEAL,
     FL_LATE_EXCUSED,
     RECONSIDERATION_CITATION,
+    AppealClock,
     LateAppealFacts,
+    Receipt,
+    appeal_clock,
     appeal_deadline,
     appeal_is_timely,
     appeal_transition,
@@ -45,6 +51,14 @@ from elevstod.support.workflow.appeals import (
     may_forward_appeal,
     may_register_appeal,
     reconsideration_citation,
+)
+from elevstod.support.workflow.communication import (
+    CommunicationException,
+    CommunicationFacts,
+    CommunicationPurpose,
+    may_decide_adversely,
+    may_record_answer,
+    may_record_communication,
 )
 from elevstod.support.workflow.concerns import (
     may_close_concern,
@@ -83,9 +97,13 @@ from elevstod.support.workflow.levels import (
     support_level,
 )
 from elevstod.support.workflow.programmes import (
+    DEFAULT_TERMS,
     RESERVED_SETTINGS,
     MeasureFacts,
     ProgrammeFacts,
+    Term,
+    TermDates,
+    default_last_day,
     distance_period_outcome,
     may_act_on_programme,
     may_edit_programme,
@@ -105,6 +123,12 @@ from elevstod.support.workflow.refusals import (
     first_refusal,
     gettext_noop,
     refused_where,
+)
+from elevstod.support.workflow.standing import (
+    AGE_OF_STANDING,
+    Standing,
+    age_on,
+    standing_on,
 )
 from elevstod.support.workflow.states import (
     APPEAL_STATES_AWAITING_NEW_DECISION,
@@ -138,6 +162,7 @@ from elevstod.support.workflow.states import (
 )
 
 __all__ = [
+    "AGE_OF_STANDING",
     "ALLOWED",
     "APPEAL_STATES_AWAITING_NEW_DECISION",
     "APPEAL_STEPS_REOPENING",
@@ -145,6 +170,7 @@ __all__ = [
     "APPEAL_WEEKS",
     "CASE_TRANSITIONS",
     "DEFAULT_DEADLINES",
+    "DEFAULT_TERMS",
     "FL_APPEAL_TIME",
     "FL_FORWARD",
     "FL_HOW_TO_APPEAL",
@@ -159,12 +185,16 @@ __all__ = [
     "AdaptationState",
     "Allowed",
     "AppealAction",
+    "AppealClock",
     "AppealState",
     "AssessmentFacts",
     "CarriedOut",
     "CaseAction",
     "CaseClock",
     "CaseState",
+    "CommunicationException",
+    "CommunicationFacts",
+    "CommunicationPurpose",
     "ConcernSource",
     "ConcernState",
     "DeadlineBasis",
@@ -183,18 +213,25 @@ __all__ = [
     "ProgrammeFacts",
     "ProgrammeState",
     "ProgrammeStep",
+    "Receipt",
     "ReferralGround",
     "RefusalError",
     "Refused",
+    "Standing",
     "SupportLevel",
     "TaskKind",
+    "Term",
+    "TermDates",
     "adaptation_stays_active",
+    "age_on",
+    "appeal_clock",
     "appeal_deadline",
     "appeal_is_timely",
     "appeal_transition",
     "case_action_after_appeal_step",
     "case_due",
     "case_transition",
+    "default_last_day",
     "distance_period_outcome",
     "first_refusal",
     "gettext_noop",
@@ -206,6 +243,7 @@ __all__ = [
     "may_conclude_assessment",
     "may_correct_service",
     "may_decide",
+    "may_decide_adversely",
     "may_decide_closure",
     "may_decide_no_programme",
     "may_decide_programme",
@@ -217,6 +255,8 @@ __all__ = [
     "may_forward_appeal",
     "may_open_investigation",
     "may_plan_next_evaluation",
+    "may_record_answer",
+    "may_record_communication",
     "may_record_follow_up",
     "may_record_service",
     "may_refer",
@@ -226,6 +266,7 @@ __all__ = [
     "reconsideration_citation",
     "refused_where",
     "required_decision_types",
+    "standing_on",
     "support_level",
     "term_end",
 ]

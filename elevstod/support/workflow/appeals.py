@@ -9,7 +9,8 @@ municipality as an authority, not an enskild huvudman.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypedDict, Unpack
 
@@ -102,6 +103,53 @@ def may_register_appeal(
         (lodged_on > today, LODGED_IN_FUTURE),
         (lodged_on < decided_on, BEFORE_DECISION),
     )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One recipient's receipt as recorded: the day (None: not yet) and its appeal deadline."""
+
+    received_on: date | None
+    deadline: date | None
+
+
+@dataclass(frozen=True)
+class AppealClock:
+    """What an appeal's timeliness is judged from: the deadline, or not served (the time has not
+    begun to run), and whether it was the guardians' receipt that counted (SL 29 kap. 12 §)."""
+
+    deadline: date | None
+    not_served: bool
+    through_guardians: bool = False
+
+
+def appeal_clock(
+    own: Receipt,
+    *,
+    acts_alone: bool = True,
+    guardians: Sequence[Receipt] = (),
+    earliest_deadline: date | None = None,
+) -> AppealClock:
+    """The appellant's own receipt starts their three weeks (FL 44 §), if they may act alone.
+
+    A pupil who may not act alone (SL 29 kap. 12 §) appeals through the guardians with custody:
+    the time runs from their receipt, and as they act together, from the last of them to receive
+    the decision; while one has not, the time has not begun. `earliest_deadline` is the deadline
+    counted from the decision's own day: no receipt precedes the decision (FL 44 §), so no appeal
+    is judged against an earlier day, whatever an old record says.
+    """
+    if acts_alone:
+        clock = AppealClock(own.deadline, not_served=own.received_on is None)
+    elif not guardians or any(g.received_on is None or g.deadline is None for g in guardians):
+        clock = AppealClock(None, not_served=True, through_guardians=True)
+    else:
+        last = max(g.deadline for g in guardians if g.deadline is not None)
+        clock = AppealClock(last, not_served=False, through_guardians=True)
+    if clock.not_served or clock.deadline is None:
+        return AppealClock(None, not_served=True, through_guardians=clock.through_guardians)
+    if earliest_deadline is not None and clock.deadline < earliest_deadline:
+        return AppealClock(earliest_deadline, False, clock.through_guardians)
+    return clock
 
 
 def appeal_is_timely(lodged_on: date, deadline: date | None, *, not_served: bool = False) -> bool:

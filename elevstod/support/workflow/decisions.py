@@ -4,7 +4,7 @@ recipient is served (SL 2 kap. 9–10 §§, 3 kap. 9 §; FL 32–33 §§, 44 § 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from elevstod.support.workflow.appeals import FL_APPEAL_TIME, FL_LATE_APPEAL
@@ -112,6 +112,30 @@ EVALUATION_MISSING = Refused(
     gettext_noop("Ange när åtgärderna ska utvärderas och vem som ansvarar för det."),
     SL_3_9_1,
 )
+FOLLOW_UP_BEFORE_DECISION = Refused(
+    "programme.follow_up_before_decision",
+    gettext_noop(
+        "Uppföljningen kan inte ligga före beslutsdagen (%(decided_on)s). Ange när åtgärderna "
+        "ska följas upp från och med i dag."
+    ),
+    SL_3_9_1,
+)
+EVALUATION_BEFORE_DECISION = Refused(
+    "programme.evaluation_before_decision",
+    gettext_noop(
+        "Utvärderingen kan inte ligga före beslutsdagen (%(decided_on)s). Ange när åtgärderna "
+        "ska utvärderas från och med i dag."
+    ),
+    SL_3_9_1,
+)
+EVALUATION_BEFORE_FOLLOW_UP = Refused(
+    "programme.evaluation_before_follow_up",
+    gettext_noop(
+        "Utvärderingen (%(evaluation_on)s) kan inte ligga före uppföljningen (%(follow_up_on)s). "
+        "Åtgärderna följs upp medan de pågår och utvärderas sedan."
+    ),
+    SL_3_9_1,
+)
 PARTICIPATION_NOT_OFFERED = Refused(
     "programme.participation_not_offered",
     gettext_noop(
@@ -175,10 +199,33 @@ def may_decide_programme(facts: ProgrammeFacts, decided_on: date) -> Outcome:
         refused_where(
             (facts.follow_up_on is None or not facts.follow_up_responsible, FOLLOW_UP_MISSING),
             (facts.evaluation_on is None or not facts.evaluation_responsible, EVALUATION_MISSING),
-            (not facts.participation_offered, PARTICIPATION_NOT_OFFERED),
         ),
+        programme_dates_in_order(facts.follow_up_on, facts.evaluation_on, decided_on),
+        refused_where((not facts.participation_offered, PARTICIPATION_NOT_OFFERED)),
         reasons_given(facts.statement_of_reasons),
     )
+
+
+def programme_dates_in_order(
+    follow_up_on: date | None, evaluation_on: date | None, decided_on: date
+) -> Outcome:
+    """What SL 3 kap. 9 § asks of "när åtgärderna ska följas upp och utvärderas" read as days
+    that can come: neither before the decision, and the evaluation not before the follow-up
+    (the same day is allowed)."""
+    day = (("decided_on", decided_on.isoformat()),)
+    if follow_up_on is not None and follow_up_on < decided_on:
+        return replace(FOLLOW_UP_BEFORE_DECISION, params=day)
+    if evaluation_on is not None and evaluation_on < decided_on:
+        return replace(EVALUATION_BEFORE_DECISION, params=day)
+    if follow_up_on is not None and evaluation_on is not None and evaluation_on < follow_up_on:
+        return replace(
+            EVALUATION_BEFORE_FOLLOW_UP,
+            params=(
+                ("evaluation_on", evaluation_on.isoformat()),
+                ("follow_up_on", follow_up_on.isoformat()),
+            ),
+        )
+    return ALLOWED
 
 
 def may_decide_no_programme(
@@ -226,6 +273,30 @@ RECEIVED_BEFORE_SENT = Refused(
     gettext_noop("Beslutet kan inte ha tagits emot innan det skickades."),
     FL_APPEAL_TIME,
 )
+RECEIVED_BEFORE_DECISION = Refused(
+    "service.received_before_decision",
+    gettext_noop(
+        "Mottagningsdagen kan inte ligga före beslutsdagen (%(decided_on)s). Ingen kan få del "
+        "av ett beslut innan det är fattat, och tiden för att överklaga räknas från den dagen."
+    ),
+    FL_APPEAL_TIME,
+)
+SENT_IN_FUTURE = Refused(
+    "service.sent_in_future",
+    gettext_noop("Dagen då beslutet skickades kan inte ligga i framtiden."),
+    FL_APPEAL_TIME,
+)
+SENT_BEFORE_DECISION = Refused(
+    "service.sent_before_decision",
+    gettext_noop(
+        "Beslutet kan inte ha skickats före beslutsdagen (%(decided_on)s). Kontrollera datumet."
+    ),
+    FL_APPEAL_TIME,
+)
+
+
+def _before_decision(refusal: Refused, decided_on: date) -> Refused:
+    return replace(refusal, params=(("decided_on", decided_on.isoformat()),))
 
 
 def may_record_service(
@@ -234,9 +305,13 @@ def may_record_service(
     received_on: date | None,
     sent_on: date | None,
     today: date,
+    decided_on: date | None = None,
 ) -> Outcome:
     """Service is evidence: the day a recipient got the decision starts their three weeks, so
-    once recorded it is never changed or cleared by re-recording (process.md §2.4, rule 5)."""
+    once recorded it is never changed or cleared by re-recording (process.md §2.4, rule 5).
+
+    Neither sending nor receipt precedes the decision or lies in the future (FL 44 §).
+    `decided_on` None: the decision's day is not known to the caller (its check is skipped)."""
     if recorded_received_on is not None and received_on != recorded_received_on:
         return Refused(
             "service.receipt_recorded",
@@ -248,15 +323,30 @@ def may_record_service(
             FL_APPEAL_TIME,
             params=(("received_on", recorded_received_on.isoformat()),),
         )
-    return _service_dates(received_on, sent_on, today)
+    return _service_dates(received_on, sent_on, today, decided_on)
 
 
-def _service_dates(received_on: date | None, sent_on: date | None, today: date) -> Outcome:
-    if received_on is None:
-        return ALLOWED
+def _service_dates(
+    received_on: date | None, sent_on: date | None, today: date, decided_on: date | None
+) -> Outcome:
+    """The days of a service in the order they can happen: decided, sent, received, today.
+    Plain comparisons only, so absurd days (year 1, year 9999) are refused, never computed on."""
+    decided = decided_on or date.min
     return refused_where(
-        (received_on > today, RECEIVED_IN_FUTURE),
-        (sent_on is not None and received_on < sent_on, RECEIVED_BEFORE_SENT),
+        (received_on is not None and received_on > today, RECEIVED_IN_FUTURE),
+        (
+            received_on is not None and received_on < decided,
+            _before_decision(RECEIVED_BEFORE_DECISION, decided),
+        ),
+        (
+            sent_on is not None and received_on is not None and received_on < sent_on,
+            RECEIVED_BEFORE_SENT,
+        ),
+        (sent_on is not None and sent_on > today, SENT_IN_FUTURE),
+        (
+            sent_on is not None and sent_on < decided,
+            _before_decision(SENT_BEFORE_DECISION, decided),
+        ),
     )
 
 
@@ -291,13 +381,17 @@ def may_correct_service(
     reason: str,
     appeals_counted_from_it: int,
     today: date,
+    decided_on: date | None = None,
 ) -> Outcome:
     """A wrongly recorded receipt day is corrected as a new, logged act with a reason; the old
-    day is kept. Not once an appeal's timeliness has been judged from it."""
+    day is kept. Not once an appeal's timeliness has been judged from it. The new day obeys what
+    a recorded one does (may_record_service)."""
     refusal = refused_where(
         (recorded_received_on is None, NOTHING_TO_CORRECT),
         (not reason.strip(), CORRECTION_REASON),
         (received_on == recorded_received_on, CORRECTION_UNCHANGED),
         (bool(appeals_counted_from_it), CORRECTION_AFTER_APPEAL),
     )
-    return refusal if isinstance(refusal, Refused) else _service_dates(received_on, sent_on, today)
+    if isinstance(refusal, Refused):
+        return refusal
+    return _service_dates(received_on, sent_on, today, decided_on)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from elevstod.support.workflow.refusals import Outcome, Refused, gettext_noop, refused_where
 
@@ -117,3 +118,40 @@ def may_change_assessment(already_assessed: bool, conclusion_changed: bool) -> O
     rests on. Once concluded it stands; the other text may still be corrected. A changed picture
     is a new investigation (SL 3 kap. 7 §; process.md §2.3, §2.5)."""
     return refused_where((already_assessed and conclusion_changed, ASSESSMENT_LOCKED))
+
+
+class WithheldGround(StrEnum):
+    """Why staff-only working notes are not shown to the family (decision 0014)."""
+
+    # Not added to the case: the decision does not rest on it (FL 10 § covers what was added).
+    NOT_PART_OF_CASE = "not_part_of_case"
+    # The pupil can be assumed to suffer considerable harm if a guardian learns it
+    # (OSL 12 kap. 3 § första stycket 1).
+    HARM_TO_PUPIL = "harm_to_pupil"
+    # It concerns someone else's personal circumstances (OSL 23 kap. 2 §, 10 kap. 3 §).
+    OTHERS_CIRCUMSTANCES = "others_circumstances"
+
+
+OSL_10_3 = "10 § förvaltningslagen, 10 kap. 3 § offentlighets- och sekretesslagen"
+
+WITHHELD_WITHOUT_REASON = Refused(
+    "investigation.withheld_without_reason",
+    gettext_noop(
+        "Arbetsanteckningar som inte visas för eleven och vårdnadshavarna ska ha en "
+        "registrerad grund och ett skäl. Ange båda, eller flytta texten till utredningen."
+    ),
+    OSL_10_3,
+)
+
+
+def may_withhold_notes(notes: str, ground: str, reason: str) -> Outcome:
+    """Working notes are kept from the family only with a recorded ground and reason."""
+    return refused_where(
+        (bool(notes.strip()) and not (ground and reason.strip()), WITHHELD_WITHOUT_REASON)
+    )
+
+
+def family_may_read(assessed_on: date | None, closed_on: date | None) -> bool:
+    """The family reads the investigation once it is concluded, and at the latest when a
+    decision rests on it (FL 10 §; decision 0014); never while it is being written."""
+    return assessed_on is not None or closed_on is not None

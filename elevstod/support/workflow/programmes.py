@@ -3,8 +3,9 @@ what only a decided programme in force allows (SL 3 kap. 9 §, 11 §, 11 a §, 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
 
 from elevstod.support.workflow.refusals import ALLOWED, Outcome, Refused, gettext_noop
 from elevstod.support.workflow.states import MeasureSetting, ProgrammeState, ProgrammeStep
@@ -23,6 +24,62 @@ RESERVED_SETTINGS: dict[MeasureSetting, str] = {
 }
 
 
+class Term(StrEnum):
+    AUTUMN = "autumn"
+    SPRING = "spring"
+
+
+# The defaults when the huvudman has not set a year's term dates (decision 0015): the autumn
+# term ends on the last weekday on or before 20 December, the spring term on the last weekday
+# on or before 15 June. The law fixes neither; the huvudman sets the real days.
+DEFAULT_LAST_DAY = {Term.AUTUMN: (12, 20), Term.SPRING: (6, 15)}
+
+
+def default_last_day(academic_year: int, term: Term) -> date:
+    """The default last day of a term of the academic year that starts in `academic_year`."""
+    month, day = DEFAULT_LAST_DAY[term]
+    last = date(academic_year + (term is Term.SPRING), month, day)
+    while last.weekday() >= 5:  # Saturday or Sunday: the Friday before
+        last -= timedelta(days=1)
+    return last
+
+
+@dataclass(frozen=True)
+class TermDates:
+    """The last day of each term, as the huvudman (or, where it differs, the unit) has set it:
+    (academic year's first calendar year, term, last day). Terms not set take the defaults.
+
+    A day belongs to the first term that ends on or after it, so a break (the summer, the
+    Christmas holiday) belongs to the term that follows it.
+    """
+
+    set_last_days: tuple[tuple[int, Term, date], ...] = field(default=())
+
+    def last_day(self, academic_year: int, term: Term) -> date:
+        for year, set_term, last in self.set_last_days:
+            if year == academic_year and set_term is term:
+                return last
+        return default_last_day(academic_year, term)
+
+    def term_end(self, day: date) -> date:
+        """The last day of the term `day` falls in (or, in a break, of the next term)."""
+        candidates = (
+            self.last_day(year, term)
+            for year in (day.year - 2, day.year - 1, day.year)
+            for term in Term
+        )
+        return min(last for last in candidates if last >= day)
+
+
+DEFAULT_TERMS = TermDates()
+
+
+def term_end(day: date, terms: TermDates = DEFAULT_TERMS) -> date:
+    """The last day of the term `day` falls in, from the huvudman's term dates (SL 3 kap. 11 a §
+    says "en termin"; the term is the school's own, not a calendar half-year)."""
+    return terms.term_end(day)
+
+
 @dataclass(frozen=True)
 class MeasureFacts:
     has_need: bool
@@ -31,6 +88,8 @@ class MeasureFacts:
     starts_on: date | None
     ends_on: date | None
     has_special_reasons: bool  # särskilda skäl / why support cannot reasonably be adapted
+    # The term dates of the programme's unit (the huvudman's, or the unit's own).
+    terms: TermDates = DEFAULT_TERMS
 
 
 @dataclass(frozen=True)
@@ -85,14 +144,6 @@ NOT_IN_FORCE = {
 }
 
 
-def term_end(day: date) -> date:
-    """The last day of the term `day` falls in: spring to 30 June, autumn to 31 December.
-
-    Calendar halves stand in for the school's own term dates, which the law does not fix.
-    """
-    return date(day.year, 6, 30) if day.month <= 6 else date(day.year, 12, 31)
-
-
 def measure_outcome(measure: MeasureFacts, decided_on: date) -> Outcome:
     if not measure.has_need:
         return MEASURE_WITHOUT_NEED
@@ -101,19 +152,26 @@ def measure_outcome(measure: MeasureFacts, decided_on: date) -> Outcome:
     if measure.setting in RESERVED_SETTINGS and not measure.has_special_reasons:
         return SPECIAL_REASONS_MISSING
     if measure.setting is MeasureSetting.DISTANCE_TEACHING:
-        return distance_period_outcome(measure.starts_on, measure.ends_on, decided_on)
+        return distance_period_outcome(
+            measure.starts_on, measure.ends_on, decided_on, terms=measure.terms
+        )
     return ALLOWED
 
 
 def distance_period_outcome(
-    starts_on: date | None, ends_on: date | None, decided_on: date
+    starts_on: date | None,
+    ends_on: date | None,
+    decided_on: date,
+    *,
+    terms: TermDates = DEFAULT_TERMS,
 ) -> Outcome:
     """A decision on distance teaching covers at most one term at a time (SL 3 kap. 11 a §
     second paragraph): the period runs from the decision, never before it, and lies within one
     term — the term it starts in, which may be the next one (a decision in December for the
-    spring term is lawful). A period already over decides nothing."""
+    spring term is lawful). A period already over decides nothing. The term is the school's
+    own (`terms`, the huvudman's term dates), and a refusal names its real last day."""
     start = starts_on or decided_on
-    last_day = term_end(max(start, decided_on))
+    last_day = terms.term_end(max(start, decided_on))
     until = (("term_end", last_day.isoformat()),)
     if start < decided_on:
         return Refused(
