@@ -274,7 +274,12 @@ PARTICIPANT_ACTS = frozenset(
 def can_act(relations: frozenset[Relation], act: SupportAct, *, participant: bool = False) -> bool:
     """`participant`: named on the record (investigator, responsible for a measure or a
     follow-up), which lets staff do the record's own work (PARTICIPANT_ACTS) even without a
-    unit-wide role. Pages and the API ask this one function, so both apply the same rule."""
+    unit-wide role. Pages and the API ask this one function, so both apply the same rule.
+
+    Staff who are the pupil or the pupil's guardian do none of the school's work on the case
+    (jäv, FL 16 §): only what the family itself does (its own view, its own receipt)."""
+    if relations & FAMILY and not SUPPORT_ACTORS[act] & FAMILY:
+        return False
     if relations & SUPPORT_ACTORS[act]:
         return True
     return participant and act in PARTICIPANT_ACTS and bool(relations & STAFF_RELATIONS)

@@ -78,6 +78,12 @@ class DelegationForm(forms.Form):
         return cleaned
 
 
+# The months a term's last day may fall in: the school's own dates vary by days and weeks, not
+# by months (SL 3 kap. 11 a §'s "en termin"; decision 0015).
+AUTUMN_ENDS_IN = frozenset({11, 12})
+SPRING_ENDS_IN = frozenset({5, 6, 7})
+
+
 class SchoolTermsForm(forms.Form):
     """One academic year's term dates, for the whole huvudman or for one of its units."""
 
@@ -104,8 +110,13 @@ class SchoolTermsForm(forms.Form):
             self.add_error(
                 "autumn_last_day", _("Höstterminen slutar under läsårets första kalenderår.")
             )
+        elif autumn and autumn.month not in AUTUMN_ENDS_IN:
+            # A term ending in March would make one "term" of distance teaching a whole year.
+            self.add_error("autumn_last_day", _("Höstterminen slutar i november eller december."))
         if year and spring and spring.year != year + 1:
             self.add_error(
                 "spring_last_day", _("Vårterminen slutar under läsårets andra kalenderår.")
             )
+        elif spring and spring.month not in SPRING_ENDS_IN:
+            self.add_error("spring_last_day", _("Vårterminen slutar i maj, juni eller juli."))
         return cleaned

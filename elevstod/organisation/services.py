@@ -64,21 +64,24 @@ def school_terms_save(
 ) -> SchoolTerms:
     """The huvudman's term dates for one academic year, for all its units or for one unit
     (decision 0015): set, or changed when already set. Attributed to the administrator."""
+    # update_or_create locks the row, and where two administrators add the same year at once
+    # the second finds the first's row instead of failing on the unique constraint.
+    values = {
+        "autumn_last_day": autumn_last_day,
+        "spring_last_day": spring_last_day,
+        "updated_by_id": actor_id,
+    }
+    SchoolTerms(
+        provider_id=provider_id,
+        school_unit_id=school_unit_id,
+        academic_year=academic_year,
+        **values,
+    ).full_clean(validate_unique=False, validate_constraints=False)
     with transaction.atomic():
-        terms = (
-            SchoolTerms.objects.select_for_update()
-            .filter(
-                provider_id=provider_id,
-                school_unit_id=school_unit_id,
-                academic_year=academic_year,
-            )
-            .first()
-        ) or SchoolTerms(
-            provider_id=provider_id, school_unit_id=school_unit_id, academic_year=academic_year
+        terms, _created = SchoolTerms.objects.update_or_create(
+            provider_id=provider_id,
+            school_unit_id=school_unit_id,
+            academic_year=academic_year,
+            defaults=values,
         )
-        terms.autumn_last_day = autumn_last_day
-        terms.spring_last_day = spring_last_day
-        terms.updated_by_id = actor_id
-        terms.full_clean(validate_unique=False, validate_constraints=False)
-        terms.save()
     return terms

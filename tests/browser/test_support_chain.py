@@ -29,6 +29,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from elevstod.people.models import Pupil
 from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.calendar import days_off_around
@@ -42,6 +43,7 @@ from elevstod.support.models import (
     FollowUp,
     Referral,
 )
+from elevstod.support.tests.builders import communicated
 from tests.browser.support import Audit, follow, label, open_context, sign_in, submit
 from tests.matrix_rows.programme import investigation_for
 from tests.world import CANARIES, World, build_world
@@ -431,10 +433,15 @@ def test_the_whole_chain_across_roles(chromium: Browser, site: str) -> None:
         walk.tasks(page, who, "Delge beslut")
         walk.follow(page, who, "Delge beslut")
         walk.serve(page, who, pupil.full_name, "Överlämnat personligen", today, today)
+        # The pupil is 13: her receipt starts no appeal time; the guardians' does (SL 29 kap.
+        # 12 §, decision 0013), three weeks from the day they confirm (below: today).
         deadline = wf.appeal_deadline(today, days_off_around(today)).isoformat()
-        row = page.locator("tr").filter(has_text=pupil.full_name)
+        row = page.locator("tr").filter(has_text=pupil.full_name).inner_text()
         walk.audit.check(
-            deadline in row.inner_text(), who, page.url, f"the pupil's deadline {deadline} missing"
+            "räknas från vårdnadshavarnas delgivning" in row,
+            who,
+            page.url,
+            f"the pupil's row should say the time runs from the guardians' receipt: {row!r}",
         )
 
         walk.support_page(page, who)
@@ -514,6 +521,9 @@ def test_the_whole_chain_across_roles(chromium: Browser, site: str) -> None:
         )
 
     # -------------------------------------------------------------- rektor: closing decision
+    # The guardian has stated a view on the programme, so closing it may go against the family:
+    # they have had the material and answered first (FL 25 §; its pages: tests/test_partsinsyn).
+    communicated(world, programme=ActionProgramme.objects.get(pupil=pupil, state="in_force"))
     with walk.signed_in("principal_a") as page, walk.doing("the rektor closes the programme"):
         who = "principal_a"
         walk.visit(page, who, decision_url)
@@ -524,6 +534,7 @@ def test_the_whole_chain_across_roles(chromium: Browser, site: str) -> None:
         walk.see(page, who, "Nästa steg: beslut att avsluta", "Nu klarar jag det.")
         walk.follow(page, who, "Fatta beslut att avsluta programmet")
         walk.see(page, who, "Senaste utvärdering", "Behovet är tillgodosett; stödet kan avslutas.")
+        walk.see(page, who, "Kommunicering (25 § förvaltningslagen)", "svar kom in")
         fill(page, "Motivering", "Utvärderingen visar att behovet är tillgodosett.")
         walk.submit(page, who, "Besluta att avsluta programmet")
         walk.see(
@@ -569,6 +580,11 @@ def test_no_programme_decision_appealed_and_forwarded(chromium: Browser, site: s
         )
         is None
     )
+    # A decision against the family's wish for a programme: the family has had the material
+    # and answered first (FL 25 §). The pupil is 17 and appeals alone (SL 29 kap. 12 §; the
+    # younger pupil's case is tested in elevstod/support/tests/test_edges_decisions.py).
+    communicated(world, investigation=investigation)
+    Pupil.objects.filter(pk=pupil.pk).update(birth_date=date(today.year - 17, 1, 1))
 
     with walk.signed_in("principal_a") as page, walk.doing("the rektor decides no programme"):
         who = "principal_a"
@@ -598,8 +614,8 @@ def test_no_programme_decision_appealed_and_forwarded(chromium: Browser, site: s
         decision_url = page.url
 
         walk.step = "the rektor records the pupil's service"
-        pupil_received = today - timedelta(days=2)
-        sent = today - timedelta(days=3)
+        pupil_received = today  # not before the decision, made today (FL 44 §)
+        sent = today
         walk.serve(page, who, pupil.full_name, "Brev", sent, pupil_received)
 
     decision = Decision.objects.get(pupil=pupil)

@@ -70,6 +70,19 @@ def test_behind_a_trusted_proxy_users_do_not_lock_each_other_out(settings: Setti
     assert _sign_in("anna", "demo", forwarded="203.0.113.1").status_code == 429
     # Another user behind the same proxy, from another address: not locked.
     assert _sign_in("bertil", "demo", forwarded="203.0.113.2").status_code == 302
+    # Nor anna herself from another address behind the proxy: a storm from one client does
+    # not lock her out (without the setting every client is the proxy's one address).
+    assert _sign_in("anna", "demo", forwarded="203.0.113.2").status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_the_proxy_setting_a_storm_behind_the_proxy_locks_the_user_out_everywhere(
+    settings: Settings,
+) -> None:
+    """What the setting is for: behind the proxy without it, one address is everyone's."""
+    UserFactory(username="anna")
+    _storm(settings, "anna", forwarded="203.0.113.1")
+    assert _sign_in("anna", "demo", forwarded="203.0.113.2").status_code == 429
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ from elevstod.support.workflow.communication import (
     may_record_answer,
     may_record_communication,
 )
+from elevstod.support.workflow.states import ProgrammeState
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,15 @@ def communication_record(
     """Before a decision not to draw up a programme (on the `investigation`) or to close the
     `programme`: the material sent to the family and their time to answer, or the exception."""
     purpose, about = _about(investigation, programme)
+    # As saved now, not as the caller loaded it.
+    pending = (
+        ActionProgramme.objects.filter(pk=programme.pk, state=ProgrammeState.IN_FORCE).exists()
+        if programme is not None
+        else Investigation.objects.filter(pk=about.pk, closed_on__isnull=True).exists()
+    )
     refuse_unless(
         may_record_communication(
+            decision_pending=pending,
             sent_on=values.sent_on,
             recipients=values.recipients,
             material=values.material,
@@ -110,8 +118,12 @@ def communication_answer(
     channel: str = "web",
 ) -> None:
     """The family's answer as it came in (in writing, or noted from a call or a meeting)."""
-    refuse_unless(may_record_answer(communication.sent_on, answered_on, today))
     with transaction.atomic():
+        # Locked, so that two people recording the answer at once cannot overwrite each other.
+        locked = Communication.objects.select_for_update().get(pk=communication.pk)
+        refuse_unless(
+            may_record_answer(locked.sent_on, answered_on, today, recorded_on=locked.answered_on)
+        )
         Communication.objects.filter(pk=communication.pk).update(
             answered_on=answered_on, answer=answer.strip(), answer_recorded_by=actor
         )

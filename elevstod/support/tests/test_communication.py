@@ -112,6 +112,10 @@ def test_an_answer_cannot_precede_the_sending_or_lie_in_the_future() -> None:
     )
     assert _rule(may_record_answer(None, DAY, DAY)) == "communication.nothing_to_answer"
     assert may_record_answer(DAY, DAY, DAY) == ALLOWED
+    # Recorded once: a second answer never overwrites the first.
+    assert _rule(may_record_answer(DAY, DAY, DAY, recorded_on=DAY)) == (
+        "communication.answer_recorded"
+    )
 
 
 # ----------------------------------------------------------------------------- the service
@@ -195,6 +199,8 @@ def test_a_communication_without_a_time_to_answer_is_refused_and_nothing_is_save
 @pytest.mark.django_db
 def test_closing_a_programme_the_family_has_a_view_on_needs_communication(world: World) -> None:
     programme = b.concluded_programme(world)
+    b.decide_programme(world, programme)  # closure concerns the programme in force
+    programme.refresh_from_db()
     # Without a view from the family, closing is not adverse to a stated view.
     communicating.refuse_adverse_decision_without_communication(programme=programme, today=today())
     ParticipantView.objects.create(
@@ -218,3 +224,18 @@ def test_closing_a_programme_the_family_has_a_view_on_needs_communication(world:
         today=today(),
     )
     communicating.refuse_adverse_decision_without_communication(programme=programme, today=today())
+
+
+def test_a_communication_is_only_recorded_while_the_decision_is_still_to_be_made() -> None:
+    assert _rule(
+        may_record_communication(
+            decision_pending=False,
+            sent_on=DAY,
+            recipients="Vårdnadshavarna",
+            material="Utredningen",
+            answer_by=DAY + timedelta(days=7),
+            exception_ground="",
+            exception_reason="",
+            today=DAY,
+        )
+    ) == ("communication.nothing_to_decide")

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from elevstod.audit.models import AccessEvent, AccessOutcome
+from elevstod.documents import rendering
 from elevstod.support.models import Communication, Investigation, ParticipantView
 from elevstod.support.tests import builders as b
 from elevstod.support.tests.builders import refused, today
 from elevstod.support.workflow.investigations import WithheldGround
+from tests.factories import GuardianFactory, guardian_of
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +90,51 @@ def test_the_family_does_not_see_working_notes_but_sees_that_and_why_they_are_wi
     assert REASON in family
     staff = world.client_for("special_educator_a").get(_page(investigation)).content.decode()
     assert NOTES in staff
+
+
+def test_working_notes_are_never_in_the_page_title(world: World) -> None:
+    investigation = _concluded(world)
+    staff = world.client_for("special_educator_a").get(_page(investigation)).content.decode()
+    title = staff.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert NOTES not in title
+    assert "csrf" not in title
+    assert NOTES in staff  # in the page, for the staff who write it
+
+
+def test_staff_who_are_the_pupils_guardian_neither_see_nor_write_the_working_notes(
+    world: World,
+) -> None:
+    """Jäv (FL 16 §): the specialpedagog who is also x's guardian reads as family."""
+    investigation = _concluded(world)
+    guardian_of(GuardianFactory(user=world.users["special_educator_a"]), world.pupils["x"])
+    client = world.client_for("special_educator_a")
+    assert NOTES not in client.get(_page(investigation)).content.decode()
+    edit = reverse("support:investigation_edit", args=[investigation.pk])
+    assert client.get(edit).status_code == 404
+
+
+class _DocumentHTML:
+    """Stands in for weasyprint.HTML: the "PDF" is the HTML the document was made from, so
+    its text can be read (as in tests/test_authorization_matrix.py)."""
+
+    def __init__(self, *, string: str, **_options: Any) -> None:
+        self.string = string
+
+    def write_pdf(self, *_args: Any, **_options: Any) -> bytes:
+        return self.string.encode()
+
+
+def test_the_investigation_pdf_the_family_prints_has_no_working_notes(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    investigation = _concluded(world)
+    monkeypatch.setattr(rendering, "HTML", _DocumentHTML)
+    pdf = reverse("support:investigation_pdf", args=[investigation.pk])
+    response = world.client_for("guardian_x").get(pdf)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert MAPPING in text
+    assert NOTES not in text
 
 
 def test_working_notes_without_a_recorded_reason_are_refused(world: World) -> None:
@@ -170,6 +218,8 @@ def test_the_family_cannot_record_a_communication(world: World) -> None:
 
 def test_the_programme_close_page_shows_the_communication_state(world: World) -> None:
     programme = b.concluded_programme(world)
+    b.decide_programme(world, programme)  # closure concerns the programme in force
+    programme.refresh_from_db()
     ParticipantView.objects.create(
         pupil=programme.pupil,
         author=world.users["guardian_x"],

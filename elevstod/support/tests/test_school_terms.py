@@ -54,6 +54,16 @@ def test_the_term_ends_on_the_last_day_the_huvudman_has_set() -> None:
     assert terms.term_end(date(2026, 12, 23)) == date(2027, 6, 15)
 
 
+@pytest.mark.parametrize("start", [date(2028, 1, 10), date(9999, 12, 31)])
+def test_distance_teaching_starting_more_than_a_year_after_the_decision_is_refused(
+    start: date,
+) -> None:
+    outcome = distance_period_outcome(start, start, date(2026, 9, 1))
+    assert isinstance(outcome, Refused)
+    assert outcome.rule == "programme.distance_starts_too_late"
+    assert dict(outcome.params)["latest"] == "2027-09-02"
+
+
 def test_the_distance_teaching_refusal_names_the_schools_real_last_day() -> None:
     terms = TermDates(((2026, Term.AUTUMN, date(2026, 12, 16)),))
     outcome = distance_period_outcome(
@@ -181,4 +191,24 @@ def test_only_the_huvudmans_administrator_edits_term_dates(world: World, persona
         },
     )
     assert response.status_code == 404
+    assert not SchoolTerms.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_term_ending_in_the_wrong_season_is_refused(world: World) -> None:
+    """An autumn term ending in March would make one "term" of distance teaching a year."""
+    provider = world.units["a"].provider
+    response = world.client_for("huvudman_admin").post(
+        reverse("organisation:school_terms"),
+        {
+            "provider": str(provider.pk),
+            f"{provider.pk}-academic_year": "2026",
+            f"{provider.pk}-autumn_last_day": "2026-03-20",
+            f"{provider.pk}-spring_last_day": "2027-01-15",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Höstterminen slutar i november eller december." in body
+    assert "Vårterminen slutar i maj, juni eller juli." in body
     assert not SchoolTerms.objects.exists()

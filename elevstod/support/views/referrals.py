@@ -15,8 +15,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from elevstod.access.context import context_for
 from elevstod.access.policy import SupportAct
-from elevstod.access.records import REFERRALS
+from elevstod.access.records import INVESTIGATIONS, REFERRALS, support_records_visible_to
 from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.support import services
 from elevstod.support import workflow as wf
@@ -143,12 +144,22 @@ def referral_page(
             staff=investigators_offered(page),
         )
     due = case_due(referral, deadlines)
+    investigation = opened_investigation(referral)
+    # The reporter sees the report but not always the investigation (only its investigators
+    # and the case team do): the link is offered to those the door will let in.
+    investigation_opens = (
+        investigation is not None
+        and support_records_visible_to(context_for(page.request), INVESTIGATIONS)
+        .filter(pk=investigation.pk)
+        .exists()
+    )
     return page.render(
         CHAIN + "referral_detail.html",
         status=REFUSED if refusal else 200,
         referral=referral,
         adaptations=referral_adaptations(referral),
-        investigation=opened_investigation(referral),
+        investigation=investigation,
+        investigation_opens=investigation_opens,
         due=due,
         due_label=TASK_KIND_LABELS[due.kind] if due else "",
         overdue=wf.is_overdue(due, day) if due else False,

@@ -86,6 +86,10 @@ def pupil_support(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> HttpRes
             "may": {name: can_act(rels, act) for name, act in PAGE_ACTS.items()},
             "programme_url": programme_url,
             "family_standing": _family_standing(page, access.pupil.pk, rels, day),
+            # The reporter sees the case, but its investigation only as one of its investigators.
+            "opens_investigations": can_view_support_record(
+                rels, SupportRecord.INVESTIGATION, family_may_see=False
+            ),
         },
     )
 

@@ -116,8 +116,19 @@ NO_TIME_TO_ANSWER = Refused(
 )
 
 
+NOTHING_TO_DECIDE = Refused(
+    "communication.nothing_to_decide",
+    gettext_noop(
+        "Kommunicering görs inför ett beslut som ännu inte är fattat: ärendet är avslutat "
+        "eller programmet gäller inte."
+    ),
+    FL_25,
+)
+
+
 def may_record_communication(
     *,
+    decision_pending: bool = True,
     sent_on: date | None,
     recipients: str,
     material: str,
@@ -127,7 +138,10 @@ def may_record_communication(
     today: date,
 ) -> Outcome:
     """Either the material was sent, to whom, with a time to answer after the sending; or a
-    ground in FL 25 § andra stycket with its reason."""
+    ground in FL 25 § andra stycket with its reason. Only while the decision is still to be
+    made (`decision_pending`: the investigation's case is open, the programme is in force)."""
+    if not decision_pending:
+        return NOTHING_TO_DECIDE
     if exception_ground:
         if not exception_reason.strip():
             return EXCEPTION_WITHOUT_REASON
@@ -153,9 +167,24 @@ NOTHING_TO_ANSWER = Refused(
 )
 
 
-def may_record_answer(sent_on: date | None, answered_on: date, today: date) -> Outcome:
+ANSWER_RECORDED = Refused(
+    "communication.answer_recorded",
+    gettext_noop(
+        "Familjens svar är redan registrerat. Det ändras inte; kommer mer från familjen, "
+        "registrera det som en synpunkt eller en ny kommunicering."
+    ),
+    FL_25,
+)
+
+
+def may_record_answer(
+    sent_on: date | None, answered_on: date, today: date, *, recorded_on: date | None = None
+) -> Outcome:
+    """The family's answer is evidence the decision rests on: recorded once, never overwritten."""
     if sent_on is None:
         return NOTHING_TO_ANSWER
+    if recorded_on is not None:
+        return ANSWER_RECORDED
     if answered_on < sent_on or answered_on > today:
         return ANSWER_BEFORE_SENT
     return ALLOWED

@@ -158,6 +158,11 @@ def measure_outcome(measure: MeasureFacts, decided_on: date) -> Outcome:
     return ALLOWED
 
 
+# A distance-teaching decision is for this term or the next (a decision in December for the
+# spring term); a start further off than a school year is a mistyped date.
+DISTANCE_START_WITHIN_DAYS = 366
+
+
 def distance_period_outcome(
     starts_on: date | None,
     ends_on: date | None,
@@ -171,6 +176,21 @@ def distance_period_outcome(
     spring term is lawful). A period already over decides nothing. The term is the school's
     own (`terms`, the huvudman's term dates), and a refusal names its real last day."""
     start = starts_on or decided_on
+    if start > decided_on + timedelta(days=DISTANCE_START_WITHIN_DAYS):
+        return Refused(
+            "programme.distance_starts_too_late",
+            gettext_noop(
+                "Ett beslut om distansundervisning gäller den termin som börjar närmast. Ange "
+                "ett startdatum senast %(latest)s."
+            ),
+            SL_3_11A_2,
+            params=(
+                (
+                    "latest",
+                    (decided_on + timedelta(days=DISTANCE_START_WITHIN_DAYS)).isoformat(),
+                ),
+            ),
+        )
     last_day = terms.term_end(max(start, decided_on))
     until = (("term_end", last_day.isoformat()),)
     if start < decided_on:
