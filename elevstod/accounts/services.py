@@ -105,15 +105,16 @@ def _administered(ctx: UserContext) -> frozenset[uuid.UUID]:
 
 
 def may_oversee_tokens(ctx: UserContext) -> bool:
-    """The rektor and biträdande rektor of a unit, and the huvudman's administrator."""
-    return bool(ctx.leader_units or _administered(ctx))
+    """The rektor of a unit (not the biträdande rektor, who would otherwise revoke the rektor's
+    own keys), and the huvudman's administrator."""
+    return bool(ctx.principal_units or _administered(ctx))
 
 
 def _tokens_overseen(ctx: UserContext) -> QuerySet[ApiToken]:
     """Every token, live or not, of the people this user oversees: staff with a current duty at
-    a unit they lead (rektor, biträdande rektor), and, for the huvudman's administrator, staff
+    a unit where they are rektor, and, for the huvudman's administrator, staff
     of the huvudman's units and the huvudman's own staff. Never their own (their own page)."""
-    led_units, providers = ctx.leader_units, _administered(ctx)
+    led_units, providers = ctx.principal_units, _administered(ctx)
     if not led_units and not providers:
         return ApiToken.objects.none()
     duties = UnitDuty.objects.filter(current_placement_q(ctx)).filter(

@@ -74,9 +74,11 @@ ROWS = {
     ),
     "audit:log_review_record": Row(allowed=only(*LEADERS), ok=302, method="post"),
     "audit:pupil_log_extract": Row(allowed=leads_unit_of, targets=PUPIL_TARGETS),
-    "accounts:api_tokens_overseen": Row(allowed=only(*LEADERS, "huvudman_admin")),
+    "accounts:api_tokens_overseen": Row(
+        allowed=only("principal_a", "principal_b", "huvudman_admin")
+    ),
     "accounts:api_token_revoke_overseen": Row(
-        allowed=lambda p, t: t == "mentor" and p in LEADERS_A | {"huvudman_admin"},
+        allowed=lambda p, t: t == "mentor" and p in {"principal_a", "huvudman_admin"},
         ok=302,
         method="post",
         targets={
