@@ -51,6 +51,13 @@ worker: install
 bench: install
 	$(BIN)/python tools/bench.py $(TIERS)
 
+# A mock SS 12000 provider serving a small built-in municipality (decision 0018), e.g. for
+# ELEVSTOD_SS12000_URL=http://127.0.0.1:8012/v2.0. Stop it with Ctrl+C.
+SS12000_PORT ?= 8012
+.PHONY: ss12000-mock
+ss12000-mock: install
+	$(BIN)/python -m elevstod.ss12000.mock --port $(SS12000_PORT)
+
 I18N_IGNORE := --ignore=.venv --ignore=tests --ignore=tools --ignore=staticfiles --ignore=static
 
 # Refresh the English catalogue from the Swedish source strings, then compile it.

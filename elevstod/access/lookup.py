@@ -17,12 +17,19 @@ from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from elevstod.access.context import UserContext
-from elevstod.access.policy import PupilFacts, Relation, acting_role, relations_to_pupil
+from elevstod.access.policy import (
+    PupilFacts,
+    Relation,
+    acting_role,
+    can_manage_protected_assignments,
+    relations_to_pupil,
+)
 from elevstod.access.scoping import current_membership_q, current_placement_q
 from elevstod.audit.models import AccessAction, AccessOutcome
 from elevstod.audit.recording import act_as, record_access
 from elevstod.core.parsing import uuid_or_none
 from elevstod.people.models import GroupMembership, Placement, Pupil
+from elevstod.people.services import RECORD_TYPE as PROTECTED_ASSIGNMENT
 
 
 def _prefetched(instance: Model, to_attr: str) -> list[Any]:
@@ -181,3 +188,42 @@ def get_pupil_for(
     access = PupilAccess(pupil=pupil, facts=facts, relations=relations)
     attempt.allowed(access, logged_id)
     return access
+
+
+# ----------------------------------------------------------------------------- protected identity
+# The rektor reaches a protected pupil to decide who is assigned, without a relation to the pupil
+# (security.md P6, decision 0019).
+
+
+@dataclass(frozen=True)
+class ProtectedPupilAccess:
+    """A protected pupil reached for assignment only: no relation to the pupil is implied."""
+
+    pupil: Pupil
+    facts: PupilFacts
+    school_unit_id: uuid.UUID
+
+
+def get_protected_pupil_for_assignment(
+    ctx: UserContext, pupil_id: uuid.UUID | str, *, purpose: str
+) -> ProtectedPupilAccess:
+    """The pupil for the assignment page: checked, one access-log row (allowed or denied), or
+    the same 404 for missing, unprotected and forbidden (security.md P5)."""
+    pupil_uuid = parsed_id(pupil_id)
+    if pupil_uuid is None:
+        raise Http404
+    attempt = AccessAttempt(ctx, PROTECTED_ASSIGNMENT, AccessAction.VIEW, purpose, "web")
+    found = Pupil.objects.filter(pk=pupil_uuid).first()
+    pupil = found if found is not None else Pupil(pk=pupil_uuid)
+    prefetch_related_objects([pupil], *fact_prefetches(ctx))
+    if found is None:
+        attempt.denied(pupil_uuid, pupil_id=pupil_uuid)
+        raise Http404
+    facts = facts_of(pupil)
+    if not can_manage_protected_assignments(ctx, facts):
+        attempt.denied(pupil_uuid, facts=facts)
+        raise Http404
+    unit_id = min(ctx.principal_units & facts.current_units)
+    access = PupilAccess(pupil=pupil, facts=facts, relations=frozenset({Relation.PRINCIPAL}))
+    attempt.allowed(access, pupil_uuid)
+    return ProtectedPupilAccess(pupil=pupil, facts=facts, school_unit_id=unit_id)

@@ -125,6 +125,13 @@ def can_edit_school_terms(ctx: UserContext, provider_id: uuid.UUID) -> bool:
     return provider_id in ctx.administered_providers
 
 
+def can_manage_protected_assignments(ctx: UserContext, pupil: PupilFacts) -> bool:
+    """Only the rektor proper of the pupil's current unit assigns staff to a protected pupil
+    (security.md P6, decision 0019): who may see such a pupil is the rektor's own decision, as
+    delegation is (SL 2 kap. 10 §); a biträdande rektor could otherwise assign themselves."""
+    return pupil.is_protected and bool(ctx.principal_units & pupil.current_units)
+
+
 def needs_second_factor(ctx: UserContext) -> bool:
     """Staff reach support data only after a second factor (security.md P7, IMY 2015)."""
     return ctx.is_staff_member or bool(ctx.protected_assignments)

@@ -196,4 +196,5 @@ api.add_router("/", router)
 # The support chain (elevstod.api.support) and its Swedish error answers.
 api.add_router("/", support.router)
 api.add_router("/", quality.router)
+api.add_router("/", "elevstod.api.delegations.router")  # the delegation register
 support.add_exception_handlers(api)

@@ -4,16 +4,23 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from elevstod.access.context import context_for
-from elevstod.access.lookup import get_pupil_for
+from elevstod.access.lookup import (
+    ProtectedPupilAccess,
+    get_protected_pupil_for_assignment,
+    get_pupil_for,
+)
 from elevstod.access.policy import (
+    can_manage_protected_assignments,
     can_see_contact_details,
     can_view_organisation,
     can_view_unit,
@@ -22,8 +29,10 @@ from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.audit.models import AccessAction
 from elevstod.audit.recording import record_access
 from elevstod.core.parsing import uuid_or_none
-from elevstod.front import selectors
+from elevstod.front import protected, selectors
+from elevstod.front.forms import EndProtectedAssignmentForm, ProtectedAssignmentForm
 from elevstod.front.search import PupilSearchForm, looks_like_identity_number, without_nul
+from elevstod.people import services as people_services
 
 PAGE_SIZE = 50
 
@@ -99,6 +108,7 @@ def pupil_detail(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> HttpResp
     ctx = context_for(request)
     access = get_pupil_for(ctx, pupil_id, purpose="pupil_page")
     details = selectors.pupil_page_details(ctx, access.pupil)
+    manages_protected = can_manage_protected_assignments(ctx, access.facts)
     return render(
         request,
         "front/pupil_detail.html",
@@ -106,6 +116,8 @@ def pupil_detail(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> HttpResp
             "pupil": access.pupil,
             "access": access,
             "show_contact": can_see_contact_details(ctx, access.facts),
+            "manages_protected": manages_protected,
+            "assigned_staff": protected.assigned_staff(access.pupil) if manages_protected else [],
             **details,
         },
     )
@@ -116,7 +128,121 @@ def unit_detail(request: AuthenticatedRequest, unit_id: uuid.UUID) -> HttpRespon
     ctx = context_for(request)
     if not can_view_unit(ctx, unit_id):
         raise Http404
-    return render(request, "front/unit_detail.html", selectors.unit_overview(ctx, unit_id))
+    return render(
+        request,
+        "front/unit_detail.html",
+        {
+            **selectors.unit_overview(ctx, unit_id),
+            "manages_protected": unit_id in ctx.principal_units,
+        },
+    )
+
+
+@login_required
+def unit_protected_pupils(request: AuthenticatedRequest, unit_id: uuid.UUID) -> HttpResponse:
+    """The unit's pupils with protected identity, for its rektor to assign staff to
+    (decision 0019). Nobody else learns from this page that they exist."""
+    ctx = context_for(request)
+    if unit_id not in ctx.principal_units:
+        raise Http404
+    rows = protected.protected_pupils_at_unit(ctx, unit_id)
+    protected.record_unit_list(ctx, unit_id)
+    unit = selectors.units_named(frozenset({unit_id})).get()
+    return render(request, "front/unit_protected_pupils.html", {"unit": unit, "rows": rows})
+
+
+def _assignment_page(
+    request: AuthenticatedRequest,
+    access: ProtectedPupilAccess,
+    *,
+    assign_form: ProtectedAssignmentForm | None = None,
+    end_form: tuple[uuid.UUID, EndProtectedAssignmentForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The assignment page; a form the user sent back with errors keeps what they typed."""
+    page = protected.assignment_page(context_for(request), access)
+    failed_id, failed_form = end_form if end_form else (None, None)
+    rows = [
+        (
+            assignment,
+            failed_form
+            if assignment.pk == failed_id
+            else EndProtectedAssignmentForm(prefix=f"end-{assignment.pk}"),
+        )
+        for assignment in page.current
+    ]
+    return render(
+        request,
+        "front/protected_assignments.html",
+        {
+            "pupil_id": access.pupil.pk,
+            "page": page,
+            "rows": rows,
+            "form": assign_form or ProtectedAssignmentForm(staff=page.staff),
+        },
+        status=status,
+    )
+
+
+@login_required
+def protected_assignments(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> HttpResponse:
+    """Who is assigned to a protected pupil; POST assigns one more (decision 0019)."""
+    ctx = context_for(request)
+    access = get_protected_pupil_for_assignment(ctx, pupil_id, purpose="protected_assignments")
+    if request.method != "POST":
+        return _assignment_page(request, access)
+    current = {a.user_id for a in protected.assigned_staff(access.pupil)}
+    staff = protected.assignable_staff(ctx, access.school_unit_id, current)
+    form = ProtectedAssignmentForm(request.POST, staff=staff)
+    if form.is_valid():
+        try:
+            people_services.protected_assignment_create(
+                pupil=access.pupil,
+                user_id=uuid.UUID(form.cleaned_data["user"]),
+                reason=form.cleaned_data["reason"],
+                actor_id=request.user.pk,
+                school_unit_id=access.school_unit_id,
+                today=ctx.today,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Personen är tilldelad eleven."))
+            return redirect("front:protected_assignments", pupil_id=access.pupil.pk)
+    return _assignment_page(request, access, assign_form=form, status=400)
+
+
+@login_required
+@require_POST
+def protected_assignment_end(
+    request: AuthenticatedRequest, pupil_id: uuid.UUID, assignment_id: uuid.UUID
+) -> HttpResponse:
+    """End one assignment: the person no longer sees the pupil; the record of it stays."""
+    ctx = context_for(request)
+    access = get_protected_pupil_for_assignment(ctx, pupil_id, purpose="protected_assignments")
+    if assignment_id not in {a.pk for a in protected.assigned_staff(access.pupil)}:
+        messages.info(request, _("Tilldelningen är redan avslutad."))
+        return redirect("front:protected_assignments", pupil_id=access.pupil.pk)
+    form = EndProtectedAssignmentForm(request.POST, prefix=f"end-{assignment_id}")
+    if form.is_valid():
+        try:
+            people_services.protected_assignment_end(
+                pupil=access.pupil,
+                assignment_id=assignment_id,
+                reason=form.cleaned_data["end_reason"],
+                actor_id=request.user.pk,
+                school_unit_id=access.school_unit_id,
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                # Already ended (by someone else, or a second click): nothing left to keep.
+                messages.info(request, " ".join(exc.messages))
+                return redirect("front:protected_assignments", pupil_id=access.pupil.pk)
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Tilldelningen är avslutad."))
+            return redirect("front:protected_assignments", pupil_id=access.pupil.pk)
+    return _assignment_page(request, access, end_form=(assignment_id, form), status=400)
 
 
 @login_required

@@ -6,6 +6,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from elevstod.audit.models import AccessAction
+from elevstod.audit.recording import record_access
 from elevstod.organisation.models import Delegation, SchoolTerms
 from elevstod.organisation.selectors import delegations_in_force
 
@@ -19,7 +21,9 @@ def delegation_create(
     valid_from: date,
     valid_until: date,
     note: str = "",
+    channel: str = "web",
 ) -> Delegation:
+    """A delegation (SL 2 kap. 10 §), written with its log row: who may decide is attributable."""
     delegation = Delegation(
         school_unit_id=school_unit_id,
         delegated_by_id=actor_id,
@@ -32,14 +36,31 @@ def delegation_create(
     delegation.full_clean()
     with transaction.atomic():
         delegation.save()
+        _logged(actor_id, AccessAction.CREATE, delegation, "delegation_create", channel)
     return delegation
 
 
-def delegation_revoke(*, actor_id: uuid.UUID, delegation: Delegation) -> None:
+def delegation_revoke(*, actor_id: uuid.UUID, delegation: Delegation, channel: str = "web") -> None:
     with transaction.atomic():
-        Delegation.objects.filter(pk=delegation.pk, revoked_at__isnull=True).update(
+        revoked = Delegation.objects.filter(pk=delegation.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_by_id=actor_id
         )
+        if revoked:
+            _logged(actor_id, AccessAction.UPDATE, delegation, "delegation_revoke", channel)
+
+
+def _logged(
+    actor_id: uuid.UUID, action: AccessAction, delegation: Delegation, purpose: str, channel: str
+) -> None:
+    record_access(
+        actor_id=actor_id,
+        action=action,
+        record_type="delegation",
+        school_unit_id=delegation.school_unit_id,
+        record_id=delegation.pk,
+        purpose=purpose,
+        channel=channel,
+    )
 
 
 def delegations_covering(

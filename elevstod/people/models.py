@@ -189,6 +189,14 @@ class ProtectedPupilAssignment(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="protected_assignments"
     )
     reason = models.CharField(_("skäl"), max_length=200)
+    # Who made the assignment; empty for rows from the demo generator or an import.
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("tilldelning för skyddad elev")
@@ -196,3 +204,30 @@ class ProtectedPupilAssignment(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["pupil", "user"], name="protected_assignment_unique")
         ]
+
+
+class EndedProtectedPupilAssignment(BaseModel):
+    """An assignment that has ended: who was assigned, by whom and why, and who ended it, when
+    and why (decision 0019). Kept apart from `ProtectedPupilAssignment`, so that a row there
+    always grants access and an ended one never can, whatever query reads the table."""
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="ended_protected_assignments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("skäl"), max_length=200)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("tilldelad"))
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    end_reason = models.CharField(_("skäl att avsluta"), max_length=200)
+
+    class Meta:
+        verbose_name = _("avslutad tilldelning för skyddad elev")
+        verbose_name_plural = _("avslutade tilldelningar för skyddade elever")
+        ordering = ["-created_at"]

@@ -108,7 +108,11 @@ TEACHER = {"/mina-anpassningar/"}
 PROTECTED_PUPIL = "/elever/<uuid>/" + BADGE_KIND  # a pupil with protected identity
 FAMILY = {"/", "/elever/<uuid>/", "/elever/<uuid>/stod/"}
 EXPECTED_ROUTES = {
-    "rektor": STAFF_WITH_PUPILS | LEADER | SPECIALED_LEADER | PRINCIPAL_WORK | {PROTECTED_PUPIL},
+    "rektor": STAFF_WITH_PUPILS
+    | LEADER
+    | SPECIALED_LEADER
+    | PRINCIPAL_WORK
+    | {PROTECTED_PUPIL, "/enheter/<uuid>/skyddade-elever/", "/elever/<uuid>/skyddad-identitet/"},
     "rektor2": STAFF_WITH_PUPILS | LEADER | SPECIALED_LEADER | PRINCIPAL_WORK,
     "specialpedagog": STAFF_WITH_PUPILS | SPECIALED_EDUCATOR | {PROTECTED_PUPIL},
     "mentor": STAFF_WITH_PUPILS | TEACHER,
