@@ -252,11 +252,11 @@ SUPPORT_ACTORS: dict[SupportAct, frozenset[Relation]] = {
     SupportAct.DRAFT_PROGRAMME: frozenset(
         {Relation.PRINCIPAL, Relation.SPECIAL_EDUCATION, Relation.MENTOR}
     ),
-    # Who may decide is settled by the workflow against the delegation register; this only
-    # lets staff with a unit-wide role reach the decision form.
-    SupportAct.DECIDE: frozenset(
-        {Relation.PRINCIPAL, Relation.SPECIAL_EDUCATION, Relation.PUPIL_HEALTH_TEAM}
-    ),
+    # The rektor may delegate a decision to any employee at the unit (SL 2 kap. 10 §), so any
+    # staff relation reaches the decision; who may make it is settled by the workflow against
+    # the delegation register (services.decisions.authority_of, wf.may_decide), which refuses
+    # with its own rule, and the pages offer it only to those it allows.
+    SupportAct.DECIDE: STAFF_RELATIONS,
     SupportAct.SERVE_DECISION: frozenset(
         {Relation.PRINCIPAL, Relation.SPECIAL_EDUCATION, Relation.MENTOR}
     ),

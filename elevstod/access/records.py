@@ -112,7 +112,9 @@ SL_3_9 = "3 kap. 9 § skollagen"
 
 # Why each act is refused to someone the policy does not let do it (policy.SUPPORT_ACTORS): the
 # rule, in Swedish, and where it comes from. Deciding is refused as the workflow refuses a
-# member of staff without delegation, word for word (decision 0012).
+# member of staff without delegation, word for word (decision 0012); the policy lets every staff
+# relation reach the decision, so staff are refused by the workflow itself and this rule is left
+# for those who never decide (the family, and staff who are family: jäv, FL 16 §).
 ACT_RULES: dict[SupportAct, wf.Refused] = {
     SupportAct.RAISE_CONCERN: wf.Refused(
         "act.staff_records_concern",

@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Required, TypedDict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from elevstod.access.context import UserContext
+from elevstod.access.policy import Relation
+from elevstod.access.scoping import pupils_related_q, pupils_visible_to
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome, LogReview
+from elevstod.people.models import Pupil
 
 _EVENT_FIELDS = (
     "occurred_at",
@@ -111,6 +115,13 @@ def user_in_review_scope(unit_ids: frozenset[uuid.UUID], user_id: uuid.UUID) -> 
     )
 
 
+def first_unit_naming_pupil(unit_ids: frozenset[uuid.UUID]) -> Subquery:
+    """For a pupil query: the first of these units whose access log names the pupil, None when
+    none does. A pupil who has left a unit stays in its log (P3), and so in its review (P4)."""
+    named_at = AccessEvent.objects.filter(school_unit_id__in=unit_ids, pupil_id=OuterRef("pk"))
+    return Subquery(named_at.order_by("school_unit_id").values("school_unit_id")[:1])
+
+
 def staff_matching(unit_ids: frozenset[uuid.UUID], query: str) -> QuerySet[User]:
     """Users with a duty at the units whose name or username starts with each word."""
     users = User.objects.filter(unit_duties__school_unit_id__in=unit_ids)
@@ -144,3 +155,30 @@ def with_labels(events: Iterable[AccessEvent]) -> list[LabelledEvent]:
         )
         for event in events
     ]
+
+
+@dataclass(frozen=True)
+class PupilInLog:
+    pupil: Pupil
+    log_unit: uuid.UUID | None  # the first of the reviewer's units whose log names the pupil
+    led: bool  # the reviewer leads the pupil today
+    visible: bool  # the reviewer may see the pupil today
+
+
+def pupil_in_units_log(
+    ctx: UserContext, unit_ids: frozenset[uuid.UUID], pupil_id: uuid.UUID
+) -> PupilInLog | None:
+    """The pupil as the log review's filter sees them: one query."""
+    led = pupils_related_q(ctx, {Relation.PRINCIPAL}, field="pk") or Q(pk__in=[])
+    found = (
+        Pupil.objects.filter(pk=pupil_id)
+        .annotate(
+            log_unit=first_unit_naming_pupil(unit_ids),
+            led=Exists(Pupil.objects.filter(led, pk=OuterRef("pk"))),
+            visible=Exists(pupils_visible_to(ctx).filter(pk=OuterRef("pk"))),
+        )
+        .first()
+    )
+    if found is None:
+        return None
+    return PupilInLog(found, found.log_unit, found.led, found.visible)

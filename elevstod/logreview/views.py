@@ -1,6 +1,7 @@
 """Log review (loggkontroll, security.md P4) and one pupil's log extract (P2)."""
 
 import uuid
+from dataclasses import dataclass
 from typing import NoReturn
 
 from django.contrib import messages
@@ -12,12 +13,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from elevstod.access.context import UserContext, context_for
-from elevstod.access.lookup import PupilAccess, get_pupil_for
+from elevstod.access.lookup import get_pupil_for, parsed_id
 from elevstod.access.policy import Relation, can_review_access_log
-from elevstod.access.scoping import pupils_at_units_visible_to, pupils_visible_to
+from elevstod.access.scoping import (
+    pupils_at_units_visible_to,
+    pupils_visible_to,
+)
 from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.audit.models import AccessAction, AccessOutcome
 from elevstod.audit.recording import log_review_create, record_access
@@ -58,13 +63,67 @@ def _deny_filter(
     raise Http404
 
 
+# What the page calls a chosen pupil the reviewer may not see today.
+UNNAMED_PUPIL = gettext_lazy("en elev utanför din behörighet")
+
+
+@dataclass(frozen=True)
+class PupilFilter:
+    """The pupil the log is narrowed to, and what the page calls them: their name only when
+    the reviewer may see them today (P5, P6), as in the table's rows."""
+
+    pupil: Pupil
+    nameable: bool
+
+    @property
+    def full_name(self) -> str:
+        return self.pupil.full_name if self.nameable else str(UNNAMED_PUPIL)
+
+
+def _pupil_filter(ctx: UserContext, unit_ids: frozenset[uuid.UUID], raw: str) -> PupilFilter:
+    """A pupil the reviewer leads today (`get_pupil_for`, which logs the review of the pupil's
+    log, allowed or denied), or one their units' log names: a pupil who has left the unit, whose
+    reads there the review must still cover (P3, P4). The page shows only those units' rows, as
+    always. A protected pupil counts through the log only for whoever may see them (P6)."""
+    pupil_id = parsed_id(raw)
+    if pupil_id is None:
+        raise Http404
+    named = selectors.pupil_in_units_log(ctx, unit_ids, pupil_id)
+    if (
+        named is None
+        or named.log_unit is None
+        or named.led
+        or (named.pupil.is_protected and not named.visible)
+    ):
+        access = get_pupil_for(
+            ctx,
+            pupil_id,
+            record_type="access_log",
+            action=AccessAction.LOG_REVIEW,
+            purpose="log_review",
+            only=frozenset({Relation.PRINCIPAL}),
+        )
+        return PupilFilter(access.pupil, nameable=True)
+    record_access(
+        actor_id=ctx.user_id,
+        action=AccessAction.LOG_REVIEW,
+        record_type="access_log",
+        record_id=pupil_id,
+        pupil_id=pupil_id,
+        school_unit_id=named.log_unit,
+        acting_role=Relation.PRINCIPAL.value,
+        purpose="log_review",
+    )
+    return PupilFilter(named.pupil, nameable=named.visible)
+
+
 def _checked_filter_values(
     request: AuthenticatedRequest, ctx: UserContext, unit_ids: frozenset[uuid.UUID]
-) -> PupilAccess | None:
+) -> PupilFilter | None:
     """Every id the reviewer narrows the log to goes through the access policy before anything
     is read: the unit must be one they review, the user one their units' log knows, the pupil
-    one they lead (`get_pupil_for`, which logs the review of the pupil's log, allowed or
-    denied). The pupil's access when a pupil was chosen."""
+    one they lead or their units' log names (`_pupil_filter`, which logs the review of the
+    pupil's log). The pupil when one was chosen."""
     params = request.GET
     if params.get("school_unit"):
         unit_id = uuid_or_none(params["school_unit"])
@@ -76,14 +135,7 @@ def _checked_filter_values(
         if user_id is None or not selectors.user_in_review_scope(unit_ids, user_id):
             _deny_filter(ctx, record_id=user_id, purpose="log_review_user", unit_id=min(unit_ids))
     if params.get("pupil"):
-        return get_pupil_for(
-            ctx,
-            params["pupil"],
-            record_type="access_log",
-            action=AccessAction.LOG_REVIEW,
-            purpose="log_review",
-            only=frozenset({Relation.PRINCIPAL}),
-        )
+        return _pupil_filter(ctx, unit_ids, str(params["pupil"]))
     return None
 
 
@@ -159,10 +211,10 @@ def log_review(request: AuthenticatedRequest) -> HttpResponse:
             school_unit_id=min(unit_ids),
             purpose="log_review_search",
         )
-    pupil_access = _checked_filter_values(request, ctx, unit_ids)
+    chosen_pupil = _checked_filter_values(request, ctx, unit_ids)
     form, filters = _filters(request, unit_ids)
-    if pupil_access is None:
-        # With a pupil, get_pupil_for has logged the review of their log.
+    if chosen_pupil is None:
+        # With a pupil, _pupil_filter has logged the review of their log.
         record_access(
             actor_id=ctx.user_id,
             action=AccessAction.LOG_REVIEW,
@@ -183,7 +235,7 @@ def log_review(request: AuthenticatedRequest) -> HttpResponse:
             "search_form": search,
             "search_query": without_nul(request.POST.get("pupil_query", ""))[:100],
             "candidates": candidates,
-            "chosen_pupil": pupil_access.pupil if pupil_access else None,
+            "chosen_pupil": chosen_pupil,
             "page": page,
             "rows": selectors.with_labels(page.object_list),
             "review_form": LogReviewForm(),

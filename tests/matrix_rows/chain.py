@@ -67,11 +67,13 @@ PARTICIPANTS = {
 }
 # The pupil and a guardian with custody (guardian_x_no_custody is not family: OSL 12 kap. 3 §).
 FAMILY = {"x": {"guardian_x", "pupil_x"}, "y": {"guardian_y", "pupil_y"}, "z": set()}
-# Who may reach the decision (policy.SUPPORT_ACTORS[DECIDE]): rektor and biträdande rektor,
-# specialpedagog, the elevhälsoteam.
+# Who may reach the decision (policy.SUPPORT_ACTORS[DECIDE]): every staff relation that sees the
+# record whole, since the rektor may delegate to any employee at the unit (SL 2 kap. 10 §); the
+# workflow's delegation register decides who may make it, and refuses anyone else (409).
 DECIDERS = {
-    "x": {"principal_a", "deputy_a", "special_educator_a", "counsellor_a"},
-    "y": {"principal_b"},
+    "x": {"principal_a", "deputy_a", "special_educator_a", "counsellor_a", "mentor_a"},
+    # teacher_b investigates y's case, so reaches it; refused by the delegation rule (409).
+    "y": {"principal_b", "teacher_b"},
     "z": {"special_educator_a"},
 }
 # Who may write in the investigation: rektor, biträdande rektor, specialpedagog + investigators.

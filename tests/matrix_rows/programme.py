@@ -50,8 +50,11 @@ DRAFTERS = {
     "y": {"principal_b"},
     "z": {"special_educator_a"},
 }
+# Who reaches the decision pages (policy.SUPPORT_ACTORS[DECIDE]): staff who see the programme
+# whole (a teacher who sees only the teaching part does not); the form itself is offered only to
+# the rektor and delegates (SL 2 kap. 10 §), tests in support/tests/test_delegates_decide.py.
 DECIDERS = {
-    "x": {"principal_a", "deputy_a", "special_educator_a", "counsellor_a"},
+    "x": {"principal_a", "deputy_a", "special_educator_a", "counsellor_a", "mentor_a"},
     "y": {"principal_b"},
     "z": {"special_educator_a"},
 }

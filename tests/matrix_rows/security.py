@@ -2,10 +2,11 @@
 
 Expectations by hand: the log review is the unit leaders' (rektor, biträdande rektor) for their
 own units, and every value it is narrowed to is checked too: a pupil they lead (never z, whose
-identity is protected and who is assigned to none of them), a unit they lead, a user their
-units' log knows. Anything else is the 404 of a missing page, with no canary. The extract is the
-leaders' of the pupil's unit. Tokens are overseen by the leaders of the owner's unit and by the
-huvudman's administrator.
+identity is protected and who is assigned to none of them) or one their units' log names (m, who
+has moved from unit B, for B's rektor: B's reads of m stay in B's review, without m's name), a
+unit they lead, a user their units' log knows. Anything else is the 404 of a missing page, with
+no canary. The extract is the leaders' of the pupil's unit. Tokens are overseen by the leaders
+of the owner's unit and by the huvudman's administrator.
 """
 
 import uuid
@@ -22,6 +23,9 @@ _UNIT_LEADERS = {"a": LEADERS_A, "b": {"principal_b"}, "c": set()}
 # The nurse has a duty at unit A and, seeing no pupil, leaves no row in any unit's log; so too
 # teacher_b at unit B, whose rows are all at B. (The chain's records make mentor_a act at B.)
 _USER_REVIEWERS = {"nurse_a_not_eht": LEADERS_A, "teacher_b": {"principal_b"}}
+
+# Former pupils whose reads stay in the log of the unit they left (prepare below), by reviewer.
+_NAMED_IN_LOG = {("principal_b", "m")}
 
 _LOG_TARGETS = (
     ["-"]
@@ -45,7 +49,7 @@ def _log_query(w: World, target: str) -> dict[str, str]:
 def _reviews(persona: str, target: str) -> bool:
     kind, _, key = target.partition(":")
     if kind == "pupil":
-        return leads_unit_of(persona, key)
+        return leads_unit_of(persona, key) or (persona, key) in _NAMED_IN_LOG
     if kind == "unit":
         return persona in _UNIT_LEADERS[key]
     if kind == "user":

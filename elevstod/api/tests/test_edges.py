@@ -45,8 +45,9 @@ def _errors(response: Any) -> dict[str, dict[str, Any]]:
 
 
 def test_a_teacher_and_the_kurator_without_delegation_get_the_same_refusal(world: World) -> None:
-    """The teacher is refused by the access policy, the kurator by the workflow's delegation
-    rule: the same rule, message, paragraph and status (SL 2 kap. 10 §, decision 0012)."""
+    """Both reach the decision (any employee at the unit may hold a delegation, SL 2 kap. 10 §)
+    and are refused by the workflow's delegation rule: the same rule, message, paragraph and
+    status (decision 0012)."""
     programme = builders.concluded_programme(world)
     path = f"/api/v1/action-programmes/{programme.pk}/decision"
     body = {"statement_of_reasons": "Eleven behöver stöd i läsning."}
@@ -60,18 +61,20 @@ def test_a_teacher_and_the_kurator_without_delegation_get_the_same_refusal(world
     assert not Decision.objects.filter(programme=programme).exists()
 
 
-def test_a_mentor_closing_a_programme_is_refused_with_the_rule_and_a_denied_row(
+def test_a_guardian_closing_a_programme_is_refused_with_the_rule_and_a_denied_row(
     world: World,
 ) -> None:
+    """The family never decides (policy): the rule and a DENIED row. A mentor reaches the
+    decision (SL 2 kap. 10 §: any employee may hold a delegation) and, holding none, is refused
+    by the workflow's delegation rule, word for word the same."""
     chain = chain_for(world, "x")
-    response = _post(
-        world.client_for("mentor_a"),
-        f"/api/v1/action-programmes/{chain.programme.pk}/closure",
-        {"statement_of_reasons": "Klart."},
-    )
-    assert response.status_code == 403
+    path = f"/api/v1/action-programmes/{chain.programme.pk}/closure"
+    mentor = _post(world.client_for("mentor_a"), path, {"statement_of_reasons": "Klart."})
+    response = _post(world.client_for("guardian_x"), path, {"statement_of_reasons": "Klart."})
+    assert (response.status_code, mentor.status_code) == (403, 403)
     assert set(response.json()) == {"code", "message", "paragraph"}
     assert response.json()["code"] == "decision.no_delegation"
+    assert mentor.json() == response.json()
     event = AccessEvent.objects.order_by("-pk").first()
     assert event is not None
     assert (event.outcome, event.record_id) == (AccessOutcome.DENIED, str(chain.programme.pk))

@@ -99,3 +99,101 @@ def test_log_review_row_names_no_pupil_the_reviewer_cannot_see_today(world: Worl
     assert CANARIES["m"] not in body
     assert "Elev utanför din behörighet" in body
     assert f"?pupil={m.pk}" not in body
+
+
+def _read_at(world: World, reader: str, pupil: str, unit: str) -> None:
+    record_access(
+        actor_id=world.users[reader].pk,
+        action="view",
+        record_type="pupil",
+        pupil_id=world.pupils[pupil].pk,
+        school_unit_id=world.units[unit].pk,
+    )
+
+
+def test_rektor_filters_the_log_by_a_pupil_who_has_moved_away_and_sees_the_reads_at_their_unit(
+    world: World,
+) -> None:
+    """m moved from unit B to unit A: B's log keeps the reads of m at B (P3) and B's rektor
+    reviews them (P4), without m's name and without A's rows."""
+    m = world.pupils["m"]
+    _read_at(world, "teacher_b", "m", "b")
+    _read_at(world, "mentor_a", "m", "a")
+    status, body = _review(world, "principal_b", pupil=m.pk)
+    assert status == 200
+    assert world.users["teacher_b"].display_name in body
+    assert world.users["mentor_a"].display_name not in body
+    assert CANARIES["m"] not in body
+    assert "Visar loggen för en elev utanför din behörighet." in body
+    review = AccessEvent.objects.get(action="log_review")
+    assert (
+        review.actor_id,
+        review.outcome,
+        review.pupil_id,
+        review.record_id,
+        review.school_unit_id,
+        review.acting_role,
+    ) == (
+        world.users["principal_b"].pk,
+        "allowed",
+        m.pk,
+        str(m.pk),
+        world.units["b"].pk,
+        "principal",
+    )
+
+
+def test_review_of_a_pupil_who_has_moved_away_is_recorded_for_their_old_unit(
+    world: World,
+) -> None:
+    m = world.pupils["m"]
+    _read_at(world, "teacher_b", "m", "b")
+    query = f"pupil={m.pk}&period_start=2020-01-01&period_end=2099-12-31"
+    url = f"{reverse('audit:log_review_record')}?{query}"
+    response = world.client_for("principal_b").post(url, {"outcome": "no_remarks"})
+    assert response.status_code == 302
+    review = LogReview.objects.get()
+    # The read of m at B, and the review of m's log that recording it is.
+    assert (review.pupil_id, review.school_unit_id, review.events_seen) == (
+        m.pk,
+        world.units["b"].pk,
+        2,
+    )
+
+
+def test_log_review_filtered_by_a_pupil_never_logged_at_the_reviewers_units_stays_denied(
+    world: World,
+) -> None:
+    """x has never been at unit B and B's log does not name x: no row of A's log is shown."""
+    x = world.pupils["x"]
+    _read_at(world, "mentor_a", "x", "a")
+    status, body = _review(world, "principal_b", pupil=x.pk)
+    assert status == 404
+    assert CANARIES["x"] not in body
+    assert world.users["mentor_a"].display_name not in body
+    attempt = AccessEvent.objects.get(actor=world.users["principal_b"])
+    assert (attempt.action, attempt.outcome, attempt.pupil_id) == ("log_review", "denied", x.pk)
+
+
+def test_a_protected_pupil_in_the_units_log_is_not_a_filter_for_a_rektor_not_assigned(
+    world: World,
+) -> None:
+    """Rows of unit B name z (protected, at unit A, assigned to no one at B): B's rektor sees
+    them masked in the whole log but cannot narrow it to z (P6)."""
+    z = world.pupils["z"]
+    _read_at(world, "teacher_b", "z", "b")
+    assert _review(world, "principal_b", pupil=z.pk)[0] == 404
+    attempt = AccessEvent.objects.get(actor=world.users["principal_b"])
+    assert (attempt.outcome, attempt.pupil_id) == ("denied", z.pk)
+
+
+def test_log_review_of_a_pupil_who_has_moved_away_costs_the_same_queries_at_any_log_size(
+    world: World,
+) -> None:
+    m = world.pupils["m"]
+    url = f"{reverse('audit:log_review')}?pupil={m.pk}"
+    _read_at(world, "teacher_b", "m", "b")
+    small = world.count_queries("principal_b", url)
+    for _ in range(30):
+        _read_at(world, "teacher_b", "m", "b")
+    assert world.count_queries("principal_b", url) == small

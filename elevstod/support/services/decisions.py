@@ -10,6 +10,7 @@ the checks and what the decision does to its record differ between the three.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -93,6 +94,25 @@ def authority_of(
         title=str(UNIT_DUTY_LABELS[UnitDutyKind.PRINCIPAL])
         if is_principal
         else duty_title(actor, school_unit_id),
+    )
+
+
+def may_decide_at(
+    *, actor: User, school_unit_id: uuid.UUID, kinds: Iterable[wf.DecisionKind], day: date
+) -> bool:
+    """Whether the actor may make a decision of one of `kinds` at the unit on the day, by the
+    same authority the decision itself is checked against (`authority_of`, `wf.may_decide`): the
+    rektor, or a delegate whose delegation in force covers it (SL 2 kap. 9–10 §§). What the pages
+    offer; the settings reserved for the rektor are checked when the decision is made."""
+    return any(
+        not isinstance(
+            wf.may_decide(
+                authority_of(actor=actor, school_unit_id=school_unit_id, kind=kind, day=day).facts,
+                kind,
+            ),
+            wf.Refused,
+        )
+        for kind in kinds
     )
 
 

@@ -50,6 +50,8 @@ from elevstod.support import services
 from elevstod.support import workflow as wf
 from elevstod.support.models import PupilRecord
 from elevstod.support.selectors.support_page import RECORD_PAGES, is_family_view
+from elevstod.support.services.decisions import may_decide_at
+from elevstod.support.workflow.decisions import NO_DELEGATION
 
 # The two halves' template folders: concern → investigation, decision → appeal.
 CHAIN = "support/chain/"
@@ -203,6 +205,26 @@ class RecordPage(Page, Generic[R]):
     def may(self, act: SupportAct) -> bool:
         """Whether the page may offer `act` on the record (`records.may_act_on`)."""
         return may_act_on(self.access, self.record, act)
+
+    def may_decide(self, *kinds: wf.DecisionKind) -> bool:
+        """Whether the page may offer a decision of one of `kinds` on the record: the policy
+        lets the user reach the decision (`may`), they see the record whole (not a teacher who
+        sees only the teaching part), and they are the rektor or hold a delegation in force at
+        the pupil's unit today that covers it (SL 2 kap. 10 §), as the decision itself checks."""
+        if not self.may(SupportAct.DECIDE) or sees_teaching_part_only(self.access.relations):
+            return False
+        return may_decide_at(
+            actor=self.request.user,
+            school_unit_id=self.record.school_unit_id,
+            kinds=kinds,
+            day=today(),
+        )
+
+    def require_decider(self, *kinds: wf.DecisionKind) -> None:
+        """Refuse, with the workflow's own rule, a step only the decision-maker takes (the
+        communication before the decision, FL 25 §) to someone who may not decide."""
+        if not self.may_decide(*kinds):
+            raise wf.RefusalError(NO_DELEGATION)
 
     def offers(self, *acts: SupportAct) -> dict[str, bool]:
         """What the page may offer on the record, by act name, for the template."""

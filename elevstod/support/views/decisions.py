@@ -65,6 +65,7 @@ from elevstod.support.views._pages import (
     today,
     with_version,
 )
+from elevstod.support.workflow.decisions import NO_DELEGATION
 
 # Someone saved the document after this page was opened; what was typed stays (rule 7).
 INVESTIGATION_CHANGED = _(
@@ -93,9 +94,19 @@ def _decide(
 def _decision_form(
     page: RecordPage[Any], template: str, kind: str, refusal: str, **context: Any
 ) -> HttpResponse:
-    """What every decision form shows: who may decide at the unit today (SL 2 kap. 10 §)."""
+    """What every decision form shows: who may decide at the unit today (SL 2 kap. 10 §). The
+    form itself only to those (`may_decide`); anyone else is told the rule instead."""
     makers = decision_makers(page.record.school_unit_id, kind, today())
-    return page.render(PROGRAMME + template, makers=makers, refusal=refusal, **context)
+    # After the investigation the page also starts the programme that is decided later.
+    kinds: tuple[wf.DecisionKind, ...] = (wf.DecisionKind(kind),)
+    if kind == wf.DecisionKind.NO_ACTION_PROGRAMME:
+        kinds += (wf.DecisionKind.ACTION_PROGRAMME,)
+    may_decide = page.may_decide(*kinds)
+    if not may_decide and not refusal:
+        refusal = refusal_text(wf.RefusalError(NO_DELEGATION))
+    return page.render(
+        PROGRAMME + template, makers=makers, refusal=refusal, may_decide=may_decide, **context
+    )
 
 
 # ----------------------------------------------------------------------- after the investigation
@@ -128,6 +139,7 @@ def _decide_after_investigation(
     """Decide now that no programme is drawn up, or start the programme draft (or open the one
     the case has), which is decided with its reasons once it is ready."""
     investigation = page.record
+    page.require_decider(wf.DecisionKind.NO_ACTION_PROGRAMME, wf.DecisionKind.ACTION_PROGRAMME)
     if not form.draws_up:
         return _decide(
             page,
@@ -256,7 +268,10 @@ def programme_close(request: AuthenticatedRequest, programme_id: uuid.UUID) -> H
 def _on_programme(
     request: AuthenticatedRequest, programme_id: uuid.UUID, purpose: str
 ) -> RecordPage[ActionProgramme]:
-    return RecordPage.open(request, PROGRAMMES, programme_id, purpose, act=SupportAct.DECIDE)
+    """The programme whole, for a decision on it: the decision rests on the whole programme,
+    which a teacher who sees only the teaching part does not get (`whole_record`)."""
+    act = SupportAct.DECIDE
+    return RecordPage.open(request, PROGRAMMES, programme_id, purpose, act=act, whole_record=True)
 
 
 def _programme_form(

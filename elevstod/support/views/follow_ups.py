@@ -91,7 +91,10 @@ def follow_up_page(
         programme=programme,
         reviews=reviews,
         revision=revision_of(programme) if revise else None,
-        acts=page.offers(SupportAct.DRAFT_PROGRAMME, SupportAct.DECIDE),
+        acts={
+            **page.offers(SupportAct.DRAFT_PROGRAMME),
+            SupportAct.DECIDE.value: page.may_decide(wf.DecisionKind.ACTION_PROGRAMME_CLOSURE),
+        },
         shows_voices=not teaching_only or follow_up.created_by_id == user_id,
         # The family's own views are never the teacher's own work.
         views=[] if teaching_only else list(follow_up.participant_views.all()),

@@ -88,10 +88,16 @@ def _investigation_page(
     investigation = page.record
     relations = page.access.relations
     communication = communicating.latest_communication(investigation=investigation)
-    may_decide = page.may(SupportAct.DECIDE)
-    # The communication before a decision not to draw up a programme (FL 25 §).
+    # The decision after the investigation and the communication before a decision not to
+    # draw up a programme (FL 25 §): offered only to those who may decide (SL 2 kap. 10 §).
+    open_for_decision = bool(investigation.assessed_on) and not investigation.closed_on
+    may_decide = open_for_decision and page.may_decide(
+        wf.DecisionKind.NO_ACTION_PROGRAMME, wf.DecisionKind.ACTION_PROGRAMME
+    )
     communicates = (
-        may_decide and investigation.special_support_needed is False and not investigation.closed_on
+        not investigation.closed_on
+        and investigation.special_support_needed is False
+        and page.may_decide(wf.DecisionKind.NO_ACTION_PROGRAMME)
     )
     return page.render(
         CHAIN + "investigation_detail.html",
@@ -105,6 +111,7 @@ def _investigation_page(
         sees_notes=sees_staff_only_notes(relations, participant=is_participant(investigation)),
         communication=communication,
         communicates=communicates,
+        may_decide=may_decide,
         communication_form=communication_form or CommunicationForm(),
         answer_form=answer_form or CommunicationAnswerForm(),
         communication_refusal=refusal,
@@ -250,6 +257,7 @@ def investigation_communicate(
     if not form.is_valid():
         return _investigation_page(page, communication_form=form)
     try:
+        page.require_decider(wf.DecisionKind.NO_ACTION_PROGRAMME)
         page.call(
             communicating.communication_record,
             investigation=page.record,
@@ -272,6 +280,7 @@ def investigation_communication_answer(
         return _investigation_page(page, answer_form=form)
     communication = communicating.latest_communication(investigation=page.record)
     try:
+        page.require_decider(wf.DecisionKind.NO_ACTION_PROGRAMME)
         if communication is None:
             raise wf.RefusalError(NOTHING_TO_ANSWER)
         page.call(

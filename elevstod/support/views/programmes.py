@@ -63,6 +63,13 @@ def programme_page(
         SupportAct.RECORD_FOLLOW_UP,
         SupportAct.ADD_OWN_VIEW,
     )
+    # The decision on the draft, or the closing decision when in force: offered only to those
+    # who may make it (the rektor or a delegate, SL 2 kap. 10 §).
+    deciding = {
+        wf.ProgrammeState.DRAFT: wf.DecisionKind.ACTION_PROGRAMME,
+        wf.ProgrammeState.IN_FORCE: wf.DecisionKind.ACTION_PROGRAMME_CLOSURE,
+    }.get(wf.ProgrammeState(programme.state))
+    acts[SupportAct.DECIDE.value] = deciding is not None and page.may_decide(deciding)
     user_id = page.request.user.pk
     shown: dict[str, Any]
     if sees_teaching_part_only(page.access.relations):
@@ -257,6 +264,7 @@ def _editor_page(
         conflict=conflict,
         theirs_content=theirs_content or [],
         investigation=programme.investigation,
+        may_decide=not part and page.may_decide(wf.DecisionKind.ACTION_PROGRAMME),
     )
 
 
@@ -351,7 +359,8 @@ def _communication_page(
         programme=programme,
         communication=communicating.latest_communication(programme=programme),
         family_has_a_view=communicating.family_has_stated_a_view(programme),
-        communicates=programme.state == wf.ProgrammeState.IN_FORCE,
+        communicates=programme.state == wf.ProgrammeState.IN_FORCE
+        and page.may_decide(wf.DecisionKind.ACTION_PROGRAMME_CLOSURE),
         communication_form=communication_form or CommunicationForm(),
         answer_form=answer_form or CommunicationAnswerForm(),
         communication_refusal=refusal,
@@ -361,7 +370,10 @@ def _communication_page(
 def _deciding(
     request: AuthenticatedRequest, programme_id: uuid.UUID, purpose: str
 ) -> RecordPage[ActionProgramme]:
-    return RecordPage.open(request, PROGRAMMES, programme_id, purpose, act=SupportAct.DECIDE)
+    """The programme whole, for those who may reach its closing decision (policy); a teacher who
+    sees only the teaching part does not get it."""
+    act = SupportAct.DECIDE
+    return RecordPage.open(request, PROGRAMMES, programme_id, purpose, act=act, whole_record=True)
 
 
 @login_required
@@ -375,6 +387,7 @@ def programme_communicate(request: AuthenticatedRequest, programme_id: uuid.UUID
     if not form.is_valid():
         return _communication_page(page, communication_form=form)
     try:
+        page.require_decider(wf.DecisionKind.ACTION_PROGRAMME_CLOSURE)
         page.call(communicating.communication_record, programme=page.record, values=form.values())
     except wf.RefusalError as error:
         return _communication_page(page, communication_form=form, refusal=refusal_text(error))
@@ -396,6 +409,7 @@ def programme_communication_answer(
         return _communication_page(page, answer_form=form)
     communication = communicating.latest_communication(programme=page.record)
     try:
+        page.require_decider(wf.DecisionKind.ACTION_PROGRAMME_CLOSURE)
         if communication is None:
             raise wf.RefusalError(NOTHING_TO_ANSWER)
         page.call(
