@@ -111,13 +111,17 @@ def communication_record(
 def communication_answer(
     *,
     actor: User,
-    communication: Communication,
+    communication: Communication | None,
     answered_on: date,
     answer: str,
     today: date,
     channel: str = "web",
 ) -> None:
-    """The family's answer as it came in (in writing, or noted from a call or a meeting)."""
+    """The family's answer as it came in (in writing, or noted from a call or a meeting), to
+    `communication` (the record's latest; None: nothing was sent, refused)."""
+    if communication is None:
+        refuse_unless(may_record_answer(None, answered_on, today))
+        return
     with transaction.atomic():
         # Locked, so that two people recording the answer at once cannot overwrite each other.
         locked = Communication.objects.select_for_update().get(pk=communication.pk)

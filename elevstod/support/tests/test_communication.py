@@ -239,3 +239,14 @@ def test_a_communication_is_only_recorded_while_the_decision_is_still_to_be_made
             today=DAY,
         )
     ) == ("communication.nothing_to_decide")
+
+
+def test_an_answer_with_no_communication_sent_is_refused(world: World) -> None:
+    with refused("communication.nothing_to_answer"):
+        communicating.communication_answer(
+            actor=world.users["principal_a"],
+            communication=None,
+            answered_on=today(),
+            answer="Svar utan underlag.",
+            today=today(),
+        )

@@ -44,7 +44,6 @@ from elevstod.support.views._pages import (
     with_version,
 )
 from elevstod.support.views.referrals import investigators_offered, referral_page
-from elevstod.support.workflow.communication import NOTHING_TO_ANSWER
 
 # ----------------------------------------------------------------------------- opening it
 
@@ -281,8 +280,6 @@ def investigation_communication_answer(
     communication = communicating.latest_communication(investigation=page.record)
     try:
         page.require_decider(wf.DecisionKind.NO_ACTION_PROGRAMME)
-        if communication is None:
-            raise wf.RefusalError(NOTHING_TO_ANSWER)
         page.call(
             communicating.communication_answer,
             communication=communication,

@@ -41,7 +41,6 @@ from elevstod.support.selectors.drafts import own_draft
 from elevstod.support.services import communication as communicating
 from elevstod.support.staff import Choice, responsible_staff, with_saved_people
 from elevstod.support.views._pages import PROGRAMME, RecordPage, refusal_text, today
-from elevstod.support.workflow.communication import NOTHING_TO_ANSWER
 
 # ----------------------------------------------------------------------------- the programme
 
@@ -410,8 +409,6 @@ def programme_communication_answer(
     communication = communicating.latest_communication(programme=page.record)
     try:
         page.require_decider(wf.DecisionKind.ACTION_PROGRAMME_CLOSURE)
-        if communication is None:
-            raise wf.RefusalError(NOTHING_TO_ANSWER)
         page.call(
             communicating.communication_answer,
             communication=communication,
