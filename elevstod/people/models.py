@@ -24,6 +24,9 @@ class ProtectedIdentity(models.TextChoices):
     NONE = "none", _("Ingen")
     CONFIDENTIALITY_MARKING = "confidentiality_marking", _("Sekretessmarkering")
     PROTECTED_REGISTRATION = "protected_registration", _("Skyddad folkbokföring")
+    # The school-administration system gave no marking (SS 12000 securityMarking missing): treated
+    # as protected until it says "Ingen" (issue 11, decision 0021).
+    MARKING_MISSING = "marking_missing", _("Uppgift saknas – hanteras som skyddad")
 
 
 def validate_identity_number(value: str) -> None:
