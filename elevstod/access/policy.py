@@ -359,3 +359,9 @@ def can_handle_deviation(ctx: UserContext, unit_id: uuid.UUID) -> bool:
 def can_view_deviation_overview(ctx: UserContext, provider_id: uuid.UUID) -> bool:
     """The aggregated overview and the export for the county secretariat: the huvudman."""
     return provider_id in ctx.administered_providers
+
+
+def can_manage_sync(ctx: UserContext) -> bool:
+    """The huvudman's administrator sees each SS 12000 sync and starts one (issue 11). The
+    summary holds counts and reason codes only, never a person, so no unit duty is needed."""
+    return bool(ctx.administered_providers)

@@ -197,4 +197,5 @@ api.add_router("/", router)
 api.add_router("/", support.router)
 api.add_router("/", quality.router)
 api.add_router("/", "elevstod.api.delegations.router")  # the delegation register
+api.add_router("/", "elevstod.api.sync.router")  # the SS 12000 sync's status
 support.add_exception_handlers(api)

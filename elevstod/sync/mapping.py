@@ -83,6 +83,7 @@ REFUSAL_REASONS = {
     "responsible_without_person": _("Vårdnadshavare utan person"),
     "unit_code_taken": _("Skolenhetskoden används redan av en annan skolenhet"),
     "organisation_number_missing": _("Huvudman utan organisationsnummer"),
+    "identity_taken": _("Samma inloggningsidentitet anges för två personer"),
     "page_failed": _("En sida kunde inte hämtas från leverantören"),
 }
 
@@ -191,3 +192,32 @@ def academic_year_name(day: dt.date) -> str:
 def most_common(values: Iterable[int | None]) -> int | None:
     counted = Counter(value for value in values if value is not None)
     return counted.most_common(1)[0][0] if counted else None
+
+
+# The summary's rows and columns, as the administrator reads them.
+ENTITY_LABELS = {
+    "organisation": _("Organisationer (rader)"),
+    "provider": _("Huvudmän"),
+    "unit": _("Skolenheter"),
+    "person": _("Personer (rader)"),
+    "user": _("Konton"),
+    "pupil": _("Elever"),
+    "guardian": _("Vårdnadshavare"),
+    "guardianship": _("Vårdnad"),
+    "placement": _("Placeringar"),
+    "duty": _("Tjänstgöringar"),
+    "group": _("Grupper"),
+    "membership": _("Gruppmedlemskap"),
+    "activity": _("Aktiviteter (rader)"),
+    "group_staff": _("Lärare och mentorer i grupper"),
+    "identity": _("Inloggningsidentiteter"),
+    "deleted": _("Borttagna (rader)"),
+}
+
+OUTCOME_LABELS = {
+    "created": _("Nya"),
+    "updated": _("Ändrade"),
+    "ended": _("Avslutade"),
+    "refused": _("Avvisade"),
+    "unchanged": _("Oförändrade"),
+}

@@ -45,6 +45,11 @@ def last_complete_run() -> SyncRun | None:
     )
 
 
+def synced_on(day: dt.date) -> bool:
+    """Whether a scheduled run has started on this local day (the worker enqueues one a day)."""
+    return SyncRun.objects.filter(trigger=SyncTrigger.SCHEDULE, started_at__date=day).exists()
+
+
 def running_run() -> SyncRun | None:
     return SyncRun.objects.filter(
         status=SyncStatus.RUNNING, started_at__gte=timezone.now() - STALE_AFTER

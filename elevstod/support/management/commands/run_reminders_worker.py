@@ -28,6 +28,9 @@ from elevstod.quality.tasks import refresh_quality_figures
 from elevstod.routines.tasks import send_routine_review_reminders
 from elevstod.support.due import reminder_sent_for
 from elevstod.support.tasks import send_daily_reminders
+from elevstod.sync.services import is_configured as sync_configured
+from elevstod.sync.services import synced_on
+from elevstod.sync.tasks import sync_ss12000
 
 
 def local_now() -> datetime:
@@ -100,4 +103,8 @@ class Command(BaseCommand):
         # The quality dashboards read figures computed once a day (elevstod.quality.tasks).
         if not refreshed_on(today):
             refresh_quality_figures.enqueue(today.isoformat())
+        # The daily delta from the school-administration system (decision 0021), before the
+        # day's work: people who moved or left are where SS 12000 says.
+        if sync_configured() and not synced_on(today):
+            sync_ss12000.enqueue()
         return today
