@@ -50,13 +50,27 @@ worker: install
 
 bench: install
 	$(BIN)/python tools/bench.py $(TIERS)
+	$(BIN)/python tools/bench_sync.py $(TIERS)
 
-# A mock SS 12000 provider serving a small built-in municipality (decision 0018), e.g. for
-# ELEVSTOD_SS12000_URL=http://127.0.0.1:8012/v2.0. Stop it with Ctrl+C.
+# The SS 12000 sync alone (decision 0021), e.g. make bench-sync SYNC_TIERS=large.
+SYNC_TIERS ?= small medium
+.PHONY: bench-sync
+bench-sync: install
+	$(BIN)/python tools/bench_sync.py $(SYNC_TIERS)
+
+# A mock SS 12000 provider (decision 0018), e.g. for ELEVSTOD_SS12000_URL=http://127.0.0.1:8012/v2.0.
+# Without TIER: the small built-in municipality. With TIER=small|medium|large (and SEED, default 1):
+# the demo generator's municipality, with the ids `generate_municipality` gives the same tier and
+# seed on the same day. Stop it with Ctrl+C.
 SS12000_PORT ?= 8012
+SEED ?= 1
 .PHONY: ss12000-mock
 ss12000-mock: install
+ifdef TIER
+	$(BIN)/python manage.py serve_ss12000_mock --tier $(TIER) --seed $(SEED) --port $(SS12000_PORT)
+else
 	$(BIN)/python -m elevstod.ss12000.mock --port $(SS12000_PORT)
+endif
 
 I18N_IGNORE := --ignore=.venv --ignore=tests --ignore=tools --ignore=staticfiles --ignore=static
 

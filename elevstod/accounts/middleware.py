@@ -21,7 +21,12 @@ SESSION_SEEN = "elevstod_last_seen"
 # Refresh the idle clock at most once a minute, so that reads do not write the session each time.
 SEEN_RESOLUTION_SECONDS = 60
 
-EXEMPT_PREFIXES = ("/static/", "/healthz", "/accounts/", "/i18n/")
+# Set by accounts.federation when the identity provider vouched for strong authentication.
+SESSION_STRONG_AUTHENTICATION = "elevstod_idp_strong_authentication"
+
+# The sign-in pages of the identity providers too: a staff member waiting for TOTP may sign in
+# again through a provider that vouches for strong authentication.
+EXEMPT_PREFIXES = ("/static/", "/healthz", "/accounts/", "/i18n/", "/saml2/", "/oidc/")
 
 
 class SessionTimeoutMiddleware:
@@ -59,6 +64,8 @@ class SecondFactorMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             # OTPMiddleware (earlier in MIDDLEWARE) notes the device the user verified with.
             and not is_verified(request.user)
+            # The identity provider's statement of strong authentication (decision 0020).
+            and not request.session.get(SESSION_STRONG_AUTHENTICATION)
             and (request.user.is_staff or needs_second_factor(context_for(request)))
         ):
             if request.path.startswith("/api/"):

@@ -89,3 +89,86 @@ class ApiToken(models.Model):
     def valid_through(self) -> date:
         """The last day the token works, in the school's time zone."""
         return timezone.localtime(self.expires_at - timedelta(microseconds=1)).date()
+
+
+class ExternalIdentityKind(models.TextChoices):
+    """The attributes an identity provider may name a person by (decision 0020)."""
+
+    EPPN = "eppn", _("eduPersonPrincipalName")
+    CIVIC_NO = "civic_no", _("personnummer")
+
+
+class ExternalIdentity(models.Model):
+    """How the municipality's identity provider names a user: written by the SS 12000 sync only.
+
+    Sign-in through SAML or OIDC finds the account here and nowhere else, so a person the sync
+    does not know gets no access (issue 11).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    kind = models.CharField(max_length=20, choices=ExternalIdentityKind.choices)
+    value = models.CharField(max_length=254)
+
+    class Meta:
+        verbose_name = _("extern identitet")
+        verbose_name_plural = _("externa identiteter")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="external_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", _("Lösenord")
+    SAML = "saml", _("SAML")
+    OIDC = "oidc", _("OpenID Connect")
+
+
+class SignInEvent(models.Model):
+    """One sign-in through an identity provider, allowed or refused, and why.
+
+    Never the attributes the provider sent: a refused person is not named here (security.md).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    method = models.CharField(_("metod"), max_length=10, choices=SignInMethod.choices)
+    allowed = models.BooleanField(_("tillåten"))
+    reason = models.CharField(_("skäl"), max_length=40, blank=True)
+    strong_authentication = models.BooleanField(_("stark autentisering"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("inloggning")
+        verbose_name_plural = _("inloggningar")
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.method} {self.reason or 'ok'}"
+
+
+class SamlAssertionSeen(models.Model):
+    """A SAML assertion that has signed someone in, kept until it expires: the same assertion
+    posted again (a replay) is refused, whichever worker receives it (issue 11)."""
+
+    id = models.BigAutoField(primary_key=True)
+    assertion_id = models.CharField(max_length=255, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("använt SAML-intyg")
+        verbose_name_plural = _("använda SAML-intyg")
+
+    def __str__(self) -> str:
+        return self.assertion_id

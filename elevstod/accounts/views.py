@@ -4,9 +4,11 @@ import time
 import uuid
 from base64 import b32encode
 from io import BytesIO
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -27,10 +29,38 @@ from elevstod.accounts.http import AuthenticatedRequest
 from elevstod.accounts.middleware import SESSION_SEEN, SESSION_STARTED
 
 
+def identity_providers() -> list[dict[str, str]]:
+    """The municipality's sign-in services that are configured (decision 0020)."""
+    from elevstod.accounts import oidc, saml
+
+    offered = []
+    if saml.is_configured():
+        offered.append({"url_name": "saml:login", "label": _("Logga in med kommunens inloggning")})
+    if oidc.is_configured():
+        offered.append(
+            {"url_name": oidc.SIGN_IN_URL_NAME, "label": _("Logga in med e-legitimation")}
+        )
+    return offered
+
+
 class LoginView(auth_views.LoginView):
+    """Sign-in: the identity providers the municipality configured, and the password form
+    unless ELEVSTOD_PASSWORD_SIGN_IN turns it off (it stays for the demo)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["identity_providers"] = identity_providers()
+        context["password_sign_in"] = settings.ELEVSTOD_PASSWORD_SIGN_IN
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.ELEVSTOD_PASSWORD_SIGN_IN:
+            raise Http404
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

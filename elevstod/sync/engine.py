@@ -158,8 +158,10 @@ class Links:
         return self.rows.get((kind, source_id))
 
     def local(self, kind: str, source_id: uuid.UUID) -> uuid.UUID | None:
+        """The local row a reference names, or None: also for an entity the provider deleted,
+        which a stale reference elsewhere must not bring back."""
         link = self.rows.get((kind, source_id))
-        return link.local_id if link is not None else None
+        return link.local_id if link is not None and not link.ended else None
 
     def of_kind(self, kind: str) -> list[SyncLink]:
         return [link for (k, _sid), link in self.rows.items() if k == kind]
@@ -811,9 +813,11 @@ class Sync:
             grade = mapping.most_common(
                 grades.get(str(member.person.id)) for member in group.group_memberships
             )
-            if grade is None:
-                # A delta lists the group without its unchanged members: keep what we knew.
-                grade = kept_grades.get(self.links.local(LinkKind.GROUP, uuid.UUID(source)))
+            kept = kept_grades.get(self.links.local(LinkKind.GROUP, uuid.UUID(source)))
+            if not self.full and kept is not None:
+                # A delta lists the group without its unchanged members: keep what the last
+                # full read found rather than judge from the few members listed.
+                grade = kept
             local_id, _outcome = self._upsert(
                 "group",
                 LinkKind.GROUP,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import QuerySet
 
 from elevstod.sync.models import SyncRun
@@ -17,5 +19,5 @@ def runs() -> QuerySet[SyncRun]:
     return SyncRun.objects.order_by("-started_at")
 
 
-def run_or_none(run_id: object) -> SyncRun | None:
+def run_or_none(run_id: uuid.UUID) -> SyncRun | None:
     return SyncRun.objects.filter(pk=run_id).first()

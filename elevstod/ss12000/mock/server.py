@@ -59,6 +59,7 @@ META_FILTERS = (
     "meta.modified.after",
 )
 PAGING_PARAMETERS = frozenset({"pageToken", "limit"})
+SELECTIONS_KEPT = 16  # queries whose selected rows are kept between pages
 
 
 @dataclass
@@ -124,6 +125,11 @@ class MockProvider:
     _thread: threading.Thread | None = field(default=None, repr=False)
     _index: tuple[int, dict[str, dict[str, list[dict[str, Any]]]]] | None = field(
         default=None, repr=False
+    )
+    # The rows a query selects, per (endpoint, query), while the dataset keeps its version: a
+    # listing is walked once, not once per page (the large tier has 300,000 persons).
+    _selections: dict[tuple[str, str], tuple[int, list[dict[str, Any]]]] = field(
+        default_factory=dict, repr=False
     )
 
     # --- running --------------------------------------------------------------------------------
@@ -315,6 +321,20 @@ class MockProvider:
     # --- selections -----------------------------------------------------------------------------
 
     def _entities(self, endpoint: str, query: dict[str, list[str]]) -> list[dict[str, Any]]:
+        key = (endpoint, json.dumps(query, sort_keys=True))
+        version = self.dataset.version
+        with self._lock:
+            cached = self._selections.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        rows = self._select(endpoint, query)
+        with self._lock:
+            if len(self._selections) >= SELECTIONS_KEPT:
+                self._selections.clear()
+            self._selections[key] = (version, rows)
+        return rows
+
+    def _select(self, endpoint: str, query: dict[str, list[str]]) -> list[dict[str, Any]]:
         bounds = _meta_bounds(query)
         rows = [row for row in self.dataset.listing(endpoint) if _within(row["meta"], bounds)]
         if endpoint == "organisations" and query.get("type"):
