@@ -16,7 +16,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -64,12 +64,11 @@ REFUSALS = {
 
 def find_user(kind: ExternalIdentityKind | str, value: str) -> User | None:
     """The account the sync linked to this attribute value, or None."""
-    if not value:
+    value = normalise(kind, value or "")
+    if not value or (kind == ExternalIdentityKind.CIVIC_NO and len(value) != 12):
         return None
     identity = (
-        ExternalIdentity.objects.select_related("user")
-        .filter(kind=kind, value=normalise(kind, value))
-        .first()
+        ExternalIdentity.objects.select_related("user").filter(kind=kind, value=value).first()
     )
     return identity.user if identity else None
 
@@ -109,6 +108,10 @@ def refuse(request: HttpRequest, *, method: str, reason: str, status: int = 403)
     """The Swedish page for a refused sign-in, and its log row (the reason, never who)."""
     if reason not in REFUSALS:
         reason = "protocol_error"
+    if request.user.is_authenticated:
+        # Whoever was signed in on this browser is not left behind a refused attempt (a shared
+        # computer in a staff room).
+        logout(request)
     SignInEvent.objects.create(method=method, allowed=False, reason=reason)
     logger.warning("Sign-in refused", extra={"method": method, "reason": reason})
     return render(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 # securityMarking (Code_SecurityMarking). A missing marking is treated as protected.
@@ -40,8 +40,9 @@ class SS12000Model(BaseModel):
 
 
 class Meta(SS12000Model):
-    created: dt.datetime
-    modified: dt.datetime
+    # With a time zone, as RFC 3339 requires: a naive time cannot be compared with the mark.
+    created: AwareDatetime
+    modified: AwareDatetime
 
 
 class Reference(SS12000Model):

@@ -53,6 +53,12 @@ M = TypeVar("M", bound=models.Model)
 
 BATCH = 900  # rows per INSERT/UPDATE and ids per IN (): under every SQLite variable limit
 LINK_NAMESPACE = uuid.UUID("5d1e4b8e-2f7c-4a35-9b0e-0c9a6f1d2e77")
+FUTURE_TOLERANCE = dt.timedelta(days=1)
+
+
+def parse_mark(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
 
 # The entities of the summary, in the order the page shows them.
 ENTITIES = (
@@ -73,6 +79,10 @@ ENTITIES = (
     "identity",
     "deleted",
 )
+
+
+# A place in a group: the group, the user, and what gave it (a teacher's duty, as hex).
+Place = tuple[uuid.UUID, uuid.UUID, str]
 
 
 def derived_id(*parts: object) -> uuid.UUID:
@@ -131,10 +141,10 @@ class Links:
         if kind in self.loaded_kinds:
             return
         for link in SyncLink.objects.filter(kind=kind).iterator(chunk_size=5000):
-            self._keep(link)
+            self.keep(link)
         self.loaded_kinds.add(kind)
 
-    def _keep(self, link: SyncLink) -> None:
+    def keep(self, link: SyncLink) -> None:
         link = self.rows.setdefault((link.kind, link.source_id), link)
         if link.parent_id is not None:
             self.by_parent[(link.kind, link.parent_id)][link.source_id] = link
@@ -145,14 +155,14 @@ class Links:
         wanted = [sid for sid in set(source_ids) if (kind, sid) not in self.rows]
         for part in chunks(wanted):
             for link in SyncLink.objects.filter(kind=kind, source_id__in=part):
-                self._keep(link)
+                self.keep(link)
 
     def load_children(self, kind: str, parent_ids: Iterable[uuid.UUID]) -> None:
         if kind in self.loaded_kinds:
             return
         for part in chunks(list(set(parent_ids))):
             for link in SyncLink.objects.filter(kind=kind, parent_id__in=part):
-                self._keep(link)
+                self.keep(link)
 
     def get(self, kind: str, source_id: uuid.UUID) -> SyncLink | None:
         return self.rows.get((kind, source_id))
@@ -237,10 +247,17 @@ class Sync:
     def __init__(self, client: SS12000Client, run: SyncRun, *, full: bool, today: dt.date) -> None:
         self.client, self.run, self.full, self.today = client, run, full, today
         self.yesterday = today - dt.timedelta(days=1)
-        self.after = None if full else run.modified_after
+        # Each listing has its own mark (review of issue 11): listings are read one after another,
+        # and one mark over all of them would skip a change that lands between two readings.
+        self.since: dict[str, dt.datetime] = (
+            {} if full else {entity: parse_mark(mark) for entity, mark in run.since.items()}
+        )
+        self.marks: dict[str, dt.datetime] = dict(self.since)
+        # A row dated later than this (a provider's clock gone wrong) is written but moves no
+        # mark: one row dated 2099 would otherwise stop every delta, deletions included.
+        self.latest_credible = timezone.now() + FUTURE_TOLERANCE
         self.tally = Tally()
         self.links = Links(run)
-        self.high_water_mark = run.modified_after
         self.failed_pages: list[str] = []
         self.organisations: Listing[schemas.Organisation] = Listing()
         self.persons: Listing[schemas.Person] = Listing()
@@ -251,21 +268,29 @@ class Sync:
         self.deleted = schemas.DeletedEntities()
         # Filled while writing: provider person id → local user, and the like.
         self.user_of_duty: dict[uuid.UUID, uuid.UUID] = {}
+        self.void_duties: set[uuid.UUID] = set()
 
     # ------------------------------------------------------------------------------------ read
 
     def read(self) -> None:
-        client, after = self.client, self.after
+        client, since = self.client, self.since.get
         self.organisations = self._list(
-            "organisation", lambda: client.organisations(modified_after=after)
+            "organisation", lambda: client.organisations(modified_after=since("organisation"))
         )
-        self.persons = self._list("person", lambda: client.persons(modified_after=after, expand=()))
-        self.duties = self._list("duty", lambda: client.duties(modified_after=after))
-        self.groups = self._list("group", lambda: client.groups(modified_after=after))
-        self.activities = self._list("activity", lambda: client.activities(modified_after=after))
-        self.placements = self._list("placement", lambda: client.placements(modified_after=after))
+        self.persons = self._list(
+            "person", lambda: client.persons(modified_after=since("person"), expand=())
+        )
+        self.duties = self._list("duty", lambda: client.duties(modified_after=since("duty")))
+        self.groups = self._list("group", lambda: client.groups(modified_after=since("group")))
+        self.activities = self._list(
+            "activity", lambda: client.activities(modified_after=since("activity"))
+        )
+        self.placements = self._list(
+            "placement", lambda: client.placements(modified_after=since("placement"))
+        )
         if not self.full:
             try:
+                # The earliest mark: a deletion read twice is ended twice, which changes nothing.
                 self.deleted = client.deleted_entities(after=self.run.modified_after)
             except ProviderError as error:
                 self._page_failed("deleted", error)
@@ -274,17 +299,22 @@ class Sync:
         listing: Listing[T] = Listing()
         for attempt in (1, 2):
             listing = Listing()
+            self.tally.counts.pop(entity, None)  # a restarted listing counts its rows once
+            self.tally.refusals = Counter(
+                {key: n for key, n in self.tally.refusals.items() if key[0] != entity}
+            )
             try:
                 for page in pages():
                     for row in page.refused:
                         self.tally.refuse(entity, "malformed")
-                        if row.id is None:
-                            listing.complete = False
-                        else:
-                            listing.refused_ids.add(row.id)
+                        try:
+                            # Canonical, as the links hold it: "ABC…" and "abc…" are one entity.
+                            listing.refused_ids.add(str(uuid.UUID(row.id or "")))
+                        except ValueError:
+                            listing.complete = False  # which entity it was, we cannot tell
                     for item in page.items:
                         listing.items[str(item.id)] = item  # type: ignore[attr-defined]
-                        self._saw(item.meta.modified)  # type: ignore[attr-defined]
+                        self._saw(entity, item.meta.modified)  # type: ignore[attr-defined]
                 return listing
             except PageTokenRefusedError as error:
                 # The provider refused its own token: the listing starts again, once (0018).
@@ -296,9 +326,17 @@ class Sync:
         listing.complete = False
         return listing
 
-    def _saw(self, modified: dt.datetime) -> None:
-        if self.high_water_mark is None or modified > self.high_water_mark:
-            self.high_water_mark = modified
+    def _saw(self, entity: str, modified: dt.datetime) -> None:
+        if modified > self.latest_credible:
+            return
+        mark = self.marks.get(entity)
+        if mark is None or modified > mark:
+            self.marks[entity] = modified
+
+    @property
+    def high_water_mark(self) -> dt.datetime | None:
+        """The earliest of the listings' marks: everything before it has been read."""
+        return min(self.marks.values()) if self.marks else None
 
     def _page_failed(self, entity: str, error: ProviderError) -> None:
         # The code only: a provider's detail may quote a row.
@@ -397,14 +435,32 @@ class Sync:
         organisations = self.organisations.items
         providers = Writes(EducationProvider, ["name", "organisation_number", "kind"])
         by_number = dict(EducationProvider.objects.values_list("organisation_number", "id"))
-        linked_providers = {link.local_id for link in self.links.of_kind(LinkKind.PROVIDER)}
+        linked_providers = {
+            link.local_id: link.source_id for link in self.links.of_kind(LinkKind.PROVIDER)
+        }
+        numbers_seen: set[str] = set()
         for source, org in organisations.items():
             if org.organisation_type != schemas.ORGANISATION_HUVUDMAN:
                 continue
-            if not org.organisation_number:
+            number = (org.organisation_number or "").strip()
+            if not number:
                 self.tally.refuse("provider", "organisation_number_missing")
                 continue
-            adopt = by_number.get(org.organisation_number)
+            holder = by_number.get(number)
+            if len(number) > 11 or number in numbers_seen:
+                self.tally.refuse(
+                    "provider", "malformed" if len(number) > 11 else "organisation_number_taken"
+                )
+                continue
+            if holder is not None and linked_providers.get(holder, uuid.UUID(source)) != uuid.UUID(
+                source
+            ):
+                # Another provider entity holds the number (the tree re-created under new ids):
+                # refused rather than a twin; the administrator links it by hand (decision 0021).
+                self.tally.refuse("provider", "organisation_number_taken")
+                continue
+            numbers_seen.add(number)
+            adopt = holder
             self._upsert(
                 "provider",
                 LinkKind.PROVIDER,
@@ -412,10 +468,10 @@ class Sync:
                 providers,
                 {
                     "name": org.display_name[:200],
-                    "organisation_number": org.organisation_number,
-                    "kind": mapping.provider_kind(org.organisation_number).value,
+                    "organisation_number": number,
+                    "kind": mapping.provider_kind(number).value,
                 },
-                adopt=adopt if adopt not in linked_providers else None,
+                adopt=adopt,
             )
         providers.flush()
 
@@ -424,6 +480,7 @@ class Sync:
         )
         by_code = dict(SchoolUnit.objects.values_list("unit_code", "id"))
         linked_units = {link.local_id: link.source_id for link in self.links.of_kind(LinkKind.UNIT)}
+        codes_seen: set[str] = set()
         for source, org in organisations.items():
             if org.organisation_type == schemas.ORGANISATION_HUVUDMAN:
                 continue
@@ -439,17 +496,22 @@ class Sync:
             if org.organisation_type != schemas.ORGANISATION_SCHOOL_UNIT:
                 # An organisation between (förvaltning, skola): remember its huvudman, so that a
                 # later delta can place a unit under it.
-                self.links.put(LinkKind.ORGANISATION, uuid.UUID(source), provider_id, "")
+                link = self.links.get(LinkKind.ORGANISATION, uuid.UUID(source))
+                if link is None or link.ended or link.local_id != provider_id:
+                    self.links.put(LinkKind.ORGANISATION, uuid.UUID(source), provider_id, "")
                 continue
-            if not org.school_unit_code:
+            code = (org.school_unit_code or "").strip()
+            if not code or len(code) > 8:
                 self.tally.refuse("unit", "malformed")
                 continue
-            adopt = by_code.get(org.school_unit_code)
-            if adopt is not None and linked_units.get(adopt, uuid.UUID(source)) != uuid.UUID(
+            adopt = by_code.get(code)
+            taken = adopt is not None and linked_units.get(adopt, uuid.UUID(source)) != uuid.UUID(
                 source
-            ):
+            )
+            if taken or code in codes_seen:
                 self.tally.refuse("unit", "unit_code_taken")
                 continue
+            codes_seen.add(code)
             self._upsert(
                 "unit",
                 LinkKind.UNIT,
@@ -458,7 +520,7 @@ class Sync:
                 {
                     "provider_id": provider_id,
                     "name": org.display_name[:200],
-                    "unit_code": org.school_unit_code,
+                    "unit_code": code,
                     "school_forms": mapping.school_forms(org.school_types),
                     "municipality_code": (org.municipality_code or "")[:4],
                 },
@@ -530,10 +592,19 @@ class Sync:
         persons = self.persons.items
         wanted = {pid: self._username(persons[pid], pid) for pid in person_ids}
         taken: dict[str, uuid.UUID] = {}
+        privileged: set[uuid.UUID] = set()
         for part in chunks(list(wanted.values())):
-            taken.update(User.objects.filter(username__in=part).values_list("username", "id"))
+            for name, user_id, superuser, staff in User.objects.filter(
+                username__in=part
+            ).values_list("username", "id", "is_superuser", "is_staff"):
+                taken[name] = user_id
+                if superuser or staff:
+                    privileged.add(user_id)
         linked_users = self._linked(LinkKind.USER, taken.values())
-        writes = Writes(User, ["username", "first_name", "last_name", "email", "is_active"])
+        # `is_active` is not the sync's to keep true: an account an administrator closed stays
+        # closed. Only an account the sync itself closed (the person was gone) opens again.
+        writes = Writes(User, ["username", "first_name", "last_name", "email"])
+        reopened: list[uuid.UUID] = []
         usernames_used: set[str] = set()
         for pid in person_ids:
             person, source = persons[pid], uuid.UUID(pid)
@@ -544,13 +615,20 @@ class Sync:
             if owner is not None and (link is None or owner != link.local_id):
                 # Another account holds the name: adopt it if no other person is linked to it
                 # (an account made by hand before the sync), else fall back to the provider's id.
-                if link is None and owner not in linked_users and username not in usernames_used:
+                if (
+                    link is None
+                    and owner not in linked_users
+                    and owner not in privileged  # never an admin account: it would skip TOTP
+                    and username not in usernames_used
+                ):
                     adopt = owner
                 else:
                     username = f"ss12000-{pid}"
             if username in usernames_used:
                 username = f"ss12000-{pid}"
             usernames_used.add(username)
+            if link is not None and link.ended:
+                reopened.append(link.local_id)
             self._upsert(
                 "user",
                 LinkKind.USER,
@@ -561,13 +639,14 @@ class Sync:
                     "first_name": person.given_name[:150],
                     "last_name": person.family_name[:150],
                     "email": mapping.email(person),
-                    "is_active": True,
                 },
                 adopt=adopt,
                 # No password: the account signs in through the identity provider only.
                 on_create={"password": "!" + secrets.token_urlsafe(30)},
             )
         writes.flush()
+        for part in chunks(reopened):
+            User.objects.filter(id__in=part).update(is_active=True)
 
     @staticmethod
     def _username(person: schemas.Person, pid: str) -> str:
@@ -720,11 +799,18 @@ class Sync:
                 user_id__in=part
             ).values_list("id", "user_id", "kind", "value"):
                 existing[user_id][(kind, value)] = row_id
-        create: list[ExternalIdentity] = []
+        # What the listed persons no longer have goes first, so that a name moving from one
+        # person to another in the same change moves in one run.
         remove: list[int] = []
         for user_id, wanted in desired.items():
-            have = existing.get(user_id, {})
-            for key in sorted(wanted - set(have)):
+            for key, row_id in existing.get(user_id, {}).items():
+                if key not in wanted:
+                    remove.append(row_id)
+                    if holders.get(key) == user_id:
+                        del holders[key]
+        create: list[ExternalIdentity] = []
+        for user_id, wanted in desired.items():
+            for key in sorted(wanted - set(existing.get(user_id, {}))):
                 holder = holders.get(key)
                 if holder is not None and holder != user_id:
                     # Two persons the provider names alike: neither gets the other's sign-in.
@@ -732,11 +818,10 @@ class Sync:
                     continue
                 holders[key] = user_id
                 create.append(ExternalIdentity(user_id=user_id, kind=key[0], value=key[1]))
-            remove += [row_id for key, row_id in have.items() if key not in wanted]
-        for part in chunks(create):
-            ExternalIdentity.objects.bulk_create(part)
         for part in chunks(remove):
             ExternalIdentity.objects.filter(id__in=part).delete()
+        for part in chunks(create):
+            ExternalIdentity.objects.bulk_create(part)
         self.tally.add("identity", "created", len(create))
         self.tally.add("identity", "ended", len(remove))
 
@@ -796,22 +881,25 @@ class Sync:
         grades = self._grades_by_person()
         kept_grades = self._linked_group_grades()
         listed: dict[uuid.UUID, schemas.Group] = {}
+        unmapped: list[uuid.UUID] = []
         for source, group in self.groups.items.items():
             kind = mapping.GROUP_KINDS.get(group.group_type)
-            if kind is None:
-                continue
             unit_id = self.links.local(LinkKind.UNIT, group.organisation.id)
-            if unit_id is None:
-                self.tally.refuse("group", "unknown_organisation")
-                continue
             form = mapping.SCHOOL_FORMS.get(group.school_type or "")
-            forms = unit_forms.get(unit_id) or []
+            forms = unit_forms.get(unit_id) or [] if unit_id else []
             school_form = form.value if form else (forms[0] if forms else None)
-            if school_form is None:
-                continue  # a group of a school type the chain does not serve
+            if kind is None or unit_id is None or school_form is None:
+                # Not (or no longer) a group of the chain: a kind or school type we do not
+                # serve, or a unit we do not know. What it gave ends, as if deleted.
+                if unit_id is None and kind is not None:
+                    self.tally.refuse("group", "unknown_organisation")
+                unmapped.append(uuid.UUID(source))
+                continue
             year = self._year(years, group)
-            grade = mapping.most_common(
-                grades.get(str(member.person.id)) for member in group.group_memberships
+            grade = mapping.school_year(
+                mapping.most_common(
+                    grades.get(str(member.person.id)) for member in group.group_memberships
+                )
             )
             kept = kept_grades.get(self.links.local(LinkKind.GROUP, uuid.UUID(source)))
             if not self.full and kept is not None:
@@ -835,6 +923,7 @@ class Sync:
             listed[local_id] = group
         writes.flush()
         self._write_memberships(listed)
+        self._end_groups(unmapped)
 
     def _linked_group_grades(self) -> dict[uuid.UUID | None, int | None]:
         local_ids = [
@@ -860,14 +949,12 @@ class Sync:
     def _year(self, years: dict[str, AcademicYear], group: schemas.Group) -> AcademicYear:
         name = mapping.academic_year_name(group.start_date)
         if name not in years:
+            # From the calendar, never from one group's dates: a term-long group would end the
+            # year in December, and every teacher and mentor would lose their pupils with it.
             first = int(name[:4])
-            starts = min(group.start_date, dt.date(first, 8, 1))
-            ends = (
-                group.end_date
-                if group.end_date and group.end_date > starts
-                else dt.date(first + 1, 6, 30)
+            years[name] = AcademicYear.objects.create(
+                name=name, starts_on=dt.date(first, 7, 1), ends_on=dt.date(first + 1, 6, 30)
             )
-            years[name] = AcademicYear.objects.create(name=name, starts_on=starts, ends_on=ends)
         return years[name]
 
     def _write_memberships(self, listed: dict[uuid.UUID, schemas.Group]) -> None:
@@ -917,23 +1004,36 @@ class Sync:
     def write_duties(self) -> None:
         roles = mapping.duty_roles()
         writes = Writes(UnitDuty, ["user", "school_unit", "duty", "starts_on", "ends_on"])
-        mentors: dict[uuid.UUID, dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]]] = {}
+        ended = Writes(UnitDuty, ["ends_on"])
+        mentors: dict[uuid.UUID, dict[uuid.UUID, Place]] = {}
         for source, duty in self.duties.items.items():
             duty_id = uuid.UUID(source)
+            # Whatever a listed duty no longer gives ends: deny by default once a right was
+            # granted too (a role Elevstöd has no counterpart for, a vacated duty, …).
+            mentors[duty_id] = {}
             user_id = self.links.local(LinkKind.USER, duty.person.id) if duty.person else None
-            if user_id is None:
-                self.tally.refuse("duty", "unknown_person")
-                continue
-            self.user_of_duty[duty_id] = user_id
             unit_id = self.links.local(LinkKind.UNIT, duty.duty_at.id)
-            if unit_id is None:
-                self.tally.refuse("duty", "unknown_organisation")
+            reason = (
+                "unknown_person"
+                if user_id is None
+                else "unknown_organisation"
+                if unit_id is None
+                else "malformed"
+                if duty.end_date is not None and duty.end_date < duty.start_date
+                else None
+            )
+            if reason is not None:
+                self.tally.refuse("duty", reason)
+                self.void_duties.add(duty_id)
+                self._end_listed_duty(duty_id, ended)
                 continue
+            assert user_id is not None
+            assert unit_id is not None
+            self.user_of_duty[duty_id] = user_id
             kind = roles.get(duty.duty_role)
-            if kind is not None:
-                if duty.end_date is not None and duty.end_date < duty.start_date:
-                    self.tally.refuse("duty", "malformed")
-                    continue
+            if kind is None:
+                self._end_listed_duty(duty_id, ended)
+            else:
                 self._upsert(
                     "duty",
                     LinkKind.DUTY,
@@ -957,17 +1057,24 @@ class Sync:
                 if group_id is None:
                     self.tally.refuse("group_staff", "unknown_group")
                     continue
-                mentors[duty_id][derived_id(duty_id, role.group.id)] = (group_id, user_id)
+                mentors[duty_id][derived_id(duty_id, role.group.id)] = (group_id, user_id, "")
         writes.flush()
+        ended.flush()
         self._write_group_staff(LinkKind.MENTOR, GroupStaffRole.MENTOR, mentors)
+
+    def _end_listed_duty(self, duty_id: uuid.UUID, writes: Writes[UnitDuty]) -> None:
+        link = self.links.get(LinkKind.DUTY, duty_id)
+        if link is not None and not link.ended:
+            self._end_duty(link, writes)
 
     def _over(self, end_date: dt.date | None) -> bool:
         return end_date is not None and end_date < self.today
 
     def write_teachers(self) -> None:
         """A teacher on an activity teaches its groups (SS 12000 Activity.teachers)."""
-        # A duty the provider deleted, or (full) no longer lists, teaches nothing any more.
-        gone = set(self.deleted.duties)
+        # A duty the provider deleted, or (full) no longer lists, or listed without a person or
+        # a unit we know, teaches nothing any more.
+        gone = set(self.deleted.duties) | self.void_duties
         if self.full and self.duties.complete:
             gone |= {
                 teacher.duty.id
@@ -989,7 +1096,8 @@ class Sync:
                 "id", "user_id"
             ):
                 self.user_of_duty[by_unit_duty[local_id]] = user_id
-        teachers: dict[uuid.UUID, dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]]] = {}
+        self._end_group_staff(self._teacher_links_of(gone))
+        teachers: dict[uuid.UUID, dict[uuid.UUID, Place]] = {}
         for source, activity in self.activities.items.items():
             activity_id = uuid.UUID(source)
             teachers[activity_id] = {}
@@ -1006,24 +1114,22 @@ class Sync:
                         self.tally.refuse("group_staff", "unknown_group")
                         continue
                     key = derived_id(activity_id, group.id, teacher.duty.id)
-                    teachers[activity_id][key] = (group_id, teacher_id)
+                    # The link remembers the duty, so that the duty's end ends the place even
+                    # when the activity is not in the same delta.
+                    teachers[activity_id][key] = (group_id, teacher_id, teacher.duty.id.hex)
         self._write_group_staff(LinkKind.TEACHER, GroupStaffRole.TEACHER, teachers)
 
     def _write_group_staff(
         self,
         kind: str,
         role: GroupStaffRole,
-        desired: dict[uuid.UUID, dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]]],
+        desired: dict[uuid.UUID, dict[uuid.UUID, Place]],
     ) -> None:
         """Each parent's (a duty's, an activity's) places in groups now; a place two parents
         give is one row, removed when neither gives it any more."""
-        wanted_pairs = {pair for places in desired.values() for pair in places.values()}
         existing: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID] = {}
-        group_ids = sorted({group_id for group_id, _user in wanted_pairs})
-        group_ids += [
-            link.local_id for parent in desired for link in self.links.children(kind, parent)
-        ]
-        for part in chunks(sorted(set(group_ids))):
+        group_ids = {place[0] for places in desired.values() for place in places.values()}
+        for part in chunks(sorted(group_ids)):
             for row_id, group_id, user_id in GroupStaff.objects.filter(
                 group_id__in=part, role=role
             ).values_list("id", "group_id", "user_id"):
@@ -1031,7 +1137,8 @@ class Sync:
         # Links store the GroupStaff id; map back to (group, user) for rows that exist.
         create: list[GroupStaff] = []
         for parent, places in desired.items():
-            for key, pair in places.items():
+            for key, (group_id, user_id, tag) in places.items():
+                pair = (group_id, user_id)
                 row_id = existing.get(pair) or uuid.uuid4()
                 if pair not in existing:
                     create.append(
@@ -1040,8 +1147,8 @@ class Sync:
                     existing[pair] = row_id
                     self.tally.add("group_staff", "created")
                 link = self.links.get(kind, key)
-                if link is None or link.ended or link.local_id != row_id:
-                    self.links.put(kind, key, row_id, "", parent_id=parent)
+                if link is None or link.ended or (link.local_id, link.fingerprint) != (row_id, tag):
+                    self.links.put(kind, key, row_id, tag, parent_id=parent)
         for part in chunks(create):
             GroupStaff.objects.bulk_create(part)
         stale = [
@@ -1051,6 +1158,17 @@ class Sync:
             if not link.ended and link.source_id not in places
         ]
         self._end_group_staff(stale)
+
+    def _teacher_links_of(self, duty_ids: Iterable[uuid.UUID]) -> list[SyncLink]:
+        """The live teacher places these duties gave, whichever activity they came from."""
+        found: list[SyncLink] = []
+        for part in chunks(sorted(duty_id.hex for duty_id in duty_ids)):
+            for link in SyncLink.objects.filter(
+                kind=LinkKind.TEACHER, fingerprint__in=part, ended=False
+            ):
+                self.links.keep(link)
+                found.append(self.links.rows[(link.kind, link.source_id)])
+        return [link for link in found if not link.ended]
 
     def _end_group_staff(self, stale: list[SyncLink]) -> None:
         """End these links; remove a GroupStaff row no live link of any parent still gives."""
@@ -1087,6 +1205,7 @@ class Sync:
         writes = Writes(
             Placement, ["pupil", "school_unit", "school_form", "grade", "starts_on", "ends_on"]
         )
+        ended = Writes(Placement, ["ends_on"])
         for pid, person in self.persons.items.items():
             source = uuid.UUID(pid)
             pupil_id = self.links.local(LinkKind.PUPIL, source)
@@ -1100,7 +1219,9 @@ class Sync:
                 key = derived_id(
                     pid, enrolment.enroled_at.id, enrolment.school_type, enrolment.start_date
                 )
-                if self._placement(
+                # Written or refused, the enrolment is there: a refused row is never "gone".
+                given.add(key)
+                self._placement(
                     LinkKind.ENROLMENT,
                     key,
                     writes,
@@ -1111,11 +1232,10 @@ class Sync:
                     enrolment.start_date,
                     enrolment.end_date,
                     parent_id=source,
-                ):
-                    given.add(key)
+                )
             for link in self.links.children(LinkKind.ENROLMENT, source):
                 if link.source_id not in given and not link.ended:
-                    self._end_placement(link, writes)
+                    self._end_placement(link, ended)
         for placement_source, placement in self.placements.items.items():
             form = mapping.SCHOOL_FORMS.get(placement.school_type)
             if form is None:
@@ -1136,6 +1256,7 @@ class Sync:
                 placement.end_date,
             )
         writes.flush()
+        ended.flush()
 
     def _placement(
         self,
@@ -1167,7 +1288,7 @@ class Sync:
                 "pupil_id": pupil_id,
                 "school_unit_id": unit_id,
                 "school_form": form,
-                "grade": grade if grade is None or 0 <= grade <= 32767 else None,
+                "grade": mapping.school_year(grade),
                 "starts_on": starts_on,
                 "ends_on": ends_on,
             },
@@ -1206,19 +1327,25 @@ class Sync:
                     if not link.ended
                 ]
             )
-        for group_id in groups:
-            link = self.links.get(LinkKind.GROUP, group_id)
-            if link is None or link.ended:
-                continue
-            removed, _ = GroupMembership.objects.filter(group_id=link.local_id).delete()
-            self.tally.add("membership", "ended", removed)
-            self.links.end(link)
+        self._end_groups(groups)
         placement_writes = Writes(Placement, ["ends_on"])
         for placement_id in placements:
             link = self.links.get(LinkKind.PLACEMENT, placement_id)
             if link is not None and not link.ended:
                 self._end_placement(link, placement_writes)
         placement_writes.flush()
+
+    def _end_groups(self, group_ids: Iterable[uuid.UUID]) -> None:
+        """A group gone from the chain: its members leave it (its staff's places follow their
+        activities and duties); the group row stays, as every record naming it does."""
+        for group_id in group_ids:
+            link = self.links.get(LinkKind.GROUP, group_id)
+            if link is None or link.ended:
+                continue
+            removed, _ = GroupMembership.objects.filter(group_id=link.local_id).delete()
+            self.tally.add("membership", "ended", removed)
+            self.tally.add("group", "ended")
+            self.links.end(link)
 
     def _gone(self) -> tuple[list[uuid.UUID], ...]:
         deleted = self.deleted

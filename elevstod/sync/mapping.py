@@ -82,6 +82,7 @@ REFUSAL_REASONS = {
     "unknown_duty": _("Hänvisar till en tjänstgöring som leverantören inte har lämnat"),
     "responsible_without_person": _("Vårdnadshavare utan person"),
     "unit_code_taken": _("Skolenhetskoden används redan av en annan skolenhet"),
+    "organisation_number_taken": _("Organisationsnumret används redan av en annan huvudman"),
     "organisation_number_missing": _("Huvudman utan organisationsnummer"),
     "identity_taken": _("Samma inloggningsidentitet anges för två personer"),
     "page_failed": _("En sida kunde inte hämtas från leverantören"),
@@ -158,7 +159,8 @@ def gender(person: schemas.Person) -> str:
 
 
 def principal_names(person: schemas.Person) -> list[str]:
-    return sorted({name.strip().lower() for name in person.edu_person_principal_names if name})
+    names = (name.strip().lower() for name in person.edu_person_principal_names)
+    return sorted({name for name in names if name})
 
 
 def email(person: schemas.Person) -> str:
@@ -187,6 +189,11 @@ def guardian_ids(person: schemas.Person) -> list[tuple[str, bool]]:
 def academic_year_name(day: dt.date) -> str:
     first = day.year if day.month >= 7 else day.year - 1
     return f"{first}/{(first + 1) % 100:02d}"
+
+
+def school_year(value: int | None) -> int | None:
+    """A grade as the models keep it (0 and up); some systems give förskoleklass -1."""
+    return value if value is not None and 0 <= value <= 32767 else None
 
 
 def most_common(values: Iterable[int | None]) -> int | None:

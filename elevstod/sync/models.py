@@ -54,7 +54,11 @@ class SyncRun(models.Model):
     )
     started_at = models.DateTimeField(_("startad"), db_index=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
-    # The provider's clock, never ours: what a delta asked for, and the largest meta.modified seen.
+    # The provider's clock, never ours. Each listing has its own mark: `since` is what this run
+    # asked for per listing (a delta), `marks` the largest meta.modified each listing gave, which
+    # the next delta asks after. `modified_after` and `high_water_mark` are the earliest of them.
+    since = models.JSONField(default=dict)
+    marks = models.JSONField(default=dict)
     modified_after = models.DateTimeField(null=True, blank=True)
     high_water_mark = models.DateTimeField(null=True, blank=True)
     # {entity: {"created": n, "updated": n, "ended": n, "refused": n, "unchanged": n}}
@@ -102,6 +106,7 @@ class SyncLink(models.Model):
     parent_id = models.UUIDField(null=True, blank=True)
     local_id = models.UUIDField()
     # A digest of the mapped values: unchanged entities are neither written nor counted as updated.
+    # For a teacher's place: the duty it comes from (hex), so that the duty's end ends it.
     fingerprint = models.CharField(max_length=32, blank=True)
     ended = models.BooleanField(default=False)
     run = models.ForeignKey(SyncRun, on_delete=models.PROTECT, related_name="+")

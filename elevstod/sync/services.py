@@ -68,6 +68,7 @@ def start_run(*, full: bool, trigger: str, started_by_id: uuid.UUID | None = Non
             trigger=trigger,
             started_by_id=started_by_id,
             started_at=timezone.now(),
+            since=previous.marks if previous else {},
             modified_after=previous.high_water_mark if previous else None,
         )
 
@@ -110,12 +111,17 @@ def run_sync(
 def _finish(run: SyncRun, sync: Sync, status: str, *, error_code: str = "") -> None:
     run.status = status
     run.finished_at = timezone.now()
-    run.counts = sync.tally.summary()
+    # A failed run's writes were rolled back: its counts would say what did not happen.
+    run.counts = {} if status == SyncStatus.FAILED else sync.tally.summary()
     run.refusals = sync.tally.refusal_rows()
     run.error_code = error_code or (sync.failed_pages[0] if sync.failed_pages else "")
     # The mark moves only when every page arrived and was written (a partial run's changes are
     # kept, and the next delta reads the same span again: writing is idempotent).
-    run.high_water_mark = sync.high_water_mark if status == SyncStatus.SUCCEEDED else None
+    succeeded = status == SyncStatus.SUCCEEDED
+    run.marks = (
+        {entity: mark.isoformat() for entity, mark in sync.marks.items()} if succeeded else {}
+    )
+    run.high_water_mark = sync.high_water_mark if succeeded else None
     run.save()
     logger.info(
         "SS 12000 sync finished",

@@ -121,6 +121,7 @@ EXPECTED_ROUTES = {
     "huvudman": {
         "/",
         "/organisation/",
+        "/synkronisering/",
         "/konto/api-nycklar/",
         "/tidsfrister/",
         "/kvalitet/huvudman/",

@@ -32,3 +32,16 @@ def client(provider: MockProvider) -> Iterator[SS12000Client]:
     )
     with SS12000Client(config, sleep=lambda _seconds: None) as ss12000:
         yield ss12000
+
+
+@pytest.fixture
+def lax_client() -> Iterator[tuple[SS12000Client, MockProvider]]:
+    """A provider that sends rows the standard does not allow (its answers are not held to the
+    document, as `provider`'s are), and a client pointed at it."""
+    mock = MockProvider(small_dataset(), page_size=100).start()
+    config = ClientConfig(base_url=mock.url, timeout_seconds=5.0, max_attempts=1, page_size=50)
+    try:
+        with SS12000Client(config, sleep=lambda _seconds: None) as ss12000:
+            yield ss12000, mock
+    finally:
+        mock.stop()

@@ -125,7 +125,10 @@ def test_a_delta_reads_only_what_changed_after_the_providers_mark(
 
     assert delta.kind == SyncKind.DELTA
     assert delta.modified_after == first.high_water_mark
-    assert delta.high_water_mark == LATER
+    # Each listing keeps its own mark; the run's is the earliest of them.
+    assert delta.marks["person"] == LATER.isoformat()
+    assert delta.marks["duty"] == first.marks["duty"]
+    assert delta.high_water_mark == first.high_water_mark
     assert Pupil.objects.get(pk=local(LinkKind.PUPIL, ids.PUPIL_BORIS)).last_name == "Bergström"
     assert delta.counts["pupil"] == {"updated": 1}
     asked = provider.requests_to("/persons")[-1]
@@ -243,3 +246,46 @@ def test_a_failed_page_keeps_the_mark_and_ends_nothing(
     assert not UnitDuty.objects.filter(ends_on__isnull=False).exists()
     assert services.last_complete_run() == first
     assert {"entity": "duty", "reason": "page_failed", "count": 1} in run.refusals
+
+
+def test_the_support_chain_stays_at_the_old_unit_when_a_pupil_moves_or_leaves(
+    client: SS12000Client, provider: MockProvider
+) -> None:
+    from elevstod.support.models import Concern
+
+    sync(client)
+    alva = Pupil.objects.get(pk=local(LinkKind.PUPIL, ids.PUPIL_ALVA))
+    norr = SchoolUnit.objects.get(unit_code="99990001")
+    concern = Concern.objects.create(
+        pupil=alva,
+        school_unit=norr,
+        created_by=User.objects.get(pk=local(LinkKind.USER, ids.TEACHER)),
+        source="teaching",
+        raised_on=dt.date(2026, 9, 1),
+        description="Läser långsamt.",
+    )
+    provider.dataset.update(
+        "persons",
+        ids.PUPIL_ALVA,
+        {
+            "enrolments": [
+                {
+                    "enroledAt": {"id": ids.SCHOOL_SODER},
+                    "schoolType": "GR",
+                    "schoolYear": 7,
+                    "startDate": "2026-10-05",
+                }
+            ]
+        },
+        at=LATER,
+    )
+    sync(client)
+    provider.dataset.delete("persons", ids.PUPIL_ALVA, at=LATER + dt.timedelta(hours=1))
+    sync(client)
+
+    concern.refresh_from_db()
+    assert concern.school_unit == norr
+    assert concern.state == "open"
+    assert concern.description == "Läser långsamt."
+    alva.refresh_from_db()  # the pupil stays, her record reachable as the policy says
+    assert alva.placements.filter(ends_on__isnull=True).count() == 0
