@@ -62,6 +62,14 @@ REFUSALS = {
 }
 
 
+class SignInRefusedError(Exception):
+    """A provider's answer is not accepted (SAML or OIDC); ``reason`` is a ``REFUSALS`` code."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def find_user(kind: ExternalIdentityKind | str, value: str) -> User | None:
     """The account the sync linked to this attribute value, or None."""
     value = normalise(kind, value or "")

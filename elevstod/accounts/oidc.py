@@ -60,14 +60,6 @@ def is_configured() -> bool:
     )
 
 
-class SignInRefusedError(Exception):
-    """The sign-in stops here; `reason` is one of `federation.REFUSALS`."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 # ----------------------------------------------------------------------------- configuration
 
 
@@ -111,10 +103,10 @@ def endpoints() -> Endpoints:
         )
     except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
         logger.warning("OIDC discovery failed", extra={"error": type(exc).__name__})
-        raise SignInRefusedError("protocol_error") from exc
+        raise federation.SignInRefusedError("protocol_error") from exc
     # The document must be the issuer's own (OpenID Connect Discovery 1.0, 4.3).
     if document.get("issuer") != issuer:
-        raise SignInRefusedError("unknown_issuer")
+        raise federation.SignInRefusedError("unknown_issuer")
     _discovered[issuer] = (time.monotonic(), found)
     return found
 
@@ -193,26 +185,28 @@ class OIDCBackend(OIDCAuthenticationBackend):
             error = None
         # invalid_grant (RFC 6749 5.2): the code was already exchanged, or has expired. Ours is
         # exchanged within a second of arriving, so it is the code being used a second time.
-        raise SignInRefusedError("replay" if error == "invalid_grant" else "protocol_error")
+        raise federation.SignInRefusedError(
+            "replay" if error == "invalid_grant" else "protocol_error"
+        )
 
     def verify_token(self, token: Any, **kwargs: Any) -> dict[str, Any]:
         """The id_token's claims, once its signature, issuer, audience and time are right."""
         if not isinstance(token, str) or not token:
-            raise SignInRefusedError("protocol_error")
+            raise federation.SignInRefusedError("protocol_error")
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
-            raise SignInRefusedError("protocol_error") from exc
+            raise federation.SignInRefusedError("protocol_error") from exc
         # Only the configured algorithm, so a token cannot choose how it is checked.
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
-            raise SignInRefusedError("invalid_signature")
+            raise federation.SignInRefusedError("invalid_signature")
         try:
             key = self.retrieve_matching_jwk(token)
         except requests.RequestException as exc:
-            raise SignInRefusedError("protocol_error") from exc
+            raise federation.SignInRefusedError("protocol_error") from exc
         except (SuspiciousOperation, KeyError, jwt.PyJWKError) as exc:
             # No key of the provider's has this token's kid: not signed by the provider.
-            raise SignInRefusedError("invalid_signature") from exc
+            raise federation.SignInRefusedError("invalid_signature") from exc
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -225,15 +219,15 @@ class OIDCBackend(OIDCAuthenticationBackend):
             )
         except jwt.InvalidTokenError as exc:
             reason = next(reason for kind, reason in _TOKEN_ERRORS if isinstance(exc, kind))
-            raise SignInRefusedError(reason) from exc
+            raise federation.SignInRefusedError(reason) from exc
         # Several audiences: the token must say it was issued to us (OIDC Core 3.1.3.7, 4-5).
         audience = claims["aud"]
         several = isinstance(audience, list) and len(audience) > 1
         if several and claims.get("azp") != self.OIDC_RP_CLIENT_ID:
-            raise SignInRefusedError("wrong_audience")
+            raise federation.SignInRefusedError("wrong_audience")
         # The nonce binds the token to the sign-in this browser started.
         if claims.get("nonce") != kwargs.get("nonce"):
-            raise SignInRefusedError("replay")
+            raise federation.SignInRefusedError("replay")
         return claims
 
     def get_userinfo(
@@ -242,10 +236,10 @@ class OIDCBackend(OIDCAuthenticationBackend):
         try:
             claims = super().get_userinfo(access_token, id_token, payload)
         except (requests.RequestException, ValueError) as exc:
-            raise SignInRefusedError("protocol_error") from exc
+            raise federation.SignInRefusedError("protocol_error") from exc
         # The answer must be about the person in the id_token (OIDC Core 5.3.2).
         if not isinstance(claims, dict) or claims.get("sub") != payload.get("sub"):
-            raise SignInRefusedError("protocol_error")
+            raise federation.SignInRefusedError("protocol_error")
         return claims
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> User:
@@ -254,12 +248,12 @@ class OIDCBackend(OIDCAuthenticationBackend):
         if identity is None and self.OIDC_OP_USER_ENDPOINT:
             identity = _identity(self.get_userinfo(access_token, id_token, payload))
         if identity is None:
-            raise SignInRefusedError("missing_attribute")
+            raise federation.SignInRefusedError("missing_attribute")
         user = federation.find_user(*identity)
         if user is None:
-            raise SignInRefusedError("unknown_user")
+            raise federation.SignInRefusedError("unknown_user")
         if not user.is_active:
-            raise SignInRefusedError("inactive_user")
+            raise federation.SignInRefusedError("inactive_user")
         acr = payload.get("acr")
         self.authn_context = acr if isinstance(acr, str) else ""
         return user
@@ -294,7 +288,7 @@ class SignInStart(OIDCAuthenticationRequestView):
             raise Http404
         try:
             self.OIDC_OP_AUTH_ENDPOINT = endpoints().authorization
-        except SignInRefusedError as refusal:
+        except federation.SignInRefusedError as refusal:
             return federation.refuse(request, method=SignInMethod.OIDC, reason=refusal.reason)
         response: HttpResponse = super().get(request)
         request.session[SESSION_NEXT] = _local(request.GET.get("next"))
@@ -307,7 +301,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         user, authn_context = _checked_sign_in(request)
-    except SignInRefusedError as refusal:
+    except federation.SignInRefusedError as refusal:
         return federation.refuse(request, method=SignInMethod.OIDC, reason=refusal.reason)
     except Exception as exc:
         # Whatever else went wrong (the provider unreachable, an answer we cannot read), the
@@ -329,20 +323,20 @@ def _checked_sign_in(request: HttpRequest) -> tuple[User, str]:
     flow = _take_state(request, state)
     if "error" in request.GET:
         # The provider's own refusal; access_denied is the person choosing not to go on.
-        raise SignInRefusedError(
+        raise federation.SignInRefusedError(
             "cancelled" if request.GET["error"] == "access_denied" else "protocol_error"
         )
     if not state or not request.GET.get("code"):
-        raise SignInRefusedError("protocol_error")
+        raise federation.SignInRefusedError("protocol_error")
     if flow is None:
         used = request.session.get(SESSION_USED_STATES, [])
-        raise SignInRefusedError("replay" if state in used else "protocol_error")
+        raise federation.SignInRefusedError("replay" if state in used else "protocol_error")
     backend = OIDCBackend(endpoints())
     user: AbstractBaseUser | None = backend.authenticate(
         request, nonce=flow.get("nonce"), code_verifier=flow.get("code_verifier")
     )
     if not isinstance(user, User):
-        raise SignInRefusedError("protocol_error")
+        raise federation.SignInRefusedError("protocol_error")
     return user, backend.authn_context
 
 

@@ -74,14 +74,6 @@ PENDING_KEPT = 3
 METADATA_TIMEOUT_SECONDS = 10
 
 
-class AnswerRefusedError(Exception):
-    """The provider's answer is not accepted; ``reason`` is a ``federation.REFUSALS`` code."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass(frozen=True)
 class Assertion:
     """What Elevstöd takes from a verified answer."""
@@ -202,9 +194,10 @@ def idp_entity_id(conf: SPConfig) -> str:
 
 
 def read_answer(saml_response: str, request_ids: list[str]) -> Assertion:
-    """Verify the provider's answer and return what it says, or raise ``AnswerRefusedError``."""
+    """Verify the provider's answer and return what it says; a refusal raises
+    ``federation.SignInRefusedError``."""
     if not saml_response:
-        raise AnswerRefusedError("protocol_error")
+        raise federation.SignInRefusedError("protocol_error")
     try:
         conf = sp_config()
         idp = idp_entity_id(conf)
@@ -216,12 +209,12 @@ def read_answer(saml_response: str, request_ids: list[str]) -> Assertion:
             conv_info={"entity_id": conf.entityid},
         )
     except Exception as exc:  # pysaml2 raises plain Exception for some checks
-        raise AnswerRefusedError(_reason_for(exc)) from exc
+        raise federation.SignInRefusedError(_reason_for(exc)) from exc
     if response is None or response.assertion is None:
-        raise AnswerRefusedError("protocol_error")
+        raise federation.SignInRefusedError("protocol_error")
     if response.issuer() not in ("", idp) or _assertion_issuer(response) != idp:
         # Another provider in the same metadata aggregate is not ours to trust.
-        raise AnswerRefusedError("unknown_issuer")
+        raise federation.SignInRefusedError("unknown_issuer")
     return Assertion(
         request_id=str(response.in_response_to or ""),
         assertion_id=str(response.assertion.id),
@@ -286,7 +279,7 @@ def note_used(assertion: Assertion) -> None:
                 assertion_id=assertion.assertion_id, expires_at=assertion.expires_at
             )
     except IntegrityError as exc:
-        raise AnswerRefusedError("replay") from exc
+        raise federation.SignInRefusedError("replay") from exc
 
 
 def linked_identity(
@@ -382,13 +375,13 @@ def acs(request: HttpRequest) -> HttpResponse:
         assertion = read_answer(request.POST.get("SAMLResponse", ""), list(pending))
         note_used(assertion)
         if assertion.identity is None:
-            raise AnswerRefusedError("missing_attribute")
+            raise federation.SignInRefusedError("missing_attribute")
         user = federation.find_user(*assertion.identity)
         if user is None:
-            raise AnswerRefusedError("unknown_user")
+            raise federation.SignInRefusedError("unknown_user")
         if not user.is_active:
-            raise AnswerRefusedError("inactive_user")
-    except AnswerRefusedError as refusal:
+            raise federation.SignInRefusedError("inactive_user")
+    except federation.SignInRefusedError as refusal:
         logger.info(
             "SAML answer refused",
             extra={"reason": refusal.reason, "error": type(refusal.__cause__).__name__},
