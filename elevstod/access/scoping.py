@@ -8,8 +8,6 @@ tests/test_access_policy.py checks that for every persona. `pupils_related_q` is
 
 import uuid
 from collections.abc import Collection
-from functools import reduce
-from operator import or_
 
 from django.db.models import Q, QuerySet
 
@@ -40,22 +38,64 @@ def pupils_visible_to(ctx: UserContext) -> QuerySet[Pupil]:
         return Pupil.objects.none()
     unit_ids = ctx.leader_units | ctx.support_units | ctx.eht_units
     group_ids = ctx.mentor_groups | ctx.taught_groups
-    staff = Q(pk__in=[])
-    if unit_ids:
-        staff |= Q(
-            pk__in=Placement.objects.filter(
-                current_placement_q(ctx), school_unit_id__in=unit_ids
-            ).values("pupil_id")
-        )
-    if group_ids:
-        staff |= Q(pk__in=GroupMembership.objects.filter(group_id__in=group_ids).values("pupil_id"))
-    # Protected pupils reach staff only through an explicit assignment (security.md P6).
-    staff &= Q(protected_identity=ProtectedIdentity.NONE)
-    assigned = Q(pk__in=ctx.protected_assignments) & ~Q(protected_identity=ProtectedIdentity.NONE)
+    staff = _staff_branches(ctx, unit_ids, group_ids)
     personal_ids = set(ctx.custody_pupils)
     if ctx.own_pupil is not None:
         personal_ids.add(ctx.own_pupil)
-    return Pupil.objects.filter(staff | assigned | Q(pk__in=personal_ids))
+    # Protected pupils reach staff only through an explicit assignment (security.md P6): staff
+    # relations count for unprotected pupils, an assignment only for a protected one.
+    assigned = _assigned_branch(ctx)
+    personal = [_ids_branch(personal_ids)] if personal_ids else []
+    candidates = _union([*staff, *([assigned] if assigned is not None else []), *personal])
+    if candidates is None:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(
+        Q(pk__in=candidates),
+        Q(protected_identity=ProtectedIdentity.NONE)
+        | Q(pk__in=ctx.protected_assignments | personal_ids),
+    )
+
+
+def _staff_branches(
+    ctx: UserContext, unit_ids: Collection[uuid.UUID], group_ids: Collection[uuid.UUID]
+) -> list[QuerySet]:
+    """Pupil ids placed today at `unit_ids` and in `group_ids` (this year's groups, context.py)."""
+    branches: list[QuerySet] = []
+    if unit_ids:
+        placed = Placement.objects.filter(current_placement_q(ctx), school_unit_id__in=unit_ids)
+        branches.append(placed.order_by().values("pupil_id"))
+    if group_ids:
+        members = GroupMembership.objects.filter(group_id__in=group_ids)
+        branches.append(members.order_by().values("pupil_id"))
+    return branches
+
+
+def _assigned_branch(ctx: UserContext) -> QuerySet | None:
+    if not ctx.protected_assignments:
+        return None
+    return (
+        Pupil.objects.filter(pk__in=ctx.protected_assignments)
+        .exclude(protected_identity=ProtectedIdentity.NONE)
+        .order_by()
+        .values("pk")
+    )
+
+
+def _ids_branch(ids: Collection[uuid.UUID]) -> QuerySet:
+    return Pupil.objects.filter(pk__in=ids).order_by().values("pk")
+
+
+def _union(branches: list[QuerySet]) -> QuerySet | None:
+    """One subquery of pupil ids: `IN (a UNION ALL b …)`.
+
+    An OR of IN-subqueries cannot become a semi-join in PostgreSQL, so every list filtered by it
+    scanned the whole pupil table at municipal scale (issue 12); the planner hashes one union of
+    small index scans instead. None when there are no branches.
+    """
+    if not branches:
+        return None
+    first, *rest = branches
+    return first.union(*rest, all=True) if rest else first
 
 
 def pupils_at_units_visible_to(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> QuerySet[Pupil]:
@@ -110,21 +150,6 @@ def pupils_related_q(
     """
     if ctx.user_id is None:
         return None
-    parts = [
-        part
-        for part in (
-            _staff_related_q(ctx, relations),
-            _assigned_q(ctx) if Relation.PROTECTED_ASSIGNMENT in relations else None,
-            _personal_q(ctx, relations),
-        )
-        if part is not None
-    ]
-    if not parts:
-        return None
-    return Q(**{f"{field}__in": Pupil.objects.filter(reduce(or_, parts)).values("pk")})
-
-
-def _staff_related_q(ctx: UserContext, relations: Collection[Relation]) -> Q | None:
     unit_ids: set[uuid.UUID] = set()
     if Relation.PRINCIPAL in relations:
         unit_ids |= ctx.leader_units
@@ -137,31 +162,28 @@ def _staff_related_q(ctx: UserContext, relations: Collection[Relation]) -> Q | N
         group_ids |= ctx.mentor_groups
     if Relation.TEACHER in relations:
         group_ids |= ctx.taught_groups
-    staff: list[Q] = []
-    if unit_ids:
-        placed = Placement.objects.filter(current_placement_q(ctx), school_unit_id__in=unit_ids)
-        staff.append(Q(pk__in=placed.values("pupil_id")))
-    if group_ids:
-        members = GroupMembership.objects.filter(group_id__in=group_ids)
-        staff.append(Q(pk__in=members.values("pupil_id")))
-    if not staff:
-        return None
-    reachable = Q(protected_identity=ProtectedIdentity.NONE)
-    if ctx.protected_assignments:
-        reachable |= Q(pk__in=ctx.protected_assignments)
-    return reduce(or_, staff) & reachable
-
-
-def _assigned_q(ctx: UserContext) -> Q | None:
-    if not ctx.protected_assignments:
-        return None
-    return Q(pk__in=ctx.protected_assignments) & ~Q(protected_identity=ProtectedIdentity.NONE)
-
-
-def _personal_q(ctx: UserContext, relations: Collection[Relation]) -> Q | None:
+    staff = _staff_branches(ctx, unit_ids, group_ids)
+    # A protected pupil counts for a staff relation only when the user is assigned to them.
+    reachable_protected: set[uuid.UUID] = set(ctx.protected_assignments) if staff else set()
+    assigned = _assigned_branch(ctx) if Relation.PROTECTED_ASSIGNMENT in relations else None
+    if assigned is not None:
+        reachable_protected |= ctx.protected_assignments
     personal: set[uuid.UUID] = set()
     if Relation.SELF in relations and ctx.own_pupil is not None:
         personal.add(ctx.own_pupil)
     if Relation.GUARDIAN in relations:
         personal |= ctx.custody_pupils
-    return Q(pk__in=personal) if personal else None
+    candidates = _union(
+        [
+            *staff,
+            *([assigned] if assigned is not None else []),
+            *([_ids_branch(personal)] if personal else []),
+        ]
+    )
+    if candidates is None:
+        return None
+    related = Pupil.objects.filter(
+        Q(pk__in=candidates),
+        Q(protected_identity=ProtectedIdentity.NONE) | Q(pk__in=reachable_protected | personal),
+    )
+    return Q(**{f"{field}__in": related.values("pk")})

@@ -46,6 +46,7 @@ from django.utils import timezone
 from elevstod.access.policy import Relation
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessEvent, LogReview
+from elevstod.core.statistics import analyze_after_bulk_load
 from elevstod.demo.access_log import ClassActors, LogSource, UnitActors, write_access_log
 from elevstod.demo.names import (
     NO_ADDRESS,
@@ -1359,6 +1360,7 @@ def generate(
     counts = write_plan(plan, stdout, access_log=access_log, timings=timings)
     for model, rows in _quality_work(today, seed, stdout, access_log=access_log).items():
         counts[model] = counts.get(model, 0) + rows
+    analyze_after_bulk_load(sum(counts.values()))
     seconds = time.perf_counter() - started
     say(
         stdout,

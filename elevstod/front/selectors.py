@@ -7,8 +7,7 @@ with the data (pinned in tests).
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from elevstod.access.context import UserContext
 from elevstod.access.lookup import current_memberships
@@ -25,13 +24,8 @@ from elevstod.organisation.models import (
     SchoolUnit,
     UnitDuty,
 )
+from elevstod.people.figures import unit_figures
 from elevstod.people.models import GroupMembership, Guardianship, Placement, Pupil
-
-
-def _count_subquery(queryset: QuerySet, field: str, distinct: str = "pk") -> Coalesce:
-    """How many distinct `distinct` the rows per `field` hold, 0 for none."""
-    counted = queryset.order_by().values(field).annotate(n=Count(distinct, distinct=True))
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
 def _current_placements(ctx: UserContext) -> Prefetch:
@@ -43,26 +37,22 @@ def _current_placements(ctx: UserContext) -> Prefetch:
     )
 
 
-def units_with_counts(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> QuerySet[SchoolUnit]:
+def units_with_counts(ctx: UserContext, unit_ids: frozenset[uuid.UUID]) -> list[SchoolUnit]:
+    """The units by name, each with `pupil_count`, `group_count` and `staff_count` today
+    (elevstod.people.figures: cached summary figures, so the cost does not grow with the units'
+    size)."""
     if not unit_ids:
-        return SchoolUnit.objects.none()
-    today = ctx.today
-    placements = Placement.objects.filter(current_placement_q(ctx), school_unit=OuterRef("pk"))
-    groups = Group.objects.filter(
-        school_unit=OuterRef("pk"),
-        academic_year__starts_on__lte=today,
-        academic_year__ends_on__gte=today,
+        return []
+    units = list(
+        SchoolUnit.objects.filter(pk__in=unit_ids).select_related("provider").order_by("name")
     )
-    duties = UnitDuty.objects.filter(current_placement_q(ctx), school_unit=OuterRef("pk"))
-    return (
-        SchoolUnit.objects.filter(pk__in=unit_ids)
-        .select_related("provider")
-        .annotate(
-            pupil_count=_count_subquery(placements, "school_unit"),
-            group_count=_count_subquery(groups, "school_unit"),
-            staff_count=_count_subquery(duties, "school_unit", distinct="user"),
-        )
-    )
+    figures = unit_figures(frozenset(unit.pk for unit in units), ctx.today)
+    for unit in units:
+        counted = figures[unit.pk]
+        unit.pupil_count = counted.pupils  # type: ignore[attr-defined]
+        unit.group_count = counted.groups  # type: ignore[attr-defined]
+        unit.staff_count = counted.staff  # type: ignore[attr-defined]
+    return units
 
 
 def units_named(unit_ids: frozenset[uuid.UUID]) -> QuerySet[SchoolUnit]:
@@ -160,7 +150,7 @@ def providers_with_units(ctx: UserContext) -> list[ProviderUnits]:
     units = units_with_counts(
         ctx,
         frozenset(SchoolUnit.objects.filter(provider__in=providers).values_list("pk", flat=True)),
-    ).order_by("name")
+    )
     by_provider: dict[uuid.UUID, list[SchoolUnit]] = {}
     for unit in units:
         by_provider.setdefault(unit.provider_id, []).append(unit)
@@ -180,7 +170,7 @@ class GroupRow:
 
 
 def unit_overview(ctx: UserContext, unit_id: uuid.UUID) -> dict[str, object]:
-    unit = units_with_counts(ctx, frozenset({unit_id})).get()
+    (unit,) = units_with_counts(ctx, frozenset({unit_id}))
     today = ctx.today
     # Translate each label once, not once per row (get_FOO_display rebuilds the choices map).
     duty_labels = {kind.value: str(label) for kind, label in UNIT_DUTY_LABELS.items()}

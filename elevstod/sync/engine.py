@@ -120,6 +120,15 @@ class Tally:
     def summary(self) -> dict[str, dict[str, int]]:
         return {entity: dict(self.counts[entity]) for entity in ENTITIES if self.counts.get(entity)}
 
+    def rows_written(self) -> int:
+        """Rows created, updated or ended: what decides whether the statistics need refreshing."""
+        return sum(
+            n
+            for outcomes in self.counts.values()
+            for outcome, n in outcomes.items()
+            if outcome in ("created", "updated", "ended")
+        )
+
     def refusal_rows(self) -> list[dict[str, Any]]:
         return [
             {"entity": entity, "reason": reason, "count": count}

@@ -15,6 +15,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from elevstod.core.statistics import analyze_after_bulk_load
+from elevstod.people.figures import forget_unit_figures
 from elevstod.ss12000.client import ProviderError, SS12000Client, config_from_settings
 from elevstod.sync.engine import Sync
 from elevstod.sync.models import SyncKind, SyncRun, SyncStatus, SyncTrigger
@@ -105,6 +107,10 @@ def run_sync(
         if own_client:
             ss12000.close()
     _finish(run, sync, SyncStatus.SUCCEEDED if sync.complete else SyncStatus.PARTIAL)
+    written = sync.tally.rows_written()
+    if written:
+        forget_unit_figures()  # the organisation's head counts (people.figures)
+    analyze_after_bulk_load(written)
     return run
 
 
