@@ -9,6 +9,11 @@ measures every page in PAGES in-process with django.test.Client, through the ful
 stack, next to a trivial view that returns "ok" (the "bare" view), and prints one table. The
 parent then compares query counts and p95 across the tiers. Goals: /work/shared/domain/scale.md.
 
+With --postgres the child also runs EXPLAIN on every SELECT a page sends and flags each sequential
+scan of a table with more than 10,000 rows (pg_class.reltuples): "SEQ SCAN" in the page's row,
+then the tables and the start of each query under the tier's table. Flags only; the exit code
+does not change.
+
 To benchmark another page, add one line to PAGES. A page whose URL name does not reverse (a
 route still being built) is listed as "skipped (no route)" and does not fail the run.
 """
@@ -16,6 +21,7 @@ route still being built) is listed as "skipped (no route)" and does not fail the
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import math
@@ -59,6 +65,8 @@ MAX_QUERIES_PAGE = 12
 MAX_MEDIAN_RATIO = 15.0
 MAX_P95_RATIO = 30.0
 MAX_P95_SCALE_RATIO = 1.3
+SEQ_SCAN_MIN_ROWS = 10_000  # a sequential scan of a bigger table is flagged (PostgreSQL only)
+SQL_SHOWN = 200  # characters of a flagged query printed under the table
 
 
 @dataclass(frozen=True)
@@ -121,12 +129,24 @@ def draft_programme(targets: Targets, user: str) -> uuid.UUID:
     return targets.draft_programme(user)
 
 
+def programme(targets: Targets, user: str) -> uuid.UUID:
+    return targets.programme(user)
+
+
+def decision(targets: Targets, user: str) -> uuid.UUID:
+    return targets.decision(user)
+
+
 # The key pages, one line each: label, demo user, URL.
 PAGES: list[Page] = [
     Page("start", "rektor", named("front:start")),
     Page("start", "mentor", named("front:start")),
     Page("start", "larare", named("front:start")),
+    Page("start", "specialpedagog", named("front:start")),
+    Page("start", "huvudman", named("front:start")),
     Page("pupil list", "specialpedagog", named("front:pupil_list")),
+    # A name, so GET is allowed (a personnummer only comes by POST, decision 0016).
+    Page("pupil search", "specialpedagog", named("front:pupil_list", query="q=Johansson")),
     Page("pupil detail", "mentor", named("front:pupil_detail", pupil_id=pupil)),
     Page("unit detail", "rektor", named("front:unit_detail", unit_id=unit)),
     Page("organisation", "huvudman", named("front:organisation")),
@@ -143,11 +163,16 @@ PAGES: list[Page] = [
         "specialpedagog",
         named("support:programme_edit", programme_id=draft_programme),
     ),
+    Page("decision page", "rektor", named("support:decision_detail", decision_id=decision)),
     Page(
         "API action programmes limit=50",
         "rektor",
         named("api:list_action_programmes", query="limit=50"),
     ),
+    Page(
+        "API action programme", "rektor", named("api:get_action_programme", programme_id=programme)
+    ),
+    Page("API decision", "rektor", named("api:get_decision", decision_id=decision)),
     # The quality dashboards (scale.md goal 4: principal p95 ≤ 150 ms, huvudman ≤ 250 ms).
     Page("principal dashboard", "rektor", named("quality:dashboard")),
     Page("principal dashboard åk 8", "rektor", named("quality:dashboard", query="arskurs=8")),
@@ -224,6 +249,45 @@ class Targets:
             raise BenchError(f"no draft programme at {username!r}'s units")
         return pk
 
+    def programme(self, username: str) -> uuid.UUID:
+        """The programme in force with the most measures at a unit where the user works."""
+        from django.db.models import Count
+
+        from elevstod.access.context import load_user_context
+        from elevstod.support.models import ActionProgramme
+
+        ctx = load_user_context(self.user(username))
+        pk = (
+            ActionProgramme.objects.filter(state="in_force", school_unit_id__in=ctx.staff_units)
+            .annotate(size=Count("measures"))
+            .order_by("-size", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            raise BenchError(f"no programme in force at {username!r}'s units")
+        return pk
+
+    def decision(self, username: str) -> uuid.UUID:
+        """The decision on special support (an action programme) with the most service rows
+        (delgivning) at a unit where the user works; the latest of those."""
+        from django.db.models import Count
+
+        from elevstod.access.context import load_user_context
+        from elevstod.support.models import Decision
+
+        ctx = load_user_context(self.user(username))
+        pk = (
+            Decision.objects.filter(kind="action_programme", school_unit_id__in=ctx.staff_units)
+            .annotate(size=Count("services"))
+            .order_by("-size", "-decided_on", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            raise BenchError(f"no decision on an action programme at {username!r}'s units")
+        return pk
+
     def led_unit(self, username: str) -> uuid.UUID:
         """A school unit this user leads (the smallest id, so the choice is stable)."""
         from elevstod.access.context import load_user_context
@@ -244,6 +308,8 @@ class Result:
     p95_ms: float
     median_ratio: float = 0.0
     p95_ratio: float = 0.0
+    seq_scans: list[str] = field(default_factory=list)  # "people_pupil (110,000 rows)", once each
+    seq_scan_queries: list[str] = field(default_factory=list)  # the tables, then the SQL's start
 
 
 @dataclass
@@ -255,6 +321,7 @@ class TierReport:
     results: list[Result]
     errors: list[str]
     skipped: list[str] = field(default_factory=list)  # pages whose URL name does not reverse
+    explained: bool = False  # EXPLAIN ran (PostgreSQL); the seq-scan flags mean something
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,6 +386,7 @@ def _load_report(path: Path) -> TierReport:
         results=[Result(**r) for r in raw["results"]],
         errors=raw["errors"],
         skipped=raw.get("skipped", []),
+        explained=raw.get("explained", False),
     )
 
 
@@ -341,6 +409,9 @@ def print_comparison(reports: list[TierReport]) -> None:
             flags.append("QUERY COUNT DIFFERS")
         if any(res is None for res in found):
             flags.append("missing in a tier")
+        scanning = [t for t, res in zip(tiers, found, strict=True) if res and res.seq_scans]
+        if scanning:
+            flags.append(f"SEQ SCAN ({', '.join(scanning)})")
         scale = ""
         if found[0] is not None and found[-1] is not None and found[0].p95_ms > 0:
             ratio = found[-1].p95_ms / found[0].p95_ms
@@ -549,10 +620,12 @@ def _ensure_postgres_database(*, fresh: bool) -> None:
 
 
 def measure_tier(report: TierReport, repeat: int) -> None:
+    from django.db import connection
     from django.test import Client
 
     targets = Targets()
     clients: dict[str, Client] = {}
+    report.explained = connection.vendor == "postgresql"
 
     def client_for(username: str) -> Client:
         if username not in clients:
@@ -599,21 +672,116 @@ def measure(label: str, username: str, url: str, client: Client, repeat: int) ->
     with CaptureQueriesContext(connection) as captured:
         get()
     # Read now: every later request clears the connection's query log (reset_queries).
-    queries = len(captured.captured_queries)
+    sqls = [query["sql"] for query in captured.captured_queries]
     gc.collect()
     timings: list[float] = []
     for _ in range(repeat):
         started = time.perf_counter()
         get()
         timings.append((time.perf_counter() - started) * 1000)
-    return Result(
+    result = Result(
         label=label,
         user=username,
         url=url,
-        queries=queries,
+        queries=len(sqls),
         median_ms=statistics.median(timings),
         p95_ms=p95(timings),
     )
+    if connection.vendor == "postgresql":  # after the timings, so EXPLAIN does not skew them
+        result.seq_scans, result.seq_scan_queries = find_seq_scans(sqls)
+    return result
+
+
+# Reads are explained; writes, SAVEPOINT, SET and the like are not. "(SELECT" starts a UNION.
+EXPLAINED = ("SELECT", "(SELECT", "WITH")
+
+
+def find_seq_scans(sqls: list[str | None]) -> tuple[list[str], list[str]]:
+    """EXPLAIN every read among `sqls` and find its sequential scans of big tables. Returns the
+    tables once each ("people_pupil (110,000 rows)") and, per query that scans one, the tables
+    and the start of its SQL. The SQL is what psycopg sent (Django binds parameters client-side
+    and logs the bound query), so it can be explained as it is."""
+    from django.db import DatabaseError
+
+    tables: dict[str, None] = {}
+    queries: list[str] = []
+    for number, sql in enumerate(sqls, start=1):
+        if not sql or not sql.lstrip().upper().startswith(EXPLAINED):
+            continue
+        start = _sql_start(sql)
+        try:
+            scanned = [t for t in _seq_scanned(sql) if _table_rows(t) > SEQ_SCAN_MIN_ROWS]
+        except DatabaseError as exc:
+            queries.append(f"query {number}: EXPLAIN failed ({str(exc).strip()}): {start}")
+            continue
+        if not scanned:
+            continue
+        labels = {t: f"{t} ({_table_rows(t):,.0f} rows)" for t in scanned}
+        tables.update(dict.fromkeys(labels.values()))
+        counted = [
+            name + (f" x{scanned.count(t)}" if scanned.count(t) > 1 else "")
+            for t, name in labels.items()
+        ]
+        queries.append(f"query {number}: {', '.join(counted)}: {start}")
+    return list(tables), queries
+
+
+def _sql_start(sql: str) -> str:
+    """The first SQL_SHOWN characters of `sql` on one line, with a long select list cut after
+    its first column, so that the FROM and WHERE that locate the query are shown."""
+    text = " ".join(sql.split())
+    level = 1 if text.startswith("(") else 0  # a UNION's first branch: "(SELECT … FROM …)"
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == level and text.startswith(" FROM ", i):
+            columns = text[:i]
+            if len(columns) > 60 and "," in columns:
+                text = f"{columns.split(',', 1)[0]}, … {text[i + 1 :]}"
+            break
+    return text[:SQL_SHOWN]
+
+
+def _seq_scanned(sql: str) -> list[str]:
+    """The tables that the plan of `sql` reads by "Seq Scan", once per scan node."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return seq_scan_tables(plan[0]["Plan"])
+
+
+def seq_scan_tables(node: dict[str, Any]) -> list[str]:
+    """The relations of the "Seq Scan" nodes in an EXPLAIN (FORMAT JSON) plan node and below.
+    Child nodes, InitPlans and SubPlans all sit in "Plans" (their "Parent Relationship" says
+    which), so one walk finds every scan."""
+    found = [node["Relation Name"]] if node.get("Node Type") == "Seq Scan" else []
+    for child in node.get("Plans", []):
+        found += seq_scan_tables(child)
+    return found
+
+
+@functools.cache
+def _table_rows(table: str) -> float:
+    """The planner's row estimate for `table` (pg_class.reltuples), or, for a table never
+    analysed (reltuples -1), its live-row count from the statistics collector."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples, s.n_live_tup FROM pg_class c "
+            "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
+            "WHERE c.relname = %s ORDER BY c.reltuples DESC LIMIT 1",
+            [table],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return 0.0
+    reltuples, live = row
+    return float(reltuples) if reltuples >= 0 else float(live or 0)
 
 
 def _describe_failure(url: str, username: str, response: Any) -> str:
@@ -661,6 +829,8 @@ def print_tier(report: TierReport, repeat: int) -> None:
             flags.append(f"median >{MAX_MEDIAN_RATIO:g}x")
         if r.p95_ratio > MAX_P95_RATIO:
             flags.append(f"p95 >{MAX_P95_RATIO:g}x")
+        if r.seq_scans:
+            flags.append("SEQ SCAN")
         rows.append(
             [
                 r.label,
@@ -679,11 +849,28 @@ def print_tier(report: TierReport, repeat: int) -> None:
         print(_table(header, rows, right_from=1, right_to=6))
     else:
         print("(nothing measured)")
+    print_seq_scans(report)
     if report.errors:
         print(f"\nERRORS in tier {report.tier}:", file=sys.stderr)
         for error in report.errors:
             print(f"  - {error}", file=sys.stderr)
     sys.stdout.flush()
+
+
+def print_seq_scans(report: TierReport) -> None:
+    if not report.explained:
+        print("\nEXPLAIN check skipped (PostgreSQL only).")
+        return
+    flagged = [r for r in report.results if r.seq_scans or r.seq_scan_queries]
+    limit = f"{SEQ_SCAN_MIN_ROWS:,}"
+    if not flagged:
+        print(f"\nEXPLAIN: no page's query scans a table over {limit} rows sequentially.")
+        return
+    print(f"\nEXPLAIN: sequential scans of tables over {limit} rows, per page and query:")
+    for r in flagged:
+        print(f"  {r.label}: {', '.join(r.seq_scans) or 'EXPLAIN failed'}")
+        for query in r.seq_scan_queries:
+            print(f"    {query}")
 
 
 def _table(header: list[str], rows: list[list[str]], right_from: int, right_to: int = -1) -> str:
