@@ -58,6 +58,17 @@ SYNC_TIERS ?= small medium
 bench-sync: install
 	$(BIN)/python tools/bench_sync.py $(SYNC_TIERS)
 
+# 50 staff at once against gunicorn (tools/bench_burst.py): locust on 127.0.0.1, the bare view,
+# the page mix without and with 1–5 s think time, 60 s each; gunicorn is stopped at the end.
+# The tier's database is PostgreSQL bench_<tier>, built by tools/bench.py --postgres <tier>, with
+# ELEVSTOD_DB_HOST/USER/PASSWORD as for the app. BURST_ARGS adds options, e.g.
+# make bench-burst BURST_TIER=small BURST_ARGS='--workers 3 --run-time 30'.
+BURST_TIER ?= large
+BURST_ARGS ?=
+.PHONY: bench-burst
+bench-burst: install
+	$(BIN)/python tools/bench_burst.py $(BURST_TIER) $(BURST_ARGS)
+
 # A mock SS 12000 provider (decision 0018), e.g. for ELEVSTOD_SS12000_URL=http://127.0.0.1:8012/v2.0.
 # Without TIER: the small built-in municipality. With TIER=small|medium|large (and SEED, default 1):
 # the demo generator's municipality, with the ids `generate_municipality` gives the same tier and
