@@ -48,6 +48,10 @@ TIERS = ("small", "medium", "large")  # as in elevstod.demo.generator.TIERS
 SETTINGS_MODULE = "config.settings.dev"
 BARE_PATH = "/bench-bare/"
 BARE_LABEL = "bare Django view"
+# What every page repeats, measured on its own: the bare view with the access context, and with
+# the context and the empty layout (issue 12: per-request work in the bare-to-page gap).
+CONTEXT_PATH = "/bench-context/"
+LAYOUT_PATH = "/bench-layout/"
 WARMUP = 3
 DEFAULT_REPEAT = 30
 TRACEBACK_FRAMES = 4
@@ -139,6 +143,8 @@ def decision(targets: Targets, user: str) -> uuid.UUID:
 
 # The key pages, one line each: label, demo user, URL.
 PAGES: list[Page] = [
+    Page("per request: access context", "rektor", literal(CONTEXT_PATH)),
+    Page("per request: context + layout", "rektor", literal(LAYOUT_PATH)),
     Page("start", "rektor", named("front:start")),
     Page("start", "mentor", named("front:start")),
     Page("start", "larare", named("front:start")),
@@ -488,6 +494,26 @@ def bare_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
+def context_view(request: HttpRequest) -> HttpResponse:
+    """The bare view plus the access context every page loads (elevstod.access.context)."""
+    from django.http import HttpResponse
+
+    from elevstod.access.context import context_for
+
+    context_for(request)
+    return HttpResponse("ok")
+
+
+def layout_view(request: HttpRequest) -> HttpResponse:
+    """The access context plus the layout every page renders (base.html, nothing in it)."""
+    from django.shortcuts import render
+
+    from elevstod.access.context import context_for
+
+    context_for(request)
+    return render(request, "base.html")
+
+
 def install_bare_view() -> None:
     """Serve the project's URLs plus BARE_PATH from a urlconf module built here."""
     from django.conf import settings
@@ -496,6 +522,8 @@ def install_bare_view() -> None:
     module = types.ModuleType("elevstod_bench_urls")
     module.urlpatterns = [  # type: ignore[attr-defined]
         path(BARE_PATH.strip("/") + "/", bare_view),
+        path(CONTEXT_PATH.strip("/") + "/", context_view),
+        path(LAYOUT_PATH.strip("/") + "/", layout_view),
         path("", include(settings.ROOT_URLCONF)),
     ]
     sys.modules[module.__name__] = module
