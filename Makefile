@@ -48,8 +48,12 @@ worker: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py run_reminders_worker
 
+# The key pages against a bare view per tier; BENCH_ARGS=--postgres uses PostgreSQL bench_<tier>
+# and EXPLAINs every page's queries (flags sequential scans of tables over 10,000 rows), e.g.
+# make bench TIERS="small large" BENCH_ARGS=--postgres.
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python tools/bench.py $(TIERS)
+	$(BIN)/python tools/bench.py $(BENCH_ARGS) $(TIERS)
 	$(BIN)/python tools/bench_sync.py $(TIERS)
 
 # The SS 12000 sync alone (decision 0021), e.g. make bench-sync SYNC_TIERS=large.
