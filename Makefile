@@ -73,6 +73,13 @@ BURST_ARGS ?=
 bench-burst: install
 	$(BIN)/python tools/bench_burst.py $(BURST_TIER) $(BURST_ARGS)
 
+# scale.md goal 6: a follow-up saved with a year's access log (25 M rows) on PostgreSQL, in its own
+# database bench_writes (built once: about 8 minutes, 8.7 GB); WRITES_ARGS e.g. --repeat 200.
+WRITES_ARGS ?=
+.PHONY: bench-writes
+bench-writes: install
+	$(BIN)/python tools/bench_writes.py $(WRITES_ARGS)
+
 # A mock SS 12000 provider (decision 0018), e.g. for ELEVSTOD_SS12000_URL=http://127.0.0.1:8012/v2.0.
 # Without TIER: the small built-in municipality. With TIER=small|medium|large (and SEED, default 1):
 # the demo generator's municipality, with the ids `generate_municipality` gives the same tier and
