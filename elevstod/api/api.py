@@ -9,7 +9,7 @@ from ninja import NinjaAPI, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from elevstod.access.context import context_for
-from elevstod.access.lookup import get_pupil_for, pupil_queryset_with_facts
+from elevstod.access.lookup import fact_prefetches, get_pupil_for
 from elevstod.access.policy import can_see_contact_details
 from elevstod.access.scoping import groups_visible_to, pupils_visible_to, school_units_visible_to
 from elevstod.api import quality, support
@@ -109,9 +109,11 @@ def list_pupils(request: HttpRequest) -> ShapedPage[Pupil]:
         record_type="pupil_list",
         channel=channel_of(request),
     )
+    # The summary shows current placements only: the groups `facts_of` needs are not loaded.
+    placements, _memberships = fact_prefetches(ctx)
     pupils = (
-        pupil_queryset_with_facts(ctx)
-        .filter(pk__in=pupils_visible_to(ctx).values("pk"))
+        pupils_visible_to(ctx)
+        .prefetch_related(placements)
         .order_by("last_name", "first_name", "pk")
     )
     return ShapedPage(pupils, _pupil_summary)
