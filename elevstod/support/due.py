@@ -37,7 +37,6 @@ from django.db.models import (
     QuerySet,
     UUIDField,
 )
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -50,6 +49,7 @@ from elevstod.organisation.models import EducationProvider, ProviderDuty, UnitDu
 from elevstod.support import unions
 from elevstod.support import workflow as wf
 from elevstod.support.labels import TASK_KIND_LABELS
+from elevstod.support.links import Links
 from elevstod.support.models import (
     ActionProgramme,
     Adaptation,
@@ -116,38 +116,21 @@ class DueItem:
 
 def due_for_pupil(*, pupil_id: uuid.UUID, today: date) -> list[DueItem]:
     """Everything due in one pupil's chain, whoever answers for it. One query."""
-    scope = _Scope(
-        records=Q(pupil_id=pupil_id),
-        adaptations=Q(),
-        referrals=Q(),
-        investigators=Q(investigation__pupil_id=pupil_id),
-        decisions=Q(),
-        follow_ups=Q(),
-        evaluations=Q(),
-        appeals=Q(),
-        principal_units=Q(
-            school_unit_id__in=Referral.objects.filter(pupil_id=pupil_id).values("school_unit_id")
-        ),
-    )
-    return _gather(scope, today=today, include=lambda item, row, investigators: True)
+    rows = _FOR_PUPIL.rows(pupil_id=pupil_id, today=today)
+    return _gather(rows, today=today, include=lambda item, row, investigators: True)
 
 
 def due_for_user(*, user_id: uuid.UUID, ctx: UserContext, today: date) -> list[DueItem]:
     """What is due from one person: what they are named responsible for, and, for a rektor,
     what their units wait for (PRINCIPAL_KINDS). Only pupils the user may see. One query."""
     principal_units = ctx.principal_units
-    investigating = Investigation.objects.filter(investigators=user_id)
-    scope = _Scope(
-        records=Q(pupil_id__in=pupils_visible_to(ctx).values("pk")),
-        adaptations=Q(responsible_id=user_id),
-        referrals=Q(school_unit_id__in=principal_units)
-        | Q(pk__in=investigating.values("referral_id")),
-        investigators=Q(investigation_id__in=investigating.values("pk")),
-        decisions=Q(decided_by_id=user_id),
-        follow_ups=Q(follow_up_responsible_id=user_id),
-        evaluations=Q(evaluation_responsible_id=user_id),
-        appeals=Q(school_unit_id__in=principal_units),
-        principal_units=Q(school_unit_id__in=principal_units),
+    rows = _FOR_USER.rows(
+        user_id=user_id,
+        today=today,
+        principal_units=sorted(principal_units),
+        # Visibility filters the whole UNION once, not each of its branches: the pupils the
+        # user sees are read once, and rows without a pupil (the people named) are kept.
+        null_or_in=("c_pupil_id", pupils_visible_to(ctx).values("pk")),
     )
 
     def include(item: DueItem, row: _Row, investigators: Mapping[uuid.UUID, list]) -> bool:
@@ -160,7 +143,7 @@ def due_for_user(*, user_id: uuid.UUID, ctx: UserContext, today: date) -> list[D
             return any(person.user_id == user_id for person in named)
         return True
 
-    return _gather(scope, today=today, include=include)
+    return _gather(rows, today=today, include=include)
 
 
 def group_by_when(items: Iterable[DueItem], today: date) -> dict[str, list[DueItem]]:
@@ -268,7 +251,7 @@ class _Scope:
 
     records: Q
     adaptations: Q
-    referrals: Q
+    referrals: tuple[Q, ...]  # one branch each: an OR of IN-subqueries would scan the table
     investigators: Q
     decisions: Q
     follow_ups: Q
@@ -336,17 +319,60 @@ def _branch(queryset: QuerySet, tag: str, **columns: Any) -> QuerySet:
     return unions.branch(queryset, tag, _COLUMNS, columns)
 
 
+def _pupil_union(*, pupil_id: uuid.UUID, today: date) -> QuerySet:
+    scope = _Scope(
+        records=Q(pupil_id=pupil_id),
+        adaptations=Q(),
+        referrals=(Q(),),
+        investigators=Q(investigation__pupil_id=pupil_id),
+        decisions=Q(),
+        follow_ups=Q(),
+        evaluations=Q(),
+        appeals=Q(),
+        principal_units=Q(
+            school_unit_id__in=Referral.objects.filter(pupil_id=pupil_id).values("school_unit_id")
+        ),
+    )
+    return _union(scope, today)
+
+
+def _user_union(*, user_id: uuid.UUID, today: date, principal_units: list[uuid.UUID]) -> QuerySet:
+    """The records naming the user, and their units' (rektor); the caller keeps the pupils
+    the user may see (due_for_user)."""
+    investigating = Investigation.objects.filter(investigators=user_id)
+    scope = _Scope(
+        records=Q(),
+        adaptations=Q(responsible_id=user_id),
+        # A case at the rektor's unit, and a case the user investigates: two branches, as an OR
+        # of the two IN-subqueries is no index's to answer. A case in both comes twice;
+        # _gather keeps it once.
+        referrals=(
+            Q(school_unit_id__in=principal_units),
+            Q(pk__in=investigating.values("referral_id")),
+        ),
+        investigators=Q(investigation_id__in=investigating.values("pk")),
+        decisions=Q(decided_by_id=user_id),
+        follow_ups=Q(follow_up_responsible_id=user_id),
+        evaluations=Q(evaluation_responsible_id=user_id),
+        appeals=Q(school_unit_id__in=principal_units),
+        principal_units=Q(school_unit_id__in=principal_units),
+    )
+    return _union(scope, today)
+
+
 def _union(scope: _Scope, today: date) -> QuerySet:
-    """One branch per kind of record that waits for someone, then the people they name."""
-    first, *rest = [
+    """One branch per kind of record that waits for someone, then the people they name.
+    A branch that can have no rows (an IN of no units) is left out of the UNION by the ORM."""
+    branches: list[QuerySet] = [
         _adaptations(scope),
-        _cases(scope),
+        *_cases(scope),
         _investigators(scope),
         _decisions(scope),
         *_programme_dates(scope),
         _appeals(scope),
         _principals(scope, today),
     ]
+    first, *rest = branches
     return first.union(*rest, all=True)
 
 
@@ -365,11 +391,15 @@ def _adaptations(scope: _Scope) -> QuerySet:
     )
 
 
-def _cases(scope: _Scope) -> QuerySet:
+def _cases(scope: _Scope) -> list[QuerySet]:
     """A case before its decision: the dates workflow.case_due counts from."""
+    return [_case_branch(scope.records, referrals) for referrals in scope.referrals]
+
+
+def _case_branch(records: Q, referrals: Q) -> QuerySet:
     waiting = Referral.objects.filter(
-        scope.records,
-        scope.referrals,
+        records,
+        referrals,
         state__in=[wf.CaseState.REPORTED, wf.CaseState.RECEIVED, wf.CaseState.INVESTIGATING],
     )
     return _branch(
@@ -459,6 +489,13 @@ def _principals(scope: _Scope, today: date) -> QuerySet:
     )
 
 
+# Compiled once per process (unions.Prepared): building these UNIONs costs more than running them.
+_FOR_PUPIL = unions.Prepared(_pupil_union, pupil_id=UUIDField, today=DateField)
+_FOR_USER = unions.Prepared(
+    _user_union, user_id=UUIDField, today=DateField, principal_units=[UUIDField]
+)
+
+
 @dataclass(frozen=True)
 class _Row:
     tag: str
@@ -478,8 +515,8 @@ class _Row:
     deadlines: wf.DeadlineSettings
 
 
-def _gather(scope: _Scope, *, today: date, include: Any) -> list[DueItem]:
-    rows = [_row(raw) for raw in _union(scope, today)]
+def _gather(raws: Iterable[Mapping[str, Any]], *, today: date, include: Any) -> list[DueItem]:
+    rows = _once([_row(raw) for raw in raws])
     principals: dict[uuid.UUID, list[_Row]] = defaultdict(list)
     investigators: dict[uuid.UUID, list[_Row]] = defaultdict(list)
     for row in rows:
@@ -487,13 +524,27 @@ def _gather(scope: _Scope, *, today: date, include: Any) -> list[DueItem]:
             principals[row.unit_id].append(row)
         elif row.tag == "investigator":
             investigators[row.record_id].append(row)
+    links = Links()
     items = []
     for row in rows:
-        item = _item(row, today, principals, investigators)
+        item = _item(row, today, principals, investigators, links)
         if item is not None and include(item, row, investigators):
             items.append(item)
     items.sort(key=lambda i: (i.due_on, list(wf.TaskKind).index(i.kind), i.pupil_name))
     return items
+
+
+def _once(rows: list[_Row]) -> list[_Row]:
+    """A case found by two branches (at the rektor's unit and investigated by them) once."""
+    seen: set[uuid.UUID] = set()
+    kept = []
+    for row in rows:
+        if row.tag == "referral":
+            if row.record_id in seen:
+                continue
+            seen.add(row.record_id)
+        kept.append(row)
+    return kept
 
 
 def _row(raw: Mapping[str, Any]) -> _Row:
@@ -530,6 +581,7 @@ def _item(
     today: date,
     principals: Mapping[uuid.UUID, list[_Row]],
     investigators: Mapping[uuid.UUID, list[_Row]],
+    links: Links,
 ) -> DueItem | None:
     found = _case_step(row, principals, investigators) if row.tag == "referral" else _dated(row)
     if found is None or row.pupil_id is None:
@@ -545,7 +597,7 @@ def _item(
         rule=due.rule,
         overdue=wf.is_overdue(due, today),
         responsible_name=responsible,
-        url=_url(due.kind, record_id),
+        url=links(*_LINKS[due.kind], record_id),
         pupil_id=row.pupil_id,
         pupil_name=row.pupil_name,
         record_id=record_id,
@@ -695,15 +747,6 @@ def _principal_names(principals: Mapping[uuid.UUID, list[_Row]], unit_id: uuid.U
 
 def _names(rows: Iterable[_Row]) -> str:
     return ", ".join(sorted({row.user_name for row in rows if row.user_name}))
-
-
-def _url(kind: wf.TaskKind, record_id: uuid.UUID) -> str:
-    # The record pages belong to other areas and may not exist yet: no link rather than a 500.
-    name, keyword = _LINKS[kind]
-    try:
-        return reverse(name, kwargs={keyword: record_id})
-    except NoReverseMatch:
-        return ""
 
 
 # A UNION can lose the column types on SQLite: values are coerced (support.unions), not trusted.

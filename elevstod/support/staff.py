@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +59,29 @@ def responsible_staff(*, school_unit_id: uuid.UUID, facts: PupilFacts, day: date
     day. One query."""
     duties = _duties_on(day, school_unit_id=school_unit_id)
     return _offered(User.objects.filter(pk__in=duties.values("user_id")), facts)
+
+
+def responsible_or_saved(
+    *, school_unit_id: uuid.UUID, facts: PupilFacts, day: date, saved: Q
+) -> list[Choice]:
+    """`with_saved_people(responsible_staff(...), <the people `saved` matches>)` in ONE query
+    rather than two: the editor's page is within its query budget this way."""
+    offered = Q(pk__in=_duties_on(day, school_unit_id=school_unit_id).values("user_id"))
+    if facts.is_protected:  # as _offered: only the staff assigned to a protected pupil
+        assigned = ProtectedPupilAssignment.objects.filter(pupil_id=facts.pupil_id)
+        offered &= Q(pk__in=assigned.values("user_id"))
+    people = (
+        User.objects.filter(offered | saved)
+        .annotate(offered=ExpressionWrapper(offered, output_field=BooleanField()))
+        .only("first_name", "last_name", "username")  # what display_name needs
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    staff: list[Choice] = []
+    earlier: list[Choice] = []
+    for person in people:
+        (staff if person.offered else earlier).append((str(person.pk), person.display_name))
+    return with_saved_people(staff, earlier)
 
 
 def adaptation_staff(

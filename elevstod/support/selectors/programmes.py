@@ -83,12 +83,17 @@ def draft_programme_of_case(referral_id: uuid.UUID) -> ActionProgramme | None:
 def people_named_in(programme: ActionProgramme) -> list[Choice]:
     """Everyone saved on the programme (responsible for its follow-up, its evaluation or a
     measure), as choices: the editor keeps offering them after their duty ends. One query."""
+    people = User.objects.filter(named_in(programme))
+    return [(str(user.pk), user.display_name) for user in people]
+
+
+def named_in(programme: ActionProgramme) -> Q:
+    """The users saved on the programme (people_named_in), as a filter on users."""
     named = [
         pk for pk in (programme.follow_up_responsible_id, programme.evaluation_responsible_id) if pk
     ]
     measures = ProgrammeMeasure.objects.filter(programme_id=programme.pk).values("responsible_id")
-    people = User.objects.filter(Q(pk__in=named) | Q(pk__in=measures))
-    return [(str(user.pk), user.display_name) for user in people]
+    return Q(pk__in=named) | Q(pk__in=measures)
 
 
 # ----------------------------------------------------------------------------- needs and measures

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.db.models import (
@@ -52,6 +53,7 @@ from elevstod.support.labels import (
     REFERRAL_GROUND_LABELS,
     label,
 )
+from elevstod.support.links import Links
 from elevstod.support.models import (
     ActionProgramme,
     Adaptation,
@@ -149,13 +151,18 @@ TIMELINE_LIMIT = 300
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    event: ChainEvent
+    """One event, ready to print: a long chain's events are the page's hottest template loop."""
+
+    verb: str
+    record_id: uuid.UUID
     record: SupportRecord
-    label: StrOrPromise
-    record_label: StrOrPromise
+    label: str
+    record_label: str
     url_name: str
     url_kwarg: str
     url: str  # the record's page, or "" while that page does not exist
+    day: str  # the event's date, YYYY-MM-DD
+    actor_name: str
 
 
 def record_url(url_name: str, url_kwarg: str, record_id: uuid.UUID) -> str:
@@ -175,55 +182,59 @@ def _family_may_see_verb(verb: str) -> bool:
     return verb in FAMILY_VERBS or verb.startswith(FAMILY_VERB_PREFIXES)
 
 
-def _timeline_entry(event: ChainEvent, record: SupportRecord) -> TimelineEntry:
+def _timeline_entry(event: dict[str, Any], record: SupportRecord, links: Links) -> TimelineEntry:
     url_name, url_kwarg = RECORD_PAGES[record]
+    verb, on_date = event["verb"], event["on_date"]
+    # The actor's display_name (User): the full name, else the username.
+    actor = f"{event['actor__first_name']} {event['actor__last_name']}".strip()
     return TimelineEntry(
-        event=event,
+        verb=verb,
+        record_id=event["record_id"],
         record=record,
-        label=VERB_LABELS.get(event.verb, event.verb),
-        record_label=RECORD_LABELS[record],
+        label=str(VERB_LABELS.get(verb, verb)),
+        record_label=str(RECORD_LABELS[record]),
         url_name=url_name,
         url_kwarg=url_kwarg,
-        url=record_url(url_name, url_kwarg, event.record_id),
+        url=links(url_name, url_kwarg, event["record_id"]),
+        day=on_date.isoformat() if on_date else "",
+        actor_name=actor or event["actor__username"],
     )
 
 
 def timeline(
-    events: Iterable[ChainEvent],
+    events: Iterable[dict[str, Any]],
     relations: frozenset[Relation],
     participant_ids: frozenset[uuid.UUID] = frozenset(),
 ) -> list[TimelineEntry]:
-    """The events this user may see: each row asks the policy for its record's kind."""
+    """The events this user may see (rows of _timeline_events): each row asks the policy for
+    its record's kind."""
     family = is_family_view(relations)
+    links = Links()
     entries = []
     for event in events:
-        record = EVENT_RECORDS.get(event.record_type)
+        record = EVENT_RECORDS.get(event["record_type"])
         if record is None:
             continue
-        if family and not _family_may_see_verb(event.verb):
+        if family and not _family_may_see_verb(event["verb"]):
             continue
         if can_view_support_record(
-            relations, record, participant=event.record_id in participant_ids
+            relations, record, participant=event["record_id"] in participant_ids
         ):
-            entries.append(_timeline_entry(event, record))
+            entries.append(_timeline_entry(event, record, links))
     return entries
 
 
-def _timeline_events(pupil_id: uuid.UUID) -> QuerySet[ChainEvent]:
-    return (
-        ChainEvent.objects.filter(pupil_id=pupil_id)
-        .select_related("actor")
-        .only(
-            "occurred_at",
-            "on_date",
-            "verb",
-            "record_type",
-            "record_id",
-            "actor__first_name",
-            "actor__last_name",
-            "actor__username",
-        )[:TIMELINE_LIMIT]
-    )
+def _timeline_events(pupil_id: uuid.UUID) -> QuerySet[ChainEvent, Any]:
+    """The newest events first (ChainEvent's ordering), as rows: no model is built for them."""
+    return ChainEvent.objects.filter(pupil_id=pupil_id).values(
+        "on_date",
+        "verb",
+        "record_type",
+        "record_id",
+        "actor__first_name",
+        "actor__last_name",
+        "actor__username",
+    )[:TIMELINE_LIMIT]
 
 
 # What each kind of due item points at, for the policy's record rule (elevstod.support.due).
@@ -395,7 +406,7 @@ def _decision_row(raw: dict[str, Any]) -> DecisionRow:
     return DecisionRow(
         id=as_uuid(raw["id"]),
         kind_label=str(label(DECISION_KIND_LABELS, raw["kind"])),
-        decided_on=raw["decided_on"],
+        decided_on=as_date(raw["decided_on"]) or date.min,
         decided_by_name=raw["decided_by_name"],
         school_unit_id=as_uuid(raw["school_unit_id"]),
         recipients=raw["n_recipients"] or 0,
@@ -411,12 +422,17 @@ def decision_rows(
     pupil_id: uuid.UUID, *, user_id: uuid.UUID | None, is_pupil: bool
 ) -> list[DecisionRow]:
     """One query: the pupil's decisions with service counts and the viewer's own service."""
+    rows = _DECISIONS[is_pupil].rows(pupil_id=pupil_id, user_id=user_id)
+    return [_decision_row(raw) for raw in rows]
+
+
+def _decisions(pupil_id: uuid.UUID, user_id: uuid.UUID | None, is_pupil: bool) -> QuerySet[Any]:
     own_q = Q(recipient_kind=RecipientKind.GUARDIAN, guardian__user_id=user_id)
     if is_pupil:
         own_q |= Q(recipient_kind=RecipientKind.PUPIL)
     own = DecisionService.objects.filter(decision_id=OuterRef("pk")).filter(own_q)
     services = DecisionService.objects.filter(decision_id=OuterRef("pk"))
-    rows = (
+    return (
         Decision.objects.filter(pupil_id=pupil_id)
         .annotate(
             n_recipients=Subquery(_count(services), output_field=IntegerField()),
@@ -446,7 +462,15 @@ def decision_rows(
             "own_deadline",
         )[:DECISION_LIMIT]
     )
-    return [_decision_row(raw) for raw in rows]
+
+
+# Compiled once per process (unions.Prepared), for a pupil who is the viewer and for anyone else.
+_DECISIONS = {
+    is_pupil: unions.Prepared(
+        partial(_decisions, is_pupil=is_pupil), pupil_id=UUIDField, user_id=UUIDField
+    )
+    for is_pupil in (False, True)
+}
 
 
 # --------------------------------------------------------------------------- the chain's rows
@@ -568,7 +592,7 @@ def _case_branch(pupil_id: uuid.UUID, user_id: uuid.UUID | None) -> QuerySet[Any
     )
 
 
-def _chain_rows(pupil_id: uuid.UUID, user_id: uuid.UUID | None) -> QuerySet[Any]:
+def _chain_rows(*, pupil_id: uuid.UUID, user_id: uuid.UUID | None) -> QuerySet[Any]:
     """The pupil's active adaptations, concerns and cases in ONE query (a UNION ALL).
 
     Every concern and case is included, not only the open ones, so that the timeline can tell
@@ -662,9 +686,13 @@ class _Chain:
         )
 
 
+# Compiled once per process (unions.Prepared): building the UNION costs more than running it.
+_CHAIN = unions.Prepared(_chain_rows, pupil_id=UUIDField, user_id=UUIDField)
+
+
 def _chain(pupil_id: uuid.UUID, user_id: uuid.UUID | None) -> _Chain:
     chain = _Chain()
-    for raw in _chain_rows(pupil_id, user_id):
+    for raw in _CHAIN.rows(pupil_id=pupil_id, user_id=user_id):
         tag = raw["c_tag"]
         if tag == "adaptation":
             chain.adaptations.append(_adaptation_row(raw))

@@ -71,10 +71,37 @@ def authority_of(
     """What the actor may decide at the unit on the day: read from duties and the delegation
     register, never from the session (SL 2 kap. 9–10 §§). A delegate must hold a duty at the
     unit on the day (SL 2 kap. 10 §: "anställd eller uppdragstagare vid skolenheten")."""
-    duties_that_day = set(
-        UnitDuty.objects.filter(user=actor, school_unit_id=school_unit_id, starts_on__lte=day)
-        .exclude(ends_on__lt=day)
-        .values_list("duty", flat=True)
+    facts, delegations = _authority_facts(
+        actor=actor, school_unit_id=school_unit_id, kind=kind, day=day
+    )
+    return Authority(
+        facts=facts,
+        delegation=delegations[0] if delegations else None,
+        title=str(UNIT_DUTY_LABELS[UnitDutyKind.PRINCIPAL])
+        if facts.is_principal
+        else duty_title(actor, school_unit_id),
+    )
+
+
+def _authority_facts(
+    *,
+    actor: User,
+    school_unit_id: uuid.UUID,
+    kind: wf.DecisionKind,
+    day: date,
+    duties: frozenset[str] | None = None,
+) -> tuple[wf.DecisionAuthority, list[Delegation]]:
+    """authority_of's facts and the delegations covering the decision, without the title the
+    decision is signed with (one query fewer, for pages that only ask whether to offer it).
+    `duties`: the actor's duties at the unit on the day, where the caller has read them."""
+    duties_that_day = (
+        set(duties)
+        if duties is not None
+        else set(
+            UnitDuty.objects.filter(user=actor, school_unit_id=school_unit_id, starts_on__lte=day)
+            .exclude(ends_on__lt=day)
+            .values_list("duty", flat=True)
+        )
     )
     is_principal = UnitDutyKind.PRINCIPAL in duties_that_day
     delegations = (
@@ -84,30 +111,34 @@ def authority_of(
             delegate_id=actor.pk, school_unit_id=school_unit_id, decision_type=kind, day=day
         )
     )
-    return Authority(
-        facts=wf.DecisionAuthority(
-            is_principal=is_principal,
-            delegated_types=frozenset(d.decision_type for d in delegations),
-            has_unit_duty=bool(duties_that_day),
-        ),
-        delegation=delegations[0] if delegations else None,
-        title=str(UNIT_DUTY_LABELS[UnitDutyKind.PRINCIPAL])
-        if is_principal
-        else duty_title(actor, school_unit_id),
+    facts = wf.DecisionAuthority(
+        is_principal=is_principal,
+        delegated_types=frozenset(d.decision_type for d in delegations),
+        has_unit_duty=bool(duties_that_day),
     )
+    return facts, delegations
 
 
 def may_decide_at(
-    *, actor: User, school_unit_id: uuid.UUID, kinds: Iterable[wf.DecisionKind], day: date
+    *,
+    actor: User,
+    school_unit_id: uuid.UUID,
+    kinds: Iterable[wf.DecisionKind],
+    day: date,
+    duties: frozenset[str] | None = None,
 ) -> bool:
     """Whether the actor may make a decision of one of `kinds` at the unit on the day, by the
     same authority the decision itself is checked against (`authority_of`, `wf.may_decide`): the
     rektor, or a delegate whose delegation in force covers it (SL 2 kap. 9–10 §§). What the pages
-    offer; the settings reserved for the rektor are checked when the decision is made."""
+    offer; the settings reserved for the rektor are checked when the decision is made.
+    `duties`: the actor's duties at the unit on the day, where the page has them (the request's
+    access context reads them from the duty register for today), else they are read here."""
     return any(
         not isinstance(
             wf.may_decide(
-                authority_of(actor=actor, school_unit_id=school_unit_id, kind=kind, day=day).facts,
+                _authority_facts(
+                    actor=actor, school_unit_id=school_unit_id, kind=kind, day=day, duties=duties
+                )[0],
                 kind,
             ),
             wf.Refused,
@@ -430,24 +461,32 @@ def _placement_form(pupil_id: uuid.UUID, school_unit_id: uuid.UUID, day: date) -
     return str(placement) if placement else None
 
 
-def pupil_standing(*, pupil_id: uuid.UUID, school_unit_id: uuid.UUID, day: date) -> Standing:
+def pupil_standing(
+    *, pupil_id: uuid.UUID, school_unit_id: uuid.UUID, day: date, born_on: date | None = None
+) -> Standing:
     """Whether the pupil acts alone on the day in a matter at the unit (SL 29 kap. 12 §): from
-    the birth date, and the school form of the pupil's placement there (gymnasium matters)."""
-    born_on = Pupil.objects.values_list("birth_date", flat=True).get(pk=pupil_id)
+    the birth date, and the school form of the pupil's placement there (gymnasium matters).
+    A caller that has the pupil's row passes `born_on` and saves reading it again."""
+    if born_on is None:
+        born_on = Pupil.objects.values_list("birth_date", flat=True).get(pk=pupil_id)
     return standing_on(born_on, day, _placement_form(pupil_id, school_unit_id, day))
 
 
-def recipient_acts_alone(decision: Decision, service: DecisionService, day: date) -> bool:
+def recipient_acts_alone(
+    decision: Decision, service: DecisionService, day: date, born_on: date | None = None
+) -> bool:
     """Whether the recipient of `service` acts alone in the matter (SL 29 kap. 12 §): a guardian
     always; the pupil as on the day of their own receipt if they got the decision (that receipt
     started a time or it did not), else as on `day`. Where the pupil does not, their receipt
-    starts no appeal time and their appeal is counted from the guardians' receipt."""
+    starts no appeal time and their appeal is counted from the guardians' receipt. `born_on`:
+    the pupil's birth date, where the caller has the pupil's row (pupil_standing)."""
     if service.recipient_kind != RecipientKind.PUPIL:
         return True
     standing = pupil_standing(
         pupil_id=decision.pupil_id,
         school_unit_id=decision.school_unit_id,
         day=service.received_on or day,
+        born_on=born_on,
     )
     return standing.acts_alone
 

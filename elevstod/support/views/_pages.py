@@ -213,11 +213,16 @@ class RecordPage(Page, Generic[R]):
         the pupil's unit today that covers it (SL 2 kap. 10 §), as the decision itself checks."""
         if not self.may(SupportAct.DECIDE) or sees_teaching_part_only(self.access.relations):
             return False
+        day, unit_id = today(), self.record.school_unit_id
+        # The request's access context has read the user's duties for today from the register.
+        ctx = context_for(self.request)
+        duties = (
+            frozenset(duty for duty, unit in ctx.unit_duties if unit == unit_id)
+            if ctx.today == day
+            else None
+        )
         return may_decide_at(
-            actor=self.request.user,
-            school_unit_id=self.record.school_unit_id,
-            kinds=kinds,
-            day=today(),
+            actor=self.request.user, school_unit_id=unit_id, kinds=kinds, day=day, duties=duties
         )
 
     def require_decider(self, *kinds: wf.DecisionKind) -> None:

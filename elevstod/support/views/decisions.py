@@ -318,12 +318,18 @@ def decision_page(
     forms_by_row = {row.pk: (bound or {}).get(row.pk) or service_form(row) for row in rows}
     errors = errors or {}
     own = _own_service(page, rows)
+    day, born_on = today(), page.pupil.birth_date
     acts_alone = pupil_standing(
-        pupil_id=decision.pupil_id, school_unit_id=decision.school_unit_id, day=today()
+        pupil_id=decision.pupil_id, school_unit_id=decision.school_unit_id, day=day, born_on=born_on
     ).acts_alone
     pupil_row = next((row for row in rows if row.recipient_kind == RecipientKind.PUPIL), None)
-    # The pupil's receipt starts no appeal time: the guardians' does (SL 29 kap. 12 §).
-    via_guardians = pupil_row is not None and not recipient_acts_alone(decision, pupil_row, today())
+    # The pupil's receipt starts no appeal time: the guardians' does (SL 29 kap. 12 §). Their
+    # standing on the day of their receipt, which is today's (acts_alone) until they have one.
+    via_guardians = pupil_row is not None and not (
+        acts_alone
+        if (pupil_row.received_on or day) == day
+        else recipient_acts_alone(decision, pupil_row, day, born_on=born_on)
+    )
     return page.render(
         PROGRAMME + "decision_detail.html",
         decision=decision,

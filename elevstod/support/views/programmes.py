@@ -39,7 +39,7 @@ from elevstod.support.models import ActionProgramme, Draft
 from elevstod.support.selectors import programmes as selectors
 from elevstod.support.selectors.drafts import own_draft
 from elevstod.support.services import communication as communicating
-from elevstod.support.staff import Choice, responsible_staff, with_saved_people
+from elevstod.support.staff import Choice, responsible_or_saved
 from elevstod.support.views._pages import PROGRAMME, RecordPage, refusal_text, today
 
 # ----------------------------------------------------------------------------- the programme
@@ -147,10 +147,12 @@ def _people(page: RecordPage[ActionProgramme]) -> list[Choice]:
     """Who may be named responsible (elevstod.support.staff), and whoever the programme
     already names, so that an earlier choice is not lost when a duty ends."""
     programme = page.record
-    staff = responsible_staff(
-        school_unit_id=programme.school_unit_id, facts=page.access.facts, day=today()
+    return responsible_or_saved(
+        school_unit_id=programme.school_unit_id,
+        facts=page.access.facts,
+        day=today(),
+        saved=selectors.named_in(programme),
     )
-    return with_saved_people(staff, selectors.people_named_in(programme))
 
 
 def _editor(page: RecordPage[ActionProgramme], data: Any, **rows: bool) -> ProgrammeEditor:

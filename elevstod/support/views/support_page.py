@@ -21,6 +21,7 @@ from elevstod.access.policy import (
     can_view_support_record,
 )
 from elevstod.accounts.http import AuthenticatedRequest
+from elevstod.people.models import Pupil
 from elevstod.support.due import due_for_pupil
 from elevstod.support.labels import SUPPORT_LEVEL_LABELS
 from elevstod.support.selectors.support_page import (
@@ -85,7 +86,7 @@ def pupil_support(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> HttpRes
             "today": day,
             "may": {name: can_act(rels, act) for name, act in PAGE_ACTS.items()},
             "programme_url": programme_url,
-            "family_standing": _family_standing(page, access.pupil.pk, rels, day),
+            "family_standing": _family_standing(page, access.pupil, rels, day),
             # The reporter sees the case, but its investigation only as one of its investigators.
             "opens_investigations": can_view_support_record(
                 rels, SupportRecord.INVESTIGATION, family_may_see=False
@@ -95,12 +96,14 @@ def pupil_support(request: AuthenticatedRequest, pupil_id: uuid.UUID) -> HttpRes
 
 
 def _family_standing(
-    page: SupportPage, pupil_id: uuid.UUID, rels: frozenset[Relation], day: date
+    page: SupportPage, pupil: Pupil, rels: frozenset[Relation], day: date
 ) -> dict[str, bool]:
     """Who appeals for the pupil, said to the family beside the decisions (SL 29 kap. 12 §):
     as at the unit of the latest decision."""
     if not (page.family and page.decisions):
         return {}
     latest = page.decisions[0]
-    standing = pupil_standing(pupil_id=pupil_id, school_unit_id=latest.school_unit_id, day=day)
+    standing = pupil_standing(
+        pupil_id=pupil.pk, school_unit_id=latest.school_unit_id, day=day, born_on=pupil.birth_date
+    )
     return {"is_pupil": Relation.SELF in rels, "pupil_acts_alone": standing.acts_alone}

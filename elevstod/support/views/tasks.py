@@ -30,6 +30,7 @@ from elevstod.support.due import (
 )
 from elevstod.support.forms.tasks import DEADLINE_FIELDS, DeadlineSettingsForm
 from elevstod.support.labels import DEADLINE_BASIS_LABELS, TASK_KIND_LABELS
+from elevstod.support.links import Links
 
 MY_TASKS = "support/tasks/my_tasks.html"
 
@@ -126,6 +127,7 @@ def _groups(items: list[DueItem], today: date) -> list[dict[str, object]]:
         "later": _("Senare"),
     }
     grouped = group_by_when(items, today)
+    links = Links()  # each row links to its pupil: one reverse() for them all
     return [
         {
             "key": key,
@@ -133,8 +135,10 @@ def _groups(items: list[DueItem], today: date) -> list[dict[str, object]]:
             "rows": [
                 {
                     "item": item,
+                    "day": item.due_on.isoformat(),
                     "days_late": (today - item.due_on).days,
                     "basis": DEADLINE_BASIS_LABELS[item.basis],
+                    "pupil_url": links("front:pupil_detail", "pupil_id", item.pupil_id),
                 }
                 for item in grouped[key]
             ],
