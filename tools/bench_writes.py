@@ -101,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.rows < 0:
         parser.error("--repeat must be at least 1 and --rows not negative")
+    # --fresh drops the database: only ever one of the benchmarks' own, never the tiers' that
+    # tools/bench.py builds (bench_small, bench_medium, bench_large).
+    tier_databases = {f"bench_{tier}" for tier in bench.TIERS}
+    if not args.database.startswith("bench_writes") or args.database in tier_databases:
+        parser.error("--database must name a database of its own, starting with bench_writes")
 
     try:
         bench.setup_django(DATABASE_SUFFIX, postgres=True)

@@ -4,9 +4,12 @@ The organisation page lists every unit of the huvudman with its counts; at Stock
 that adds up 110,000 placements, 31,000 groups and 16,000 duties on every view, which made the
 page 27 times dearer on the large tier than for one school (issue 12). The counts are summary
 figures that change when the SS 12000 sync writes (the only writer of placements, groups and
-duties), so they are computed in three grouped queries for the units that are missing and kept
-in the cache for a few minutes, per unit and day. A finished sync run forgets them all
-(`forget_unit_figures`), so after a sync the page shows the new figures at once.
+duties, once a day), so they are computed in three grouped queries for the units that are
+missing and kept in the cache for FIGURES_SECONDS, per unit and day: a figure is at most that
+old. The cache is each process's own (no shared cache is configured), so a sync in the worker
+cannot clear the web server's figures; the short lifetime is what bounds their age.
+
+A pupil counts once per unit even with two current placements there (say, two school forms).
 """
 
 import uuid
@@ -20,7 +23,6 @@ from elevstod.organisation.models import Group, UnitDuty
 from elevstod.people.models import Placement
 
 FIGURES_SECONDS = 10 * 60
-_VERSION_KEY = "people:unit-figures:version"
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,7 @@ def unit_figures(unit_ids: frozenset[uuid.UUID], today: date) -> dict[uuid.UUID,
     """Figures for every unit in `unit_ids` (zeros for a unit with nothing)."""
     if not unit_ids:
         return {}
-    version = cache.get_or_set(_VERSION_KEY, 1, timeout=None)
-    keys = {unit: f"people:unit-figures:{version}:{today.isoformat()}:{unit}" for unit in unit_ids}
+    keys = {unit: f"people:unit-figures:{today.isoformat()}:{unit}" for unit in unit_ids}
     cached = cache.get_many(list(keys.values()))
     figures = {unit: cached[key] for unit, key in keys.items() if key in cached}
     missing = frozenset(unit_ids - figures.keys())
@@ -44,14 +45,6 @@ def unit_figures(unit_ids: frozenset[uuid.UUID], today: date) -> dict[uuid.UUID,
         cache.set_many({keys[unit]: fresh[unit] for unit in missing}, FIGURES_SECONDS)
         figures.update(fresh)
     return figures
-
-
-def forget_unit_figures() -> None:
-    """Make every cached figure stale (a new version), e.g. after a sync run wrote."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:  # not set yet: nothing cached under any version
-        cache.set(_VERSION_KEY, 1, timeout=None)
 
 
 def _count(unit_ids: frozenset[uuid.UUID], today: date) -> dict[uuid.UUID, UnitFigures]:

@@ -62,19 +62,22 @@ def responsible_staff(*, school_unit_id: uuid.UUID, facts: PupilFacts, day: date
 
 
 def responsible_or_saved(
-    *, school_unit_id: uuid.UUID, facts: PupilFacts, day: date, saved: Q
+    *, school_unit_id: uuid.UUID, facts: PupilFacts, day: date, saved: QuerySet[Any]
 ) -> list[Choice]:
-    """`with_saved_people(responsible_staff(...), <the people `saved` matches>)` in ONE query
-    rather than two: the editor's page is within its query budget this way."""
-    offered = Q(pk__in=_duties_on(day, school_unit_id=school_unit_id).values("user_id"))
+    """`with_saved_people(responsible_staff(...), <the users whose ids `saved` yields>)` in ONE
+    query rather than two: the editor's page is within its query budget this way. The people
+    are found by one IN over a UNION ALL of the two (an OR of the two made PostgreSQL read every
+    user, issue 12)."""
+    duties = _duties_on(day, school_unit_id=school_unit_id)
     if facts.is_protected:  # as _offered: only the staff assigned to a protected pupil
         assigned = ProtectedPupilAssignment.objects.filter(pupil_id=facts.pupil_id)
-        offered &= Q(pk__in=assigned.values("user_id"))
+        duties = duties.filter(user_id__in=assigned.values("user_id"))
+    on_duty = duties.order_by().values("user_id")
+    offered = Q(pk__in=on_duty)
     people = (
-        User.objects.filter(offered | saved)
+        User.objects.filter(pk__in=on_duty.union(saved, all=True))
         .annotate(offered=ExpressionWrapper(offered, output_field=BooleanField()))
         .only("first_name", "last_name", "username")  # what display_name needs
-        .distinct()
         .order_by("last_name", "first_name", "username")
     )
     staff: list[Choice] = []

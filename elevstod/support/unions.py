@@ -9,7 +9,7 @@ elevstod.access.context). The two big UNIONs are compiled once per process (Prep
 
 import itertools
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -122,7 +122,12 @@ class Prepared:
         lengths = tuple(len(values[name]) for name, spec in self.values.items() if _is_list(spec))
         key = (connection.vendor, connection.alias, lengths)
         if key not in self._compiled:
-            self._compiled[key] = self._compile(connection, values)
+            # Compiled twice, with stand-ins apart by different steps: a value the build turned
+            # into another (a date plus days, a year) would be a fixed parameter, the same for
+            # everyone, or taken for another value's stand-in; either way the two differ.
+            first = self._compile(connection, values, itertools.count(0))
+            second = self._compile(connection, values, itertools.count(1_000, 7))
+            self._compiled[key] = first if first is not None and first == second else None
         compiled = self._compiled[key]
         if compiled is None:
             return self._direct(values, null_or_in)
@@ -167,9 +172,10 @@ class Prepared:
         return _fetch(connection, *_null_or_in(connection, sql, list(params), *null_or_in))
 
     def _compile(
-        self, connection: BaseDatabaseWrapper, values: Mapping[str, Any]
+        self, connection: BaseDatabaseWrapper, values: Mapping[str, Any], serial: Iterator[int]
     ) -> tuple[str, _Slots] | None:
-        serial = itertools.count()  # each stand-in differs from every other
+        """The SQL and its parameters, each a fixed value or the name of the value it takes;
+        `serial` numbers the stand-ins, each different from every other."""
         stand_ins: dict[str, Any] = {}
         for name, spec in self.values.items():
             if _is_list(spec):

@@ -15,11 +15,26 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from elevstod.accounts.models import ExternalIdentity, User
 from elevstod.core.statistics import analyze_after_bulk_load
-from elevstod.people.figures import forget_unit_figures
+from elevstod.organisation.models import (
+    AcademicYear,
+    EducationProvider,
+    Group,
+    GroupStaff,
+    SchoolUnit,
+    UnitDuty,
+)
+from elevstod.people.models import GroupMembership, Guardian, Guardianship, Placement, Pupil
 from elevstod.ss12000.client import ProviderError, SS12000Client, config_from_settings
 from elevstod.sync.engine import Sync
-from elevstod.sync.models import SyncKind, SyncRun, SyncStatus, SyncTrigger
+from elevstod.sync.models import SyncKind, SyncLink, SyncRun, SyncStatus, SyncTrigger
+
+# What the sync writes: the tables whose statistics a bulk run refreshes (core.statistics).
+SYNCED_TABLES = (
+    AcademicYear, EducationProvider, SchoolUnit, Group, GroupStaff, UnitDuty,
+    User, ExternalIdentity, Pupil, Guardian, Guardianship, Placement, GroupMembership, SyncLink,
+)  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -107,10 +122,7 @@ def run_sync(
         if own_client:
             ss12000.close()
     _finish(run, sync, SyncStatus.SUCCEEDED if sync.complete else SyncStatus.PARTIAL)
-    written = sync.tally.rows_written()
-    if written:
-        forget_unit_figures()  # the organisation's head counts (people.figures)
-    analyze_after_bulk_load(written)
+    analyze_after_bulk_load(sync.tally.rows_written(), tables=SYNCED_TABLES)
     return run
 
 

@@ -29,8 +29,12 @@ BEGIN
         'MEMBER'
     ) THEN
         EXECUTE format('ALTER DATABASE %I SET random_page_cost = 1.1', current_database());
-        EXECUTE format('ALTER DATABASE %I SET effective_io_concurrency = 200', current_database());
         EXECUTE format('ALTER DATABASE %I SET jit = off', current_database());
+        BEGIN  -- refused where the platform lacks posix_fadvise (macOS, Windows)
+            EXECUTE format('ALTER DATABASE %I SET effective_io_concurrency = 200', current_database());
+        EXCEPTION WHEN invalid_parameter_value THEN
+            RAISE NOTICE 'effective_io_concurrency is not supported on this platform';
+        END;
     ELSE
         RAISE NOTICE 'not the database owner: set random_page_cost = 1.1 as the README says';
     END IF;

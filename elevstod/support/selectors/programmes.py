@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Concat, TruncDate
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -83,17 +83,25 @@ def draft_programme_of_case(referral_id: uuid.UUID) -> ActionProgramme | None:
 def people_named_in(programme: ActionProgramme) -> list[Choice]:
     """Everyone saved on the programme (responsible for its follow-up, its evaluation or a
     measure), as choices: the editor keeps offering them after their duty ends. One query."""
-    people = User.objects.filter(named_in(programme))
+    people = User.objects.filter(pk__in=named_in(programme))
     return [(str(user.pk), user.display_name) for user in people]
 
 
-def named_in(programme: ActionProgramme) -> Q:
-    """The users saved on the programme (people_named_in), as a filter on users."""
+def named_in(programme: ActionProgramme) -> QuerySet[Any]:
+    """The ids of the users saved on the programme (people_named_in), as one subquery: a UNION
+    ALL, since an OR of the programme's own ids and its measures' made PostgreSQL read every
+    user (issue 12)."""
     named = [
         pk for pk in (programme.follow_up_responsible_id, programme.evaluation_responsible_id) if pk
     ]
-    measures = ProgrammeMeasure.objects.filter(programme_id=programme.pk).values("responsible_id")
-    return Q(pk__in=named) | Q(pk__in=measures)
+    measures = (
+        ProgrammeMeasure.objects.filter(programme_id=programme.pk, responsible_id__isnull=False)
+        .order_by()
+        .values("responsible_id")
+    )
+    if not named:
+        return measures
+    return User.objects.filter(pk__in=named).order_by().values("pk").union(measures, all=True)
 
 
 # ----------------------------------------------------------------------------- needs and measures

@@ -35,7 +35,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
 
     def run(call: Callable[[], Any]) -> Any:
         with monkeypatch.context() as patch:
-            patch.setattr(unions.Prepared, "_compile", lambda self, connection, values: None)
+            patch.setattr(unions.Prepared, "_compile", lambda *_args: None)
             for prepared in PREPARED:
                 patch.setattr(prepared, "_compiled", {})
             return call()
@@ -110,3 +110,29 @@ def test_a_new_day_is_a_new_value_not_new_sql(world: World) -> None:
     compiled = dict(due._FOR_PUPIL._compiled)
     assert due_for_pupil(pupil_id=pupil, today=today + timedelta(days=400))
     assert due._FOR_PUPIL._compiled == compiled
+
+
+def test_a_value_the_build_derives_from_another_is_never_reused(world: World) -> None:
+    """A build that computes with a value (here a day plus 14) would fix the stand-in's result
+    for everyone: compiled twice with different stand-ins, it is seen and built afresh."""
+    from django.db.models import DateField
+
+    from elevstod.people.models import Placement
+
+    prepared = unions.Prepared(
+        lambda today: (
+            Placement.objects.filter(starts_on__lte=today + timedelta(days=14))
+            .order_by("pk")
+            .values("pk")
+        ),
+        today=DateField,
+    )
+    today = timezone.localdate()
+    placement = Placement.objects.order_by("pk").first()
+    assert placement is not None
+    Placement.objects.filter(pk=placement.pk).update(starts_on=today + timedelta(days=10))
+
+    rows = prepared.rows(today=today)
+
+    assert placement.pk in [unions.as_uuid(row["pk"]) for row in rows]
+    assert list(prepared._compiled.values()) == [None]
