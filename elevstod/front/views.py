@@ -49,7 +49,9 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
         "mentor_groups": selectors.groups_with_pupils(ctx, ctx.mentor_groups),
         "children": selectors.children_of(ctx) if ctx.custody_pupils else [],
         "own_pupil_id": ctx.own_pupil,
-        "providers": selectors.providers_with_units(ctx) if ctx.administered_providers else [],
+        "providers": (
+            selectors.providers_with_unit_counts(ctx) if ctx.administered_providers else []
+        ),
     }
     if context["taught_groups"] or context["mentor_groups"]:
         record_access(
