@@ -60,11 +60,7 @@ def database_from_env() -> dict[str, object]:
             "HOST": env_str("ELEVSTOD_DB_HOST", ""),
             "PORT": env_str("ELEVSTOD_DB_PORT", ""),
             "CONN_MAX_AGE": env_int("ELEVSTOD_DB_CONN_MAX_AGE", 60),
-            # Values travel apart from the SQL, so psycopg prepares a statement the connection has
-            # run five times and PostgreSQL plans it once, not on every request: a page's queries
-            # are the same every time (issue 12: the record door's plan took 3.4 of its 4 ms).
-            # Off for a pooler in transaction mode older than PgBouncer 1.21.
-            "OPTIONS": {"server_side_binding": env_bool("ELEVSTOD_DB_SERVER_SIDE_BINDING", True)},
+"OPTIONS": {"server_side_binding": env_bool("ELEVSTOD_DB_SERVER_SIDE_BINDING", True)},
             "TEST": {"NAME": env_str("ELEVSTOD_DB_TEST_NAME", "test_elevstod")},
             # The application's own role. `manage.py migrate` runs as the owner of the tables
             # (ELEVSTOD_DB_USER set to it) and then grants this role its rights, of the access
