@@ -60,7 +60,6 @@ def database_from_env() -> dict[str, object]:
             "HOST": env_str("ELEVSTOD_DB_HOST", ""),
             "PORT": env_str("ELEVSTOD_DB_PORT", ""),
             "CONN_MAX_AGE": env_int("ELEVSTOD_DB_CONN_MAX_AGE", 60),
-"OPTIONS": {"server_side_binding": env_bool("ELEVSTOD_DB_SERVER_SIDE_BINDING", True)},
             "TEST": {"NAME": env_str("ELEVSTOD_DB_TEST_NAME", "test_elevstod")},
             # The application's own role. `manage.py migrate` runs as the owner of the tables
             # (ELEVSTOD_DB_USER set to it) and then grants this role its rights, of the access
