@@ -128,7 +128,7 @@ def test_a_value_the_build_derives_from_another_is_never_reused(world: World) ->
         today=DateField,
     )
     today = timezone.localdate()
-    placement = Placement.objects.order_by("pk").first()
+    placement = Placement.objects.filter(ends_on__isnull=True).order_by("pk").first()
     assert placement is not None
     Placement.objects.filter(pk=placement.pk).update(starts_on=today + timedelta(days=10))
 
