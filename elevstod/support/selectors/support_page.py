@@ -41,6 +41,7 @@ from elevstod.access.policy import (
     Relation,
     SupportRecord,
     can_view_support_record,
+    sees_teaching_part_only,
 )
 from elevstod.people.models import Pupil
 from elevstod.support import unions
@@ -105,6 +106,10 @@ FAMILY_VERBS = frozenset(
     }
 )
 FAMILY_VERB_PREFIXES = ("appeal.",)
+# A teacher who sees only the teaching part (policy.sees_teaching_part_only) never sees the
+# family's views (process.md §4, internal access: "ÅP measures relevant to their teaching"),
+# so the chain does not tell them that a view was given either.
+HIDDEN_FROM_TEACHING_PART = frozenset({"view.added"})
 
 VERB_LABELS: dict[str, StrOrPromise] = {
     "concern.created": _("Oro anmäld"),
@@ -209,6 +214,7 @@ def timeline(
     """The events this user may see (rows of _timeline_events): each row asks the policy for
     its record's kind."""
     family = is_family_view(relations)
+    teaching_only = sees_teaching_part_only(relations)
     links = Links()
     entries = []
     for event in events:
@@ -216,6 +222,8 @@ def timeline(
         if record is None:
             continue
         if family and not _family_may_see_verb(event["verb"]):
+            continue
+        if teaching_only and event["verb"] in HIDDEN_FROM_TEACHING_PART:
             continue
         if can_view_support_record(
             relations, record, participant=event["record_id"] in participant_ids

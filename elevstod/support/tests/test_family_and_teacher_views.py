@@ -390,3 +390,15 @@ def test_reading_the_teaching_part_is_logged_once(world: World, chain: Chain) ->
     first = rows.first()
     assert first is not None
     assert first.record_id == str(chain.programme.pk)
+
+
+def test_the_chain_tells_a_teacher_nothing_of_the_familys_views(world: World, chain: Chain) -> None:
+    """ "Hela kedjan" on the support page: the mentor sees that the guardian gave a view, the
+    teacher who sees only the teaching part does not (process.md §4)."""
+    x = world.pupils["x"]
+    assert ChainEvent.objects.filter(pupil=x, verb="view.added").exists()
+    mentor = _text(world.client_for("mentor_a").get(_url("pupil_support", pupil_id=x.pk)))
+    teacher = _text(world.client_for("teacher_a").get(_url("pupil_support", pupil_id=x.pk)))
+    assert "Hela kedjan" in teacher
+    assert "Synpunkt lämnad" in mentor
+    assert "Synpunkt lämnad" not in teacher
