@@ -213,6 +213,9 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     assert guardian_service.appeal_deadline == wf.appeal_deadline(today, days_off_around(today))
     page = _text(principal.get(_url("decision_detail", decision)))
     assert "räknas från vårdnadshavarnas delgivning" in page
+    # One heading over the instructions, which begin "Hur man överklagar:" themselves.
+    assert "<h3>Överklagandehänvisning</h3>" in page
+    assert "<h3>Hur man överklagar</h3>" not in page
     assert guardian_service.appeal_deadline.isoformat() in page
     # The guardian may not confirm for the pupil.
     other = guardian.post(_service_url("decision_confirm_receipt", pupil_service))
@@ -236,6 +239,8 @@ def test_programme_from_decision_to_closure(world: World) -> None:
     assert revision.number == 2
     detail = _text(educator.get(_url("follow_up_detail", follow_up)))
     assert _url("programme_edit", revision) in detail
+    assert "Utvärderingen är sparad." in detail  # an evaluation, not a follow-up
+    assert "Uppföljningen är sparad." not in detail
 
     # Edit the revision: a new need with a measure, and a changed extent.
     old_need = revision.needs.get()

@@ -45,8 +45,11 @@ def follow_up_create(request: AuthenticatedRequest, programme_id: uuid.UUID) -> 
     refusal = ""
     if request.method == "POST" and in_force and form.is_valid():
         try:
+            evaluation = form.cleaned_data["kind"] == wf.FollowUpKind.EVALUATION
             return page.save(
-                gettext("Uppföljningen är sparad."),
+                gettext("Utvärderingen är sparad.")
+                if evaluation
+                else gettext("Uppföljningen är sparad."),
                 services.follow_up_record,
                 programme=programme,
                 kind=form.cleaned_data["kind"],
