@@ -15,6 +15,8 @@
 
   var DELAY_MS = 1500;
   var PREFIX = "elevstod:autosave:";
+  // The form last submitted in this tab: its browser copy goes once the server says it saved.
+  var SUBMITTED = "elevstod:autosave:submitted";
   var SKIP = { csrfmiddlewaretoken: true, action: true };
 
   function storageKey(form) {
@@ -247,7 +249,33 @@
       window.clearTimeout(timers.get(form));
       timers.delete(form);
       writeLocal(form);
+      try {
+        window.sessionStorage.setItem(SUBMITTED, storageKey(form));
+      } catch (error) {
+        /* storage unavailable: the copy is offered back, never lost */
+      }
     });
+  }
+
+  /* The page after a submit: a success message (messages.success, role=status) is the server
+   * saying the save went through, so the browser copy of that form is no longer needed and is
+   * not offered back when the editor is opened again. After a conflict, a refusal or a signed-out
+   * session there is no success message, and the copy stays. */
+  function forgetSaved() {
+    var key = null;
+    try {
+      key = window.sessionStorage.getItem(SUBMITTED);
+      window.sessionStorage.removeItem(SUBMITTED);
+    } catch (error) {
+      return;
+    }
+    if (key && document.querySelector(".message-success")) {
+      try {
+        window.localStorage.removeItem(key);
+      } catch (error) {
+        /* storage unavailable: nothing to drop */
+      }
+    }
   }
 
   function flushAll() {
@@ -255,6 +283,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    forgetSaved();
     document.querySelectorAll("form[data-autosave]").forEach(start);
   });
   document.addEventListener("visibilitychange", function () {

@@ -809,6 +809,21 @@ def test_the_investigation_editor_keeps_typed_text(chromium: Browser, site: str)
         walk.step = "the specialpedagog saves again after reading both"
         walk.submit(page, who, "Spara")
         walk.see(page, who, "Utredningen är sparad.", AUTOSAVE_TEXT)
+
+        walk.step = "the editor opened again after the save offers no browser copy"
+        walk.visit(page, who, edit_url)
+        walk.audit.check(
+            page.get_by_text("Det finns osparad text i den här webbläsaren").count() == 0,
+            who,
+            page.url,
+            "after a successful save the browser's copy was offered back",
+        )
+        walk.audit.check(
+            page.get_by_text("Ditt osparade utkast från").count() == 0,
+            who,
+            page.url,
+            "after a successful save the server's draft was offered back",
+        )
     investigation.refresh_from_db()
     assert investigation.cause_analysis == AUTOSAVE_TEXT
     walk.audit.assert_clean()
