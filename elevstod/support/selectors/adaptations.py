@@ -74,13 +74,29 @@ class GroupAdaptations:
     rows: list[tuple[Pupil, Adaptation]]
 
 
+@dataclass
+class MyAdaptations:
+    """The teacher's page: per group, the adaptations given in that group; then, once per
+    pupil, those that belong to none of the user's groups (across subjects, or the user's own
+    responsibility in another group). Each adaptation appears once, so `total` counts them."""
+
+    groups: list[GroupAdaptations]
+    elsewhere: list[tuple[Pupil, Adaptation]]
+
+    @property
+    def total(self) -> int:
+        return sum(len(entry.rows) for entry in self.groups) + len(self.elsewhere)
+
+
 def _active_adaptations_of(pupil_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Adaptation]]:
     adaptations = (
         Adaptation.objects.filter(pupil_id__in=pupil_ids, state=wf.AdaptationState.ACTIVE)
-        .select_related("responsible")
+        # The group's name for an adaptation shown outside its group (a join, not a query).
+        .select_related("responsible", "group")
         .only(
             "pupil_id",
             "group_id",
+            "group__name",
             "subject",
             "need_categories",
             "need_description",
@@ -99,45 +115,60 @@ def _active_adaptations_of(pupil_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Ad
     return by_pupil
 
 
-def _belongs_in(adaptation: Adaptation, group: Group, user_id: uuid.UUID | None) -> bool:
-    """Given for that group, across subjects, or the user's own responsibility."""
-    return (
-        adaptation.group_id == group.pk
-        or not adaptation.subject.strip()
-        or adaptation.responsible_id == user_id
-    )
+def _home_group(adaptation: Adaptation, shared: list[Group]) -> Group | None:
+    """Of the user's groups the pupil is in (by name), the one the adaptation was given in: its
+    linked group, or, with no group linked, the first whose subject is the adaptation's."""
+    if adaptation.group_id is not None:
+        return next((group for group in shared if group.pk == adaptation.group_id), None)
+    subject = adaptation.subject.strip().casefold()
+    if not subject:
+        return None
+    return next((group for group in shared if group.subject.strip().casefold() == subject), None)
 
 
-def my_adaptation_groups(ctx: UserContext) -> list[GroupAdaptations]:
-    """Per group the user teaches or mentors this year, the active adaptations they carry out.
+def _concerns_user(adaptation: Adaptation, user_id: uuid.UUID | None) -> bool:
+    """Outside the user's groups an adaptation is theirs to carry out if it holds across
+    subjects or they are responsible for it."""
+    return not adaptation.subject.strip() or adaptation.responsible_id == user_id
 
-    Protected pupils appear only for staff assigned to them (scoping.pupils_visible_to). Three
-    queries whatever the number of groups.
+
+def my_adaptation_groups(ctx: UserContext) -> MyAdaptations:
+    """The active adaptations the user carries out, for the groups they teach or mentor this year.
+
+    Each adaptation is listed once: under the group it was given in, if the user teaches that
+    group (a pupil shares several groups with a teacher, and a mathematics adaptation does not
+    belong under physical education), otherwise in `elsewhere`. Protected pupils appear only for
+    staff assigned to them (scoping.pupils_visible_to). Three queries whatever the number of
+    groups.
     """
     group_ids = ctx.taught_groups | ctx.mentor_groups
     if not group_ids:
-        return []
-    groups = list(Group.objects.filter(pk__in=group_ids).only("name", "kind").order_by("name"))
+        return MyAdaptations(groups=[], elsewhere=[])
+    groups = list(
+        Group.objects.filter(pk__in=group_ids).only("name", "kind", "subject").order_by("name")
+    )
     memberships = list(
         GroupMembership.objects.filter(group_id__in=group_ids, pupil__in=pupils_visible_to(ctx))
         .select_related("pupil")
         .only("group_id", "pupil__first_name", "pupil__last_name", "pupil__protected_identity")
     )
     by_pupil = _active_adaptations_of({m.pupil_id for m in memberships})
-    members: dict[uuid.UUID, list[Pupil]] = {}
+    pupils: dict[uuid.UUID, Pupil] = {}
+    member_of: dict[uuid.UUID, set[uuid.UUID]] = {}
     for membership in memberships:
-        members.setdefault(membership.group_id, []).append(membership.pupil)
-    return [
-        GroupAdaptations(
-            group=group,
-            rows=[
-                (pupil, adaptation)
-                for pupil in sorted(
-                    members.get(group.pk, []), key=lambda p: (p.last_name, p.first_name)
-                )
-                for adaptation in by_pupil.get(pupil.pk, [])
-                if _belongs_in(adaptation, group, ctx.user_id)
-            ],
-        )
-        for group in groups
-    ]
+        pupils.setdefault(membership.pupil_id, membership.pupil)
+        member_of.setdefault(membership.pupil_id, set()).add(membership.group_id)
+    rows: dict[uuid.UUID, list[tuple[Pupil, Adaptation]]] = {group.pk: [] for group in groups}
+    elsewhere: list[tuple[Pupil, Adaptation]] = []
+    for pupil in sorted(pupils.values(), key=lambda p: (p.last_name, p.first_name)):
+        shared = [group for group in groups if group.pk in member_of[pupil.pk]]
+        for adaptation in by_pupil.get(pupil.pk, []):
+            home = _home_group(adaptation, shared)
+            if home is not None:
+                rows[home.pk].append((pupil, adaptation))
+            elif _concerns_user(adaptation, ctx.user_id):
+                elsewhere.append((pupil, adaptation))
+    return MyAdaptations(
+        groups=[GroupAdaptations(group=group, rows=rows[group.pk]) for group in groups],
+        elsewhere=elsewhere,
+    )

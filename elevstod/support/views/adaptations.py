@@ -229,20 +229,22 @@ def _referral_create_url(adaptation: Adaptation) -> str:
 @login_required
 @require_safe
 def my_adaptations(request: AuthenticatedRequest) -> HttpResponse:
-    """For every group the user teaches or mentors, the active adaptations to carry out.
+    """For every group the user teaches or mentors, the active adaptations to carry out, each
+    once (under its own group, or after the groups).
 
     The page names pupils, so it is one LIST row in the access log (security.md P1)."""
     ctx = context_for(request)
     if not ctx.is_staff_member:
         raise Http404
-    groups = my_adaptation_groups(ctx)
+    mine = my_adaptation_groups(ctx)
     record_access(actor_id=ctx.user_id, action=AccessAction.LIST, record_type="my_adaptations")
     return render(
         request,
         CHAIN + "my_adaptations.html",
         {
-            "groups": groups,
-            "total": sum(len(g.rows) for g in groups),
+            "groups": mine.groups,
+            "elsewhere": mine.elsewhere,
+            "total": mine.total,
             "need_labels": dict(NEED_CATEGORY_LABELS),
             "today": today(),
         },
