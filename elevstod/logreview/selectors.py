@@ -14,6 +14,7 @@ from elevstod.access.policy import Relation
 from elevstod.access.scoping import pupils_related_q, pupils_visible_to
 from elevstod.accounts.models import User
 from elevstod.audit.models import AccessAction, AccessEvent, AccessOutcome, LogReview
+from elevstod.logreview import labels
 from elevstod.people.models import Pupil
 
 _EVENT_FIELDS = (
@@ -136,25 +137,39 @@ def staff_matching(unit_ids: frozenset[uuid.UUID], query: str) -> QuerySet[User]
 
 @dataclass(frozen=True)
 class LabelledEvent:
-    """One row of a log page: the event and its action and outcome in words."""
+    """One row of a log page: the event, and its role, record type, action and outcome in words
+    (the log stores codes; labels.py says why a code never reaches the page bare)."""
 
     event: AccessEvent
+    role_label: str
+    record_label: str
     action_label: str
     outcome_label: str
 
 
 def with_labels(events: Iterable[AccessEvent]) -> list[LabelledEvent]:
-    """Translate action and outcome labels once per page rather than once per row."""
+    """Translate each code once per page rather than once per row."""
     actions = {value: str(label) for value, label in AccessAction.choices}
     outcomes = {value: str(label) for value, label in AccessOutcome.choices}
-    return [
-        LabelledEvent(
-            event=event,
-            action_label=actions.get(event.action, event.action),
-            outcome_label=outcomes.get(event.outcome, event.outcome),
+    roles: dict[str, str] = {}
+    record_types: dict[str, str] = {}
+    rows = []
+    for event in events:
+        role, record_type = event.acting_role, event.record_type
+        if role not in roles:
+            roles[role] = labels.role_label(role)
+        if record_type not in record_types:
+            record_types[record_type] = labels.record_type_label(record_type)
+        rows.append(
+            LabelledEvent(
+                event=event,
+                role_label=roles[role],
+                record_label=record_types[record_type],
+                action_label=actions.get(event.action, event.action),
+                outcome_label=outcomes.get(event.outcome, event.outcome),
+            )
         )
-        for event in events
-    ]
+    return rows
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def test_an_assignment_is_listed_in_the_units_log_review(world: World) -> None:
     created = AccessEvent.objects.get(record_type="protected_assignment", action="create")
     assert created.school_unit_id == world.units["a"].pk
     body = client.get(reverse("audit:log_review")).content.decode()
-    assert "<td>protected_assignment</td>" in body
+    assert "<td>Tilldelad personal – skyddad identitet</td>" in body
     assert "Skapande" in body
 
 
