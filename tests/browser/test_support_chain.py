@@ -515,7 +515,7 @@ def test_the_whole_chain_across_roles(chromium: Browser, site: str) -> None:
         walk.see(
             page,
             who,
-            "Uppföljningen är sparad.",
+            "Utvärderingen är sparad.",  # an evaluation, so it says so (issue 13)
             "Avsluta programmet (beslut)",
             "Behovet är tillgodosett",
         )
