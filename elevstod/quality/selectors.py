@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Subquery
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from elevstod.access.context import UserContext
@@ -280,7 +281,8 @@ class PublishedMedian:
     def text(self) -> str:
         if self.median is None:
             return "–" if self.cases.shown is sup.Shown.VALUE else self.cases.text
-        return f"{self.median:g}"
+        # As the principal's page writes it (|floatformat:"-1"): "5,5" in Swedish, "5" for 5.0.
+        return floatformat(self.median, "-1")
 
 
 RESULT_SHARES = ("adaptations_sufficient", "measures_effective")

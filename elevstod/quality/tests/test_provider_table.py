@@ -762,3 +762,18 @@ def test_api_refuses_everyone_but_the_huvudman(main: dict[str, Any]) -> None:
     assert (
         admin.get(URL, {"school_unit": "00000000-0000-0000-0000-000000000000"}).status_code == 404
     )
+
+
+def test_a_median_is_written_as_the_principals_page_writes_it() -> None:
+    """The huvudman's table wrote "5.5" where the principal's page says "5,5" (issue 13)."""
+    from django.utils import translation
+
+    from elevstod.quality import suppression as sup
+    from elevstod.quality.selectors import PublishedMedian
+
+    cases = sup.Published(value=12, shown=sup.Shown.VALUE)
+    with translation.override("sv"):
+        assert PublishedMedian(5.5, cases, None).text == "5,5"  # type: ignore[arg-type]
+        assert PublishedMedian(5.0, cases, None).text == "5"  # type: ignore[arg-type]
+    with translation.override("en"):
+        assert PublishedMedian(5.5, cases, None).text == "5.5"  # type: ignore[arg-type]
