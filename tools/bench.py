@@ -238,25 +238,13 @@ class Targets:
 
     def draft_programme(self, username: str) -> uuid.UUID:
         """The draft programme with the most measures at a unit where the user works."""
-        from django.db.models import Count
-
-        from elevstod.access.context import load_user_context
-        from elevstod.support.models import ActionProgramme
-
-        ctx = load_user_context(self.user(username))
-        pk = (
-            ActionProgramme.objects.filter(state="draft", school_unit_id__in=ctx.staff_units)
-            .annotate(size=Count("measures"))
-            .order_by("-size", "pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if pk is None:
-            raise BenchError(f"no draft programme at {username!r}'s units")
-        return pk
+        return self._largest_programme(username, "draft", "no draft programme")
 
     def programme(self, username: str) -> uuid.UUID:
         """The programme in force with the most measures at a unit where the user works."""
+        return self._largest_programme(username, "in_force", "no programme in force")
+
+    def _largest_programme(self, username: str, state: str, missing: str) -> uuid.UUID:
         from django.db.models import Count
 
         from elevstod.access.context import load_user_context
@@ -264,14 +252,14 @@ class Targets:
 
         ctx = load_user_context(self.user(username))
         pk = (
-            ActionProgramme.objects.filter(state="in_force", school_unit_id__in=ctx.staff_units)
+            ActionProgramme.objects.filter(state=state, school_unit_id__in=ctx.staff_units)
             .annotate(size=Count("measures"))
             .order_by("-size", "pk")
             .values_list("pk", flat=True)
             .first()
         )
         if pk is None:
-            raise BenchError(f"no programme in force at {username!r}'s units")
+            raise BenchError(f"{missing} at {username!r}'s units")
         return pk
 
     def decision(self, username: str) -> uuid.UUID:

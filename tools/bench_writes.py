@@ -145,6 +145,7 @@ def pad_access_log(target: int) -> None:
     from django.db import connection, transaction
 
     from elevstod.audit.models import AccessEvent
+    from elevstod.demo.access_log import drop_plain_indexes, plain_index_definitions
 
     table = connection.ops.quote_name(AccessEvent._meta.db_table)
     with connection.cursor() as cursor:
@@ -161,7 +162,7 @@ def pad_access_log(target: int) -> None:
     )
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        definitions = _drop_plain_indexes(cursor)
+        definitions = drop_plain_indexes(cursor)
         dropped = time.perf_counter()
         print(f"  dropped {len(definitions)} plain indexes ({dropped - started:.1f} s)")
         end = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -200,7 +201,7 @@ def pad_access_log(target: int) -> None:
             name = definition.split(" ON ")[0].rsplit(" ", 1)[-1]
             print(f"  rebuilt {name} ({time.perf_counter() - index_started:.1f} s)", flush=True)
         rebuilt = time.perf_counter()
-        after = _plain_index_definitions(cursor)
+        after = plain_index_definitions(cursor)
         if sorted(after.values()) != sorted(definitions):
             raise bench.BenchError(f"the log's indexes differ after the rebuild: {after}")
     committed = time.perf_counter()
@@ -293,35 +294,6 @@ def _padding_sql(table: str) -> str:
             ) AS series
         ) AS drawn
     """  # noqa: S608 - the table name is the model's
-
-
-_PLAIN_INDEXES = """
-    SELECT index_class.relname, pg_get_indexdef(index_class.oid)
-    FROM pg_index
-    JOIN pg_class index_class ON index_class.oid = pg_index.indexrelid
-    WHERE pg_index.indrelid = %s::regclass
-      AND NOT pg_index.indisprimary
-      AND NOT pg_index.indisunique
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = pg_index.indexrelid)
-    ORDER BY index_class.relname
-"""
-
-
-def _plain_index_definitions(cursor: Any) -> dict[str, str]:
-    from elevstod.audit.models import AccessEvent
-
-    cursor.execute(_PLAIN_INDEXES, [AccessEvent._meta.db_table])
-    return dict(cursor.fetchall())
-
-
-def _drop_plain_indexes(cursor: Any) -> list[str]:
-    """As access_log._drop_secondary_indexes: drop the plain indexes, return their definitions."""
-    from django.db import connection
-
-    found = _plain_index_definitions(cursor)
-    for name in found:
-        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return list(found.values())
 
 
 def print_log_size() -> None:

@@ -560,7 +560,7 @@ def write_access_log(source: LogSource) -> tuple[int, list[LogReview]]:
     written = 0
     with connection.cursor() as cursor:
         if postgres:
-            rebuild = _drop_secondary_indexes(cursor) if source.planned_rows >= REBUILD_ROWS else []
+            rebuild = drop_plain_indexes(cursor) if source.planned_rows >= REBUILD_ROWS else []
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for rows in generator.days():
                     if rows:
@@ -594,13 +594,9 @@ def write_access_log(source: LogSource) -> tuple[int, list[LogReview]]:
     return written, generator.reviews()
 
 
-def _drop_secondary_indexes(cursor: Any) -> list[str]:
-    """Drop the log's plain indexes (not the primary key); returns the statements to rebuild them.
-
-    Eight indexes with random keys make a multi-million-row COPY several times slower than
-    loading the table and building each index once. All of it runs in the generator's
-    transaction, so a failure leaves the indexes as they were.
-    """
+def plain_index_definitions(cursor: Any) -> dict[str, str]:
+    """The log's plain indexes (not the primary key, nothing behind a constraint), by name, each
+    with the statement that builds it."""
     cursor.execute(
         """
         SELECT index_class.relname, pg_get_indexdef(index_class.oid)
@@ -614,10 +610,20 @@ def _drop_secondary_indexes(cursor: Any) -> list[str]:
         """,
         [AccessEvent._meta.db_table],
     )
-    found = cursor.fetchall()
-    for name, _definition in found:
+    return dict(cursor.fetchall())
+
+
+def drop_plain_indexes(cursor: Any) -> list[str]:
+    """Drop the log's plain indexes; returns the statements to rebuild them.
+
+    Eight indexes with random keys make a multi-million-row COPY several times slower than
+    loading the table and building each index once. All of it runs in the caller's
+    transaction, so a failure leaves the indexes as they were.
+    """
+    found = plain_index_definitions(cursor)
+    for name in found:
         cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return [definition for _name, definition in found]
+    return list(found.values())
 
 
 def _hex(value: uuid.UUID) -> str:
