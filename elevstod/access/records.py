@@ -72,7 +72,7 @@ from elevstod.access.policy import (
     relations_to_pupil,
     sees_teaching_part_only,
 )
-from elevstod.access.scoping import pupils_related_q
+from elevstod.access.scoping import pupils_related_q, union_of_ids
 from elevstod.audit.models import AccessAction
 from elevstod.people.models import Pupil
 from elevstod.support import workflow as wf
@@ -240,24 +240,15 @@ class ActRefused(Http404):
 # ----------------------------------------------------------------------------- who is named
 
 
-def _any_of(*branches: QuerySet[Any]) -> QuerySet[Any]:
-    """Record ids named by any branch, as one IN over a UNION ALL of index lookups.
-
-    An OR that reaches across a join (a programme's own columns or its measures') cannot use an
-    index: PostgreSQL joined every programme with every measure to find one user's, a sequential
-    scan of both tables on every list of programmes (issue 12). Each branch here is one lookup.
-    """
-    first, *rest = [branch.order_by() for branch in branches]
-    return first.union(*rest, all=True)
-
-
 def _named_in_programme(user_id: uuid.UUID, via: str = "") -> Q:
     """Responsible for the programme's follow-up, its evaluation or one of its measures."""
     programmes = ActionProgramme.objects
-    named = _any_of(
-        programmes.filter(follow_up_responsible_id=user_id).values("pk"),
-        programmes.filter(evaluation_responsible_id=user_id).values("pk"),
-        ProgrammeMeasure.objects.filter(responsible_id=user_id).values("programme_id"),
+    named = union_of_ids(
+        [
+            programmes.filter(follow_up_responsible_id=user_id).values("pk"),
+            programmes.filter(evaluation_responsible_id=user_id).values("pk"),
+            ProgrammeMeasure.objects.filter(responsible_id=user_id).values("programme_id"),
+        ]
     )
     return Q(**{f"{via}pk__in": named})
 
@@ -271,9 +262,11 @@ def _responsible_or_recorder(user_id: uuid.UUID) -> Q:
 
 
 def _reporter_or_investigator(user_id: uuid.UUID) -> Q:
-    named = _any_of(
-        Referral.objects.filter(created_by_id=user_id).values("pk"),
-        Investigation.objects.filter(investigators=user_id).values("referral_id"),
+    named = union_of_ids(
+        [
+            Referral.objects.filter(created_by_id=user_id).values("pk"),
+            Investigation.objects.filter(investigators=user_id).values("referral_id"),
+        ]
     )
     return Q(pk__in=named)
 

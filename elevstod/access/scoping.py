@@ -46,7 +46,7 @@ def pupils_visible_to(ctx: UserContext) -> QuerySet[Pupil]:
     # relations count for unprotected pupils, an assignment only for a protected one.
     assigned = _assigned_branch(ctx)
     personal = [_ids_branch(personal_ids)] if personal_ids else []
-    candidates = _union([*staff, *([assigned] if assigned is not None else []), *personal])
+    candidates = union_of_ids([*staff, *([assigned] if assigned is not None else []), *personal])
     if candidates is None:
         return Pupil.objects.none()
     return Pupil.objects.filter(
@@ -63,10 +63,10 @@ def _staff_branches(
     branches: list[QuerySet] = []
     if unit_ids:
         placed = Placement.objects.filter(current_placement_q(ctx), school_unit_id__in=unit_ids)
-        branches.append(placed.order_by().values("pupil_id"))
+        branches.append(placed.values("pupil_id"))
     if group_ids:
         members = GroupMembership.objects.filter(group_id__in=group_ids)
-        branches.append(members.order_by().values("pupil_id"))
+        branches.append(members.values("pupil_id"))
     return branches
 
 
@@ -76,25 +76,26 @@ def _assigned_branch(ctx: UserContext) -> QuerySet | None:
     return (
         Pupil.objects.filter(pk__in=ctx.protected_assignments)
         .exclude(protected_identity=ProtectedIdentity.NONE)
-        .order_by()
         .values("pk")
     )
 
 
 def _ids_branch(ids: Collection[uuid.UUID]) -> QuerySet:
-    return Pupil.objects.filter(pk__in=ids).order_by().values("pk")
+    return Pupil.objects.filter(pk__in=ids).values("pk")
 
 
-def _union(branches: list[QuerySet]) -> QuerySet | None:
-    """One subquery of pupil ids: `IN (a UNION ALL b …)`.
+def union_of_ids(branches: list[QuerySet]) -> QuerySet | None:
+    """One subquery of ids: `IN (a UNION ALL b …)`, each branch one index lookup; None when
+    there are no branches.
 
-    An OR of IN-subqueries cannot become a semi-join in PostgreSQL, so every list filtered by it
-    scanned the whole pupil table at municipal scale (issue 12); the planner hashes one union of
-    small index scans instead. None when there are no branches.
+    An OR of IN-subqueries (or an OR reaching across a join) cannot become a semi-join in
+    PostgreSQL: every list filtered by one scanned the whole pupil table at municipal scale, and
+    the programme lists joined every programme with every measure (issue 12). The planner hashes
+    one union of small index scans instead. Also the named-person rules of access.records.
     """
     if not branches:
         return None
-    first, *rest = branches
+    first, *rest = [branch.order_by() for branch in branches]
     return first.union(*rest, all=True) if rest else first
 
 
@@ -173,7 +174,7 @@ def pupils_related_q(
         personal.add(ctx.own_pupil)
     if Relation.GUARDIAN in relations:
         personal |= ctx.custody_pupils
-    candidates = _union(
+    candidates = union_of_ids(
         [
             *staff,
             *([assigned] if assigned is not None else []),
